@@ -1,0 +1,112 @@
+//! The ABCI 2.0 (CometBFT v0.38) face of the app, served by tendermint-abci's socket server.
+
+use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
+use prost::Message;
+use tendermint_abci::Application;
+use tendermint_proto::v0_38::abci::{
+    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo, RequestInitChain,
+    RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx, ResponseCommit, ResponseFinalizeBlock,
+    ResponseInfo, ResponseInitChain, ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery,
+};
+
+use crate::app::App;
+
+/// Protocol version of the app's state machine, reported in Info and block headers.
+pub const APP_VERSION: u64 = 1;
+
+/// A failure of the node itself (not of a tx): storage broken, or CometBFT out of step. The only
+/// safe answer is to stop, so the node restarts from the last commit and replays.
+fn fatal(what: &str, err: impl std::fmt::Display) -> ! {
+    tracing::error!(%err, "{what} failed; stopping so the node restarts from the last commit");
+    std::process::exit(1)
+}
+
+fn decodes_as_tx(bytes: &[u8]) -> bool {
+    TxRaw::decode(bytes).is_ok()
+}
+
+impl Application for App {
+    fn info(&self, _request: RequestInfo) -> ResponseInfo {
+        let committed = self.committed();
+        ResponseInfo {
+            data: "openledger".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            app_version: APP_VERSION,
+            last_block_height: committed.height as i64,
+            last_block_app_hash: if committed.height == 0 { Default::default() } else { committed.app_hash.to_vec().into() },
+        }
+    }
+
+    fn init_chain(&self, request: RequestInitChain) -> ResponseInitChain {
+        let _span = tracing::info_span!("init_chain", chain_id = %request.chain_id).entered();
+        match self.init_chain(&request.chain_id, &request.app_state_bytes) {
+            Ok(app_hash) => ResponseInitChain { app_hash: app_hash.to_vec().into(), ..Default::default() },
+            Err(e) => fatal("InitChain (invalid genesis?)", e),
+        }
+    }
+
+    fn check_tx(&self, request: RequestCheckTx) -> ResponseCheckTx {
+        let result = self.check_tx(&request.tx);
+        ResponseCheckTx {
+            code: result.code,
+            data: result.data,
+            log: result.log,
+            gas_wanted: result.gas_wanted,
+            gas_used: result.gas_used,
+            events: result.events,
+            codespace: result.codespace,
+            ..Default::default()
+        }
+    }
+
+    fn prepare_proposal(&self, request: RequestPrepareProposal) -> ResponsePrepareProposal {
+        let max_bytes = usize::try_from(request.max_tx_bytes).unwrap_or(0);
+        let mut total = 0usize;
+        let mut txs = Vec::with_capacity(request.txs.len());
+        for tx in request.txs {
+            if !decodes_as_tx(&tx) {
+                continue;
+            }
+            // CometBFT counts each tx with its protobuf framing; a few bytes of slack cover it.
+            let framed = tx.len() + 8;
+            if total + framed > max_bytes {
+                break;
+            }
+            total += framed;
+            txs.push(tx);
+        }
+        ResponsePrepareProposal { txs }
+    }
+
+    fn process_proposal(&self, request: RequestProcessProposal) -> ResponseProcessProposal {
+        let status = if request.txs.iter().all(|tx| decodes_as_tx(tx)) { ProposalStatus::Accept } else { ProposalStatus::Reject };
+        ResponseProcessProposal { status: status as i32 }
+    }
+
+    fn finalize_block(&self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {
+        let height = u64::try_from(request.height).unwrap_or(0);
+        let _span = tracing::info_span!("finalize_block", height, txs = request.txs.len()).entered();
+        match self.finalize_block(height, &request.txs) {
+            Ok(outcome) => ResponseFinalizeBlock {
+                tx_results: outcome.tx_results,
+                app_hash: outcome.app_hash.to_vec().into(),
+                ..Default::default()
+            },
+            Err(e) => fatal("FinalizeBlock", e),
+        }
+    }
+
+    fn commit(&self) -> ResponseCommit {
+        match self.commit() {
+            Ok(committed) => {
+                tracing::info!(height = committed.height, app_hash = %hex::encode_upper(committed.app_hash), "committed");
+                ResponseCommit { retain_height: 0 }
+            }
+            Err(e) => fatal("Commit", e),
+        }
+    }
+
+    fn query(&self, request: RequestQuery) -> ResponseQuery {
+        self.query(&request.path, &request.data, request.height, request.prove)
+    }
+}

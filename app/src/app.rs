@@ -1,0 +1,160 @@
+//! The state machine behind the ABCI methods: genesis, CheckTx, FinalizeBlock, Commit, Query.
+//!
+//! One mutex guards it; CometBFT's connections (consensus, mempool, query) call in from their own
+//! threads. FinalizeBlock persists nothing: it computes the new app hash from the block's write
+//! set in memory, and Commit writes the block atomically.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tendermint_proto::v0_38::abci::ExecTxResult;
+
+use crate::context::{Ctx, Unmetered};
+use crate::error::SdkError;
+use crate::gas::GasMeter;
+use crate::genesis::{self, AppGenesis};
+use crate::modules::auth::{self, GasPrice};
+use crate::store::{Committed, Overlay, PreparedBlock, StateRead, Storage, Substore, Writes};
+use crate::tx::{self, ante::Env, ante::Mode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    State(#[from] SdkError),
+    #[error("FinalizeBlock for height {got} but the next height is {want}")]
+    HeightMismatch { got: u64, want: u64 },
+}
+
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
+    storage: Storage,
+    /// The mempool's view: committed state plus the ante effects of txs accepted by CheckTx
+    /// since the last commit (fees, sequences). Reset at every Commit.
+    check_writes: Writes,
+    pending: Option<PreparedBlock>,
+    committed: Committed,
+}
+
+/// The result of executing a block.
+pub struct BlockOutcome {
+    pub tx_results: Vec<ExecTxResult>,
+    pub app_hash: [u8; 32],
+}
+
+impl App {
+    pub fn new(storage: Storage) -> Result<Self, AppError> {
+        let committed = storage.committed()?;
+        Ok(App { inner: Arc::new(Mutex::new(Inner { storage, check_writes: Writes::new(), pending: None, committed })) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves no partial state behind (writes are staged), so
+        // the data is still consistent.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn committed(&self) -> Committed {
+        self.lock().committed
+    }
+
+    pub fn storage(&self) -> Storage {
+        self.lock().storage.clone()
+    }
+
+    /// Applies genesis and commits it as version 0, so the first block builds on it. Running it
+    /// again before block 1 (a crash before the first commit) recomputes the same state.
+    pub fn init_chain(&self, chain_id: &str, app_state: &[u8]) -> Result<[u8; 32], AppError> {
+        let genesis = AppGenesis::from_json(app_state)?;
+        let mut inner = self.lock();
+        let mut ctx = Ctx::new(&inner.storage, GasMeter::infinite(), 0);
+        ctx.put(Substore::Auth, auth::state::CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec())?;
+        genesis::import(&mut ctx, &genesis)?;
+        let (writes, _, _) = ctx.finish();
+        let prepared = inner.storage.prepare(0, writes)?;
+        inner.committed = inner.storage.commit(prepared)?;
+        inner.check_writes.clear();
+        tracing::info!(chain_id, app_hash = %hex::encode_upper(inner.committed.app_hash), "genesis committed");
+        Ok(inner.committed.app_hash)
+    }
+
+    fn env(state: &dyn StateRead, height: u64) -> Result<Env, SdkError> {
+        let mut r = Unmetered(state);
+        let params = auth::state::params(&mut r)?;
+        let min_gas_price = GasPrice::parse(&params.min_gas_price)?;
+        Ok(Env { chain_id: auth::state::chain_id(&mut r)?, params, min_gas_price, height })
+    }
+
+    /// CheckTx: ante checks against the mempool's state; accepted effects stay in it.
+    pub fn check_tx(&self, bytes: &[u8]) -> ExecTxResult {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let check_state = Overlay::with_writes(&inner.storage, std::mem::take(&mut inner.check_writes));
+        let outcome = match Self::env(&check_state, inner.committed.height + 1) {
+            Ok(env) => tx::run(&check_state, &env, bytes, Mode::Check),
+            Err(e) => return internal(e),
+        };
+        let mut writes = check_state.into_writes();
+        if outcome.result.code == 0 {
+            writes.extend(outcome.writes);
+        }
+        inner.check_writes = writes;
+        outcome.result
+    }
+
+    /// Simulate: the whole tx against the mempool's state, nothing kept.
+    pub fn simulate(&self, bytes: &[u8]) -> ExecTxResult {
+        let inner = self.lock();
+        let check_state = Overlay::with_writes(&inner.storage, inner.check_writes.clone());
+        match Self::env(&check_state, inner.committed.height + 1) {
+            Ok(env) => tx::run(&check_state, &env, bytes, Mode::Simulate).result,
+            Err(e) => internal(e),
+        }
+    }
+
+    /// FinalizeBlock: executes the txs in order and computes the app hash, persisting nothing.
+    pub fn finalize_block(&self, height: u64, txs: &[impl AsRef<[u8]>]) -> Result<BlockOutcome, AppError> {
+        let mut inner = self.lock();
+        let want = inner.committed.height + 1;
+        if height != want {
+            return Err(AppError::HeightMismatch { got: height, want });
+        }
+        let mut block = Overlay::new(&inner.storage);
+        let env = Self::env(&block, height)?;
+        let mut tx_results = Vec::with_capacity(txs.len());
+        for bytes in txs {
+            let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver);
+            block.apply(outcome.writes);
+            tx_results.push(outcome.result);
+        }
+        let writes = block.into_writes();
+        let prepared = inner.storage.prepare(height, writes)?;
+        let app_hash = prepared.app_hash();
+        inner.pending = Some(prepared);
+        Ok(BlockOutcome { tx_results, app_hash })
+    }
+
+    /// Commit: writes the finalized block atomically and resets the mempool's state.
+    pub fn commit(&self) -> Result<Committed, AppError> {
+        let mut inner = self.lock();
+        let prepared = inner.pending.take().ok_or(crate::store::StoreError::NothingPrepared)?;
+        inner.committed = inner.storage.commit(prepared)?;
+        inner.check_writes.clear();
+        Ok(inner.committed)
+    }
+
+    /// Exports the latest committed state as app_state JSON.
+    pub fn export_genesis(&self) -> Result<AppGenesis, AppError> {
+        let inner = self.lock();
+        Ok(genesis::export(&mut Unmetered(&inner.storage))?)
+    }
+}
+
+fn internal(e: SdkError) -> ExecTxResult {
+    use crate::error::AbciError;
+    ExecTxResult { code: e.code(), codespace: e.codespace().into(), log: e.to_string(), ..Default::default() }
+}

@@ -1,0 +1,110 @@
+//! Errors a transaction or query can end with, each with a stable (codespace, code).
+//!
+//! Auth, bank and the ante checks use the Cosmos SDK's own codes in codespace `sdk`, so that
+//! Cosmos clients read them as they would on an SDK chain. Our modules have codespaces of their
+//! own.
+
+use crate::store::StoreError;
+
+/// A failure with its ABCI code. Implemented by every module's error enum.
+pub trait AbciError: std::fmt::Display {
+    fn codespace(&self) -> &'static str;
+    fn code(&self) -> u32;
+}
+
+/// The Cosmos SDK's registered errors (types/errors/errors.go), with context.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SdkError {
+    #[error("tx parse error: {0}")]
+    TxDecode(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("insufficient funds: {0}")]
+    InsufficientFunds(String),
+    #[error("unknown request: {0}")]
+    UnknownRequest(String),
+    #[error("invalid address: {0}")]
+    InvalidAddress(String),
+    #[error("invalid pubkey: {0}")]
+    InvalidPubKey(String),
+    #[error("unknown address: {0}")]
+    UnknownAddress(String),
+    #[error("invalid coins: {0}")]
+    InvalidCoins(String),
+    #[error("out of gas in location: {location}; gasWanted: {limit}, gasUsed: {used}: out of gas")]
+    OutOfGas { location: &'static str, limit: u64, used: u64 },
+    #[error("memo too large: {0}")]
+    MemoTooLarge(String),
+    #[error("insufficient fee: {0}")]
+    InsufficientFee(String),
+    #[error("too many signatures: {0}")]
+    TooManySignatures(String),
+    #[error("no signatures supplied")]
+    NoSignatures,
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    #[error("tx too large: {0}")]
+    TxTooLarge(String),
+    #[error("key not found: {0}")]
+    KeyNotFound(String),
+    #[error("tx timeout height: {0}")]
+    TxTimeoutHeight(String),
+    #[error("unknown extension options")]
+    UnknownExtensionOptions,
+    #[error("incorrect account sequence: {0}")]
+    WrongSequence(String),
+    #[error("not supported: {0}")]
+    NotSupported(String),
+    #[error("invalid gas limit: {0}")]
+    InvalidGasLimit(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AbciError for SdkError {
+    fn codespace(&self) -> &'static str {
+        match self {
+            SdkError::Internal(_) => "undefined",
+            _ => "sdk",
+        }
+    }
+
+    fn code(&self) -> u32 {
+        match self {
+            SdkError::Internal(_) => 1,
+            SdkError::TxDecode(_) => 2,
+            SdkError::Unauthorized(_) => 4,
+            SdkError::InsufficientFunds(_) => 5,
+            SdkError::UnknownRequest(_) => 6,
+            SdkError::InvalidAddress(_) => 7,
+            SdkError::InvalidPubKey(_) => 8,
+            SdkError::UnknownAddress(_) => 9,
+            SdkError::InvalidCoins(_) => 10,
+            SdkError::OutOfGas { .. } => 11,
+            SdkError::MemoTooLarge(_) => 12,
+            SdkError::InsufficientFee(_) => 13,
+            SdkError::TooManySignatures(_) => 14,
+            SdkError::NoSignatures => 15,
+            SdkError::InvalidRequest(_) => 18,
+            SdkError::TxTooLarge(_) => 21,
+            SdkError::KeyNotFound(_) => 22,
+            SdkError::TxTimeoutHeight(_) => 30,
+            SdkError::UnknownExtensionOptions => 31,
+            SdkError::WrongSequence(_) => 32,
+            SdkError::NotSupported(_) => 37,
+            SdkError::InvalidGasLimit(_) => 41,
+        }
+    }
+}
+
+impl From<StoreError> for SdkError {
+    fn from(e: StoreError) -> Self {
+        SdkError::Internal(e.to_string())
+    }
+}
+
+impl From<prost::DecodeError> for SdkError {
+    fn from(e: prost::DecodeError) -> Self {
+        SdkError::TxDecode(e.to_string())
+    }
+}

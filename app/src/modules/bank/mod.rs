@@ -1,0 +1,30 @@
+//! bank: balances per (address, denom) as u128, total supply, transfers, module accounts.
+//!
+//! State (substore `bank`), laid out as x/bank lays it out:
+//! - `0x00 | denom` → supply (`cosmos.base.v1beta1.Coin`)
+//! - `0x02 | len(address) | address | denom` → balance (`cosmos.base.v1beta1.Coin`)
+//!
+//! Messages: `cosmos.bank.v1beta1.MsgSend`.
+//! Events: `coin_spent`, `coin_received`, `transfer` as the SDK emits them.
+//! Invariants: no balance is zero-valued in state; the sum of balances of a denom equals its
+//! supply; transfers never create or destroy coins.
+
+mod coins;
+pub mod genesis;
+pub mod msgs;
+pub mod query;
+pub mod state;
+
+pub use coins::Coins;
+
+use super::auth::Address;
+
+/// The module account that collects transaction fees.
+pub fn fee_collector() -> Address {
+    Address::module("fee_collector")
+}
+
+/// What bank needs from auth: recipients get an account on first receipt, as in x/bank.
+pub trait AccountKeeper {
+    fn ensure_account(&self, ctx: &mut crate::context::Ctx, addr: &Address) -> Result<(), crate::error::SdkError>;
+}

@@ -1,0 +1,150 @@
+//! ABCI Query: the SDK's gRPC method paths with protobuf bodies, and `store/<substore>/key`
+//! with ICS23 proofs. The gRPC server calls the same entry point.
+
+use cosmrs::proto::cosmos::base::node::v1beta1::ConfigResponse;
+use cosmrs::proto::cosmos::base::tendermint::v1beta1::{GetNodeInfoResponse, VersionInfo};
+use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+use cosmrs::proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
+use prost::Message;
+use tendermint_proto::v0_38::abci::ResponseQuery;
+use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
+
+use crate::app::App;
+use crate::context::Unmetered;
+use crate::error::{AbciError, SdkError};
+use crate::modules::{auth, bank};
+use crate::store::{StateRead, Storage, StoreError, Substore};
+
+/// Proof op type of both levels: a JMT ICS23 proof (spec: `jmt::ics23_spec()`).
+pub const PROOF_OP_TYPE: &str = "ics23:jmt";
+
+/// The state-reading gRPC methods, by full method path; None for an unknown path.
+fn dispatch(path: &str, r: &mut Unmetered, data: &[u8]) -> Option<Result<Vec<u8>, SdkError>> {
+    Some(match path {
+        "/cosmos.auth.v1beta1.Query/Account" => auth::query::account(r, data),
+        "/cosmos.auth.v1beta1.Query/Params" => auth::query::params(r, data),
+        "/cosmos.staking.v1beta1.Query/Params" => auth::query::staking_params(r, data),
+        "/cosmos.bank.v1beta1.Query/Balance" => bank::query::balance(r, data),
+        "/cosmos.bank.v1beta1.Query/AllBalances" => bank::query::all_balances(r, data),
+        "/cosmos.bank.v1beta1.Query/TotalSupply" => bank::query::total_supply(r, data),
+        "/cosmos.bank.v1beta1.Query/SupplyOf" => bank::query::supply_of(r, data),
+        _ => return None,
+    })
+}
+
+/// Committed state at a past height: point reads through the trees.
+struct AtHeight<'a> {
+    storage: &'a Storage,
+    height: u64,
+}
+
+impl StateRead for AtHeight<'_> {
+    fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.storage.get_at(store, key, self.height)
+    }
+    fn prefix(&self, _: Substore, _: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        Err(StoreError::HistoricalIteration)
+    }
+}
+
+impl App {
+    pub fn query(&self, path: &str, data: &[u8], height: i64, prove: bool) -> ResponseQuery {
+        let latest = self.committed().height;
+        let height = if height <= 0 { latest } else { height as u64 };
+        let _span = tracing::debug_span!("query", path, height).entered();
+        let result = if let Some(store) = path.strip_prefix("store/").or_else(|| path.strip_prefix("/store/")) {
+            self.store_query(store, data, height, prove)
+        } else {
+            self.grpc_query(path, data, height, latest).map(|value| ResponseQuery { value: value.into(), ..Default::default() })
+        };
+        match result {
+            Ok(mut response) => {
+                response.height = height as i64;
+                response
+            }
+            Err(e) => ResponseQuery {
+                code: e.code(),
+                codespace: e.codespace().into(),
+                log: e.to_string(),
+                height: height as i64,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A gRPC method call with a protobuf body, as over ABCI or the gRPC server.
+    pub fn grpc_query(&self, path: &str, data: &[u8], height: u64, latest: u64) -> Result<Vec<u8>, SdkError> {
+        match path {
+            "/cosmos.tx.v1beta1.Service/Simulate" => return self.simulate_query(data),
+            "/cosmos.base.node.v1beta1.Service/Config" => {
+                let storage = self.storage();
+                let params = auth::state::params(&mut Unmetered(&storage))?;
+                let price = auth::GasPrice::parse(&params.min_gas_price)?;
+                let response = ConfigResponse {
+                    minimum_gas_price: format!("{}{}", price.to_dec_string(), params.fee_denom),
+                    ..Default::default()
+                };
+                return Ok(response.encode_to_vec());
+            }
+            "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => return self.node_info(),
+            _ => {}
+        }
+        let storage = self.storage();
+        let past = AtHeight { storage: &storage, height };
+        let state: &dyn StateRead = if height == latest { &storage } else { &past };
+        dispatch(path, &mut Unmetered(state), data).unwrap_or_else(|| Err(SdkError::UnknownRequest(format!("unknown query path {path}"))))
+    }
+
+    fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, SdkError> {
+        let request = SimulateRequest::decode(data)?;
+        let result = self.simulate(&request.tx_bytes);
+        if result.code != 0 {
+            return Err(SdkError::InvalidRequest(format!("simulation failed: code {}: {}", result.code, result.log)));
+        }
+        let response = SimulateResponse {
+            gas_info: Some(GasInfo { gas_wanted: result.gas_wanted as u64, gas_used: result.gas_used as u64 }),
+            result: Some(AbciResult { log: result.log, events: Vec::new(), msg_responses: Vec::new(), ..Default::default() }),
+        };
+        Ok(response.encode_to_vec())
+    }
+
+    fn node_info(&self) -> Result<Vec<u8>, SdkError> {
+        let storage = self.storage();
+        let chain_id = auth::state::chain_id(&mut Unmetered(&storage))?;
+        let response = GetNodeInfoResponse {
+            default_node_info: Some(tendermint_proto::p2p::DefaultNodeInfo { network: chain_id, ..Default::default() }),
+            application_version: Some(VersionInfo {
+                name: "openledger".into(),
+                app_name: "openledgerd".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                cosmos_sdk_version: "v0.50-compatible".into(),
+                ..Default::default()
+            }),
+        };
+        Ok(response.encode_to_vec())
+    }
+
+    /// `store/<substore>/key`: the raw value, and with `prove` the two ICS23 proofs
+    /// [key in substore, substore root in root tree].
+    fn store_query(&self, path: &str, key: &[u8], height: u64, prove: bool) -> Result<ResponseQuery, SdkError> {
+        let name = path.strip_suffix("/key").ok_or_else(|| SdkError::UnknownRequest(format!("unsupported store query store/{path}")))?;
+        let store = Substore::from_name(name).ok_or_else(|| SdkError::UnknownRequest(format!("unknown substore {name}")))?;
+        let storage = self.storage();
+        if !prove {
+            let value = storage.get_at(store, key, height)?;
+            return Ok(ResponseQuery { key: key.to_vec().into(), value: value.unwrap_or_default().into(), ..Default::default() });
+        }
+        let (value, key_proof, store_proof) = storage.get_with_proof(store, key, height)?;
+        let ops = vec![
+            ProofOp { r#type: PROOF_OP_TYPE.into(), key: key.to_vec(), data: key_proof.encode_to_vec() },
+            ProofOp { r#type: PROOF_OP_TYPE.into(), key: name.as_bytes().to_vec(), data: store_proof.encode_to_vec() },
+        ];
+        Ok(ResponseQuery {
+            key: key.to_vec().into(),
+            value: value.unwrap_or_default().into(),
+            proof_ops: Some(ProofOps { ops }),
+            ..Default::default()
+        })
+    }
+}
+

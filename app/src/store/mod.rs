@@ -1,0 +1,373 @@
+//! Versioned, Merkle-committed state.
+//!
+//! Two levels of Jellyfish Merkle Trees (crate `jmt`) over one RocksDB: one tree per module
+//! substore, and a root tree whose leaves map each substore name to that substore's root hash.
+//! The app hash is the root tree's root, so a proof of a key is two ICS23 proofs:
+//! [key in substore, substore root in root tree] — the form IBC light clients verify.
+//!
+//! Every tree gets a new version at every height (an empty update copies the root), so the
+//! substore version at height H is H. Besides the trees, a flat column family holds the latest
+//! value of every key in key order: it serves reads and prefix iteration without walking trees.
+//!
+//! Nothing is written while a block executes: [`Storage::prepare`] computes the new roots in
+//! memory from the block's write set, and [`Storage::commit`] writes that prepared block in one
+//! atomic RocksDB batch together with the new height and app hash.
+
+mod overlay;
+mod tree;
+
+pub use overlay::{Overlay, StateRead, Writes};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use jmt::storage::TreeUpdateBatch;
+use jmt::{KeyHash, RootHash, Sha256Jmt};
+use rocksdb::{ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, DB};
+use sha2::Sha256;
+
+use tree::TreeView;
+
+/// The module substores. The byte is the namespace of the substore's rows in RocksDB and must
+/// never change once a chain has started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Substore {
+    Auth,
+    Bank,
+    Datasets,
+    Models,
+    Licenses,
+    Attribution,
+    Ibc,
+}
+
+impl Substore {
+    pub const ALL: [Substore; 7] = [
+        Substore::Auth,
+        Substore::Bank,
+        Substore::Datasets,
+        Substore::Models,
+        Substore::Licenses,
+        Substore::Attribution,
+        Substore::Ibc,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Substore::Auth => "auth",
+            Substore::Bank => "bank",
+            Substore::Datasets => "datasets",
+            Substore::Models => "models",
+            Substore::Licenses => "licenses",
+            Substore::Attribution => "attribution",
+            Substore::Ibc => "ibc",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Substore> {
+        Substore::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    fn tree_id(self) -> TreeId {
+        TreeId(self as u8 + 1)
+    }
+}
+
+/// Namespace byte of one tree in the node/value/preimage column families. 0 is the root tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TreeId(pub u8);
+
+const ROOT_TREE: TreeId = TreeId(0);
+
+const CF_NODES: &str = "jmt_nodes";
+const CF_VALUES: &str = "jmt_values";
+const CF_PREIMAGES: &str = "preimages";
+const CF_LATEST: &str = "latest";
+const CF_STALE: &str = "stale";
+const CF_META: &str = "meta";
+
+const META_HEIGHT: &[u8] = b"height";
+const META_APP_HASH: &[u8] = b"app_hash";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("rocksdb: {0}")]
+    Db(#[from] rocksdb::Error),
+    #[error("merkle tree: {0}")]
+    Tree(String),
+    #[error("corrupt store: {0}")]
+    Corrupt(String),
+    #[error("height {requested} is not available (latest {latest}, pruned or not yet committed)")]
+    HeightUnavailable { requested: u64, latest: u64 },
+    #[error("prefix iteration is only served at the latest height")]
+    HistoricalIteration,
+    #[error("no block prepared for commit")]
+    NothingPrepared,
+}
+
+impl From<anyhow::Error> for StoreError {
+    fn from(e: anyhow::Error) -> Self {
+        StoreError::Tree(format!("{e:#}"))
+    }
+}
+
+/// Last committed point of the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Committed {
+    pub height: u64,
+    pub app_hash: [u8; 32],
+}
+
+/// A block whose roots are computed and that waits for Commit.
+pub struct PreparedBlock {
+    height: u64,
+    writes: Writes,
+    tree_batches: Vec<(TreeId, TreeUpdateBatch)>,
+    preimages: Vec<(TreeId, KeyHash, Vec<u8>)>,
+    substore_roots: BTreeMap<Substore, [u8; 32]>,
+    app_hash: [u8; 32],
+}
+
+impl PreparedBlock {
+    pub fn app_hash(&self) -> [u8; 32] {
+        self.app_hash
+    }
+    pub fn height(&self) -> u64 {
+        self.height
+    }
+}
+
+/// The persistent store. Cheap to clone (shared RocksDB handle).
+#[derive(Clone)]
+pub struct Storage {
+    db: Arc<DB>,
+    /// Keep this many most recent versions of the trees; 0 keeps all.
+    keep_recent: u64,
+}
+
+impl Storage {
+    pub fn open(path: &Path, keep_recent: u64) -> Result<Self, StoreError> {
+        let mut opts = Options::default();
+        opts.create_if_missing(true);
+        opts.create_missing_column_families(true);
+        let cfs = [CF_NODES, CF_VALUES, CF_PREIMAGES, CF_LATEST, CF_STALE, CF_META]
+            .into_iter()
+            .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
+        let db = DB::open_cf_descriptors(&opts, path, cfs)?;
+        Ok(Storage { db: Arc::new(db), keep_recent })
+    }
+
+    fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
+        // The column families are created in `open`, so they are always present.
+        self.db.cf_handle(name).expect("column family created at open")
+    }
+
+    pub fn committed(&self) -> Result<Committed, StoreError> {
+        let meta = self.cf(CF_META);
+        let height = match self.db.get_cf(meta, META_HEIGHT)? {
+            Some(b) => u64::from_be_bytes(
+                b.as_slice().try_into().map_err(|_| StoreError::Corrupt("height".into()))?,
+            ),
+            None => return Ok(Committed::default()),
+        };
+        let app_hash = self
+            .db
+            .get_cf(meta, META_APP_HASH)?
+            .ok_or_else(|| StoreError::Corrupt("app hash missing".into()))?
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("app hash length".into()))?;
+        Ok(Committed { height, app_hash })
+    }
+
+    /// Whether any version was ever committed (genesis included).
+    pub fn is_initialized(&self) -> Result<bool, StoreError> {
+        Ok(self.db.get_cf(self.cf(CF_META), META_HEIGHT)?.is_some())
+    }
+
+    /// Computes the roots of version `height` from the write set, without writing anything.
+    pub fn prepare(&self, height: u64, writes: Writes) -> Result<PreparedBlock, StoreError> {
+        let mut per_store: BTreeMap<Substore, Vec<(KeyHash, Option<Vec<u8>>)>> = BTreeMap::new();
+        let mut preimages = Vec::new();
+        for ((store, key), value) in writes.iter() {
+            let key_hash = KeyHash::with::<Sha256>(key);
+            if value.is_some() {
+                preimages.push((store.tree_id(), key_hash, key.clone()));
+            }
+            per_store.entry(*store).or_default().push((key_hash, value.clone()));
+        }
+        let mut tree_batches = Vec::with_capacity(Substore::ALL.len() + 1);
+        let mut substore_roots = BTreeMap::new();
+        let mut root_leaves = Vec::new();
+        for store in Substore::ALL {
+            let view = TreeView::new(self, store.tree_id());
+            let previous_root = self.tree_root(store.tree_id(), height)?;
+            let changes = per_store.remove(&store).unwrap_or_default();
+            let (root, batch) = Sha256Jmt::new(&view).put_value_set(changes, height)?;
+            substore_roots.insert(store, root.0);
+            if previous_root != Some(root) {
+                root_leaves.push((KeyHash::with::<Sha256>(store.name()), Some(root.0.to_vec())));
+                preimages.push((ROOT_TREE, KeyHash::with::<Sha256>(store.name()), store.name().as_bytes().to_vec()));
+            }
+            tree_batches.push((store.tree_id(), batch));
+        }
+        let view = TreeView::new(self, ROOT_TREE);
+        let (app_root, batch) = Sha256Jmt::new(&view).put_value_set(root_leaves, height)?;
+        tree_batches.push((ROOT_TREE, batch));
+        Ok(PreparedBlock {
+            height,
+            writes,
+            tree_batches,
+            preimages,
+            substore_roots,
+            app_hash: app_root.0,
+        })
+    }
+
+    /// Root of `tree` as of the version before `height` (None before genesis).
+    fn tree_root(&self, tree: TreeId, height: u64) -> Result<Option<RootHash>, StoreError> {
+        if height == 0 {
+            return Ok(None);
+        }
+        let view = TreeView::new(self, tree);
+        Ok(Sha256Jmt::new(&view).get_root_hash_option(height - 1)?)
+    }
+
+    /// Writes a prepared block in one atomic batch, then prunes versions out of the window.
+    pub fn commit(&self, block: PreparedBlock) -> Result<Committed, StoreError> {
+        let mut batch = WriteBatch::default();
+        let (nodes, values, latest, stale) =
+            (self.cf(CF_NODES), self.cf(CF_VALUES), self.cf(CF_LATEST), self.cf(CF_STALE));
+        for (tree, update) in &block.tree_batches {
+            for (node_key, node) in update.node_batch.nodes() {
+                batch.put_cf(nodes, tree::node_row(*tree, node_key)?, borsh::to_vec(node).map_err(io_err)?);
+            }
+            for ((version, key_hash), value) in update.node_batch.values() {
+                batch.put_cf(values, tree::value_row(*tree, key_hash, *version), tree::encode_value(value.as_deref()));
+            }
+            // A root copied forward by an empty update is never marked stale by jmt, so every
+            // root is marked stale from the next version on: its own version alone needs it.
+            let roots = update.node_batch.nodes().keys().filter(|k| k.nibble_path().is_empty());
+            let root_rows = roots.map(|k| (block.height + 1, k));
+            let stale_rows = update.stale_node_index_batch.iter().map(|i| (i.stale_since_version, &i.node_key));
+            for (since, node_key) in stale_rows.chain(root_rows) {
+                let mut row = since.to_be_bytes().to_vec();
+                row.extend(tree::node_row(*tree, node_key)?);
+                batch.put_cf(stale, row, []);
+            }
+        }
+        for (tree, key_hash, key) in &block.preimages {
+            batch.put_cf(self.cf(CF_PREIMAGES), tree::preimage_row(*tree, key_hash), key);
+        }
+        for ((store, key), value) in block.writes.iter() {
+            let row = latest_row(*store, key);
+            match value {
+                Some(v) => batch.put_cf(latest, row, v),
+                None => batch.delete_cf(latest, row),
+            }
+        }
+        let meta = self.cf(CF_META);
+        batch.put_cf(meta, META_HEIGHT, block.height.to_be_bytes());
+        batch.put_cf(meta, META_APP_HASH, block.app_hash);
+        self.db.write(batch)?;
+        self.prune(block.height)?;
+        tracing::debug!(height = block.height, roots = ?block.substore_roots.len(), "committed");
+        Ok(Committed { height: block.height, app_hash: block.app_hash })
+    }
+
+    /// Deletes tree nodes that only versions older than the keep window reference.
+    fn prune(&self, height: u64) -> Result<(), StoreError> {
+        if self.keep_recent == 0 || height < self.keep_recent {
+            return Ok(());
+        }
+        let oldest_kept = height + 1 - self.keep_recent;
+        let mut batch = WriteBatch::default();
+        let (stale, nodes) = (self.cf(CF_STALE), self.cf(CF_NODES));
+        for item in self.db.iterator_cf(stale, IteratorMode::Start) {
+            let (row, _) = item?;
+            let since = u64::from_be_bytes(row[..8].try_into().map_err(|_| StoreError::Corrupt("stale row".into()))?);
+            if since > oldest_kept {
+                break;
+            }
+            batch.delete_cf(nodes, &row[8..]);
+            batch.delete_cf(stale, &row);
+        }
+        self.db.write(batch)?;
+        Ok(())
+    }
+
+    /// Latest committed value of a key.
+    pub fn get_latest(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.get_cf(self.cf(CF_LATEST), latest_row(store, key))?)
+    }
+
+    /// Latest committed key/values under a prefix, in key order.
+    pub fn prefix_latest(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        let start = latest_row(store, prefix);
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(CF_LATEST), IteratorMode::From(&start, Direction::Forward)) {
+            let (row, value) = item?;
+            if !row.starts_with(&start) {
+                break;
+            }
+            out.push((row[1..].to_vec(), value.to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Value of a key at a committed height, read through the substore's tree.
+    pub fn get_at(&self, store: Substore, key: &[u8], height: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.check_height(height)?;
+        let view = TreeView::new(self, store.tree_id());
+        Ok(Sha256Jmt::new(&view).get(KeyHash::with::<Sha256>(key), height)?)
+    }
+
+    /// Value of a key at a height with its two ICS23 proofs: key in substore, substore in root.
+    pub fn get_with_proof(
+        &self,
+        store: Substore,
+        key: &[u8],
+        height: u64,
+    ) -> Result<(Option<Vec<u8>>, ics23::CommitmentProof, ics23::CommitmentProof), StoreError> {
+        self.check_height(height)?;
+        let view = TreeView::new(self, store.tree_id());
+        let (value, key_proof) = Sha256Jmt::new(&view).get_with_ics23_proof(key.to_vec(), height)?;
+        let root_view = TreeView::new(self, ROOT_TREE);
+        let (_, store_proof) =
+            Sha256Jmt::new(&root_view).get_with_ics23_proof(store.name().as_bytes().to_vec(), height)?;
+        Ok((value, key_proof, store_proof))
+    }
+
+    fn check_height(&self, height: u64) -> Result<(), StoreError> {
+        let latest = self.committed()?.height;
+        let pruned = self.keep_recent != 0 && height + self.keep_recent <= latest;
+        if height > latest || pruned {
+            return Err(StoreError::HeightUnavailable { requested: height, latest });
+        }
+        Ok(())
+    }
+}
+
+impl StateRead for Storage {
+    fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get_latest(store, key)
+    }
+    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.prefix_latest(store, prefix)
+    }
+}
+
+fn latest_row(store: Substore, key: &[u8]) -> Vec<u8> {
+    let mut row = Vec::with_capacity(key.len() + 1);
+    row.push(store.tree_id().0);
+    row.extend_from_slice(key);
+    row
+}
+
+fn io_err(e: std::io::Error) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+//! Ante checks, as the SDK's ante handler chain: tx size gas, timeout, fee floor, fee
+//! deduction, public key, signature gas, sequence, signature, sequence increment.
+
+use base64::Engine;
+use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
+use cosmrs::proto::cosmos::tx::v1beta1::SignDoc;
+use k256::ecdsa::signature::Verifier;
+use k256::ecdsa::{Signature, VerifyingKey};
+use openledger_proto::auth::v1::Params;
+use prost::Message;
+use tendermint_proto::google::protobuf::Any;
+
+use super::decode::DecodedTx;
+use crate::context::{event, Ctx};
+use crate::error::SdkError;
+use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
+use crate::modules::auth::{self, state as accounts, Address, GasPrice};
+use crate::modules::bank;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// CheckTx: ante only, against the mempool's state.
+    Check,
+    /// FinalizeBlock.
+    Deliver,
+    /// Gas estimation: no signature check, no fee floor, unlimited gas.
+    Simulate,
+}
+
+/// What the ante checks read besides state.
+#[derive(Clone, Debug)]
+pub struct Env {
+    pub chain_id: String,
+    pub params: Params,
+    pub min_gas_price: GasPrice,
+    /// Height of the block the tx executes in.
+    pub height: u64,
+}
+
+pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), SdkError> {
+    let params = &env.params;
+    let size_gas = params.tx_size_cost_per_byte.saturating_mul(tx.size as u64);
+    ctx.gas.consume(size_gas, "txSize")?;
+
+    if tx.timeout_height != 0 && env.height > tx.timeout_height {
+        return Err(SdkError::TxTimeoutHeight(format!("block height {} > timeout height {}", env.height, tx.timeout_height)));
+    }
+
+    if mode != Mode::Simulate {
+        let required = env.min_gas_price.fee_for(tx.gas_limit);
+        let paid = tx.fee.amount_of(&params.fee_denom);
+        if paid < required {
+            return Err(SdkError::InsufficientFee(format!("got: {}; required: {required}{}", tx.fee, params.fee_denom)));
+        }
+    }
+
+    let mut account = accounts::account(ctx, &tx.signer)?
+        .ok_or_else(|| SdkError::UnknownAddress(format!("account {} does not exist", tx.signer)))?;
+
+    if !tx.fee.is_empty() {
+        bank::msgs::send(ctx, &auth::Keeper, &tx.signer, &bank::fee_collector(), &tx.fee).map_err(|e| match e {
+            SdkError::InsufficientFunds(m) => SdkError::InsufficientFunds(format!("{m}: insufficient funds to pay fees")),
+            other => other,
+        })?;
+    }
+    ctx.emit(event("tx", &[("fee", tx.fee.to_string()), ("fee_payer", tx.signer.to_bech32())]));
+
+    let key = signer_key(account.pub_key.as_ref(), tx)?;
+    if Address::from_secp256k1(&key) != tx.signer {
+        return Err(SdkError::InvalidPubKey(format!("public key does not match signer address {}", tx.signer)));
+    }
+    ctx.gas.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")?;
+
+    if tx.signer_info.sequence != account.sequence {
+        return Err(SdkError::WrongSequence(format!(
+            "account sequence mismatch, expected {}, got {}",
+            account.sequence, tx.signer_info.sequence
+        )));
+    }
+    if mode != Mode::Simulate {
+        let sign_doc = SignDoc {
+            body_bytes: tx.body_bytes.clone(),
+            auth_info_bytes: tx.auth_info_bytes.clone(),
+            chain_id: env.chain_id.clone(),
+            account_number: account.account_number,
+        };
+        if !verify_secp256k1(&key, &sign_doc.encode_to_vec(), &tx.signature) {
+            return Err(SdkError::Unauthorized(format!(
+                "signature verification failed; please verify account number ({}) and chain-id ({})",
+                account.account_number, env.chain_id
+            )));
+        }
+    }
+
+    account.sequence += 1;
+    if account.pub_key.is_none() {
+        account.pub_key = Some(Any { type_url: SECP256K1_PUBKEY_URL.into(), value: PubKey { key: key.clone() }.encode_to_vec() });
+    }
+    accounts::set_account(ctx, &tx.signer, &account)?;
+    let signature = base64::engine::general_purpose::STANDARD.encode(&tx.signature);
+    ctx.emit(event("tx", &[("acc_seq", format!("{}/{}", tx.signer, tx.signer_info.sequence))]));
+    ctx.emit(event("tx", &[("signature", signature)]));
+    Ok(())
+}
+
+/// The signer's compressed key: the account's if it has signed before, else the tx's.
+fn signer_key(stored: Option<&Any>, tx: &DecodedTx) -> Result<Vec<u8>, SdkError> {
+    let any = stored
+        .or(tx.signer_info.public_key.as_ref())
+        .ok_or_else(|| SdkError::InvalidPubKey(format!("no public key for {}: the first tx of an account must carry it", tx.signer)))?;
+    if any.type_url != SECP256K1_PUBKEY_URL {
+        return Err(SdkError::InvalidPubKey(format!("unsupported key type {}", any.type_url)));
+    }
+    let key = PubKey::decode(any.value.as_slice()).map_err(|e| SdkError::InvalidPubKey(e.to_string()))?.key;
+    if key.len() != 33 {
+        return Err(SdkError::InvalidPubKey(format!("secp256k1 key must be 33 bytes compressed, got {}", key.len())));
+    }
+    Ok(key)
+}
+
+/// ECDSA over sha256(msg), 64-byte r||s, low-S only (k256 rejects high-S), as the SDK.
+pub fn verify_secp256k1(key: &[u8], msg: &[u8], signature: &[u8]) -> bool {
+    let (Ok(key), Ok(sig)) = (VerifyingKey::from_sec1_bytes(key), Signature::from_slice(signature)) else {
+        return false;
+    };
+    key.verify(msg, &sig).is_ok()
+}

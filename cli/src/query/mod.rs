@@ -1,0 +1,375 @@
+//! `openledger query …` and `openledger status`: ABCI queries and CometBFT RPC reads.
+
+use std::str::FromStr;
+
+use anyhow::{anyhow, Context as _, Result};
+use clap::Subcommand;
+use cosmrs::proto::cosmos::auth::v1beta1::BaseAccount;
+use cosmrs::proto::cosmos::bank::v1beta1::{
+    QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse,
+    QueryTotalSupplyRequest, QueryTotalSupplyResponse,
+};
+use cosmrs::proto::cosmos::base::query::v1beta1::PageResponse;
+use cosmrs::proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmrs::proto::cosmos::crypto::secp256k1::PubKey as Secp256k1PubKey;
+use cosmrs::rpc::{Client, HttpClient};
+use cosmrs::tendermint::Hash;
+use prost::Message;
+use serde_json::{json, Value};
+
+use crate::address;
+use crate::config::Context;
+use crate::keys::{pubkey_json, Keyring};
+use crate::output::{b64, emit, print_json, Reported};
+use crate::rpc::{self, QueryError};
+use crate::tx::{broadcast::tx_hash, chain};
+use crate::output::TxResult;
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCmd {
+    /// Bank module queries
+    #[command(subcommand)]
+    Bank(BankQuery),
+    /// Auth module queries
+    #[command(subcommand)]
+    Auth(AuthQuery),
+    /// A transaction's result by hash
+    Tx { hash: String },
+    /// A block (the latest when HEIGHT is omitted)
+    Block { height: Option<u64> },
+    /// A raw key of a module store, optionally with its ICS23 proof
+    Store {
+        store: String,
+        /// The key, hex encoded
+        key_hex: String,
+        #[arg(long)]
+        height: Option<u64>,
+        #[arg(long)]
+        prove: bool,
+    },
+    /// Any ABCI query path (e.g. a gRPC method) with a hex protobuf body
+    Raw {
+        path: String,
+        /// Request bytes, hex encoded ("" for none)
+        data_hex: String,
+        #[arg(long)]
+        height: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankQuery {
+    /// Balances of an address (or key name)
+    Balances {
+        address: String,
+        /// Only this denom
+        #[arg(long)]
+        denom: Option<String>,
+    },
+    /// Total supply of every denom
+    Total,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthQuery {
+    /// An account by address (or key name)
+    Account { address: String },
+}
+
+pub async fn run(ctx: &Context, cmd: QueryCmd) -> Result<()> {
+    let client = rpc::client(&ctx.node)?;
+    let result = match cmd {
+        QueryCmd::Bank(BankQuery::Balances { address, denom }) => {
+            let addr = resolve_address(ctx, &address)?;
+            balances(ctx, &client, addr, denom).await
+        }
+        QueryCmd::Bank(BankQuery::Total) => total_supply(ctx, &client).await,
+        QueryCmd::Auth(AuthQuery::Account { address }) => {
+            let addr = resolve_address(ctx, &address)?;
+            account(ctx, &client, &addr).await
+        }
+        QueryCmd::Tx { hash } => query_tx(ctx, &client, &hash).await,
+        QueryCmd::Block { height } => block(ctx, &client, height).await,
+        QueryCmd::Store { store, key_hex, height, prove } => {
+            store_query(ctx, &client, &store, &key_hex, height, prove).await
+        }
+        QueryCmd::Raw { path, data_hex, height } => raw(ctx, &client, &path, &data_hex, height).await,
+    };
+    report_query_error(ctx, result)
+}
+
+/// A non-zero ABCI code is shown as code, codespace and log (also as JSON on stdout in JSON mode).
+fn report_query_error(ctx: &Context, result: Result<()>) -> Result<()> {
+    let Err(err) = result else { return Ok(()) };
+    let Some(q) = err.downcast_ref::<QueryError>() else { return Err(err) };
+    if ctx.json() {
+        print_json(&json!({"code": q.code, "codespace": q.codespace, "log": q.log}));
+    }
+    eprintln!("Error: {err:#}");
+    Err(Reported.into())
+}
+
+/// Accepts an `ol1…` address, or the name of a key in the keyring for convenience.
+fn resolve_address(ctx: &Context, s: &str) -> Result<String> {
+    if address::looks_like_address(s) {
+        return Ok(s.to_string());
+    }
+    let kr = Keyring::open(&ctx.home, ctx.keyring_backend);
+    match kr.find(s) {
+        Ok(k) => Ok(k.address),
+        Err(_) => {
+            address::decode(s)?;
+            Ok(s.to_string())
+        }
+    }
+}
+
+fn coin_json(c: &ProtoCoin) -> Value {
+    json!({"denom": c.denom, "amount": c.amount})
+}
+
+fn coins_text(coins: &[ProtoCoin]) -> String {
+    coins.iter().map(|c| format!("{}{}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
+}
+
+fn pagination_json(p: Option<&PageResponse>) -> Value {
+    let (next_key, total) = match p {
+        Some(p) if !p.next_key.is_empty() => (Value::String(b64(&p.next_key)), p.total),
+        Some(p) => (Value::Null, p.total),
+        None => (Value::Null, 0),
+    };
+    json!({"next_key": next_key, "total": total.to_string()})
+}
+
+async fn balances(ctx: &Context, client: &HttpClient, address: String, denom: Option<String>) -> Result<()> {
+    if let Some(denom) = denom {
+        let req = QueryBalanceRequest { address, denom: denom.clone() };
+        let resp: QueryBalanceResponse =
+            rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/Balance", &req).await?;
+        let coin = resp.balance.unwrap_or(ProtoCoin { denom, amount: "0".into() });
+        emit(ctx, &json!({"balance": coin_json(&coin)}), || coins_text(std::slice::from_ref(&coin)));
+        return Ok(());
+    }
+    let req = QueryAllBalancesRequest { address, pagination: None, resolve_denom: false };
+    let resp: QueryAllBalancesResponse =
+        rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/AllBalances", &req).await?;
+    let j = json!({
+        "balances": resp.balances.iter().map(coin_json).collect::<Vec<_>>(),
+        "pagination": pagination_json(resp.pagination.as_ref()),
+    });
+    emit(ctx, &j, || coins_text(&resp.balances));
+    Ok(())
+}
+
+async fn total_supply(ctx: &Context, client: &HttpClient) -> Result<()> {
+    let resp: QueryTotalSupplyResponse = rpc::grpc_query(
+        client,
+        "/cosmos.bank.v1beta1.Query/TotalSupply",
+        &QueryTotalSupplyRequest { pagination: None },
+    )
+    .await?;
+    let j = json!({
+        "supply": resp.supply.iter().map(coin_json).collect::<Vec<_>>(),
+        "pagination": pagination_json(resp.pagination.as_ref()),
+    });
+    emit(ctx, &j, || coins_text(&resp.supply));
+    Ok(())
+}
+
+fn account_pubkey_json(acc: &BaseAccount) -> Value {
+    match &acc.pub_key {
+        None => Value::Null,
+        Some(any) if any.type_url == "/cosmos.crypto.secp256k1.PubKey" => {
+            match Secp256k1PubKey::decode(any.value.as_slice()) {
+                Ok(pk) => pubkey_json(&pk.key),
+                Err(_) => json!({"@type": any.type_url, "value": b64(&any.value)}),
+            }
+        }
+        Some(any) => json!({"@type": any.type_url, "value": b64(&any.value)}),
+    }
+}
+
+async fn account(ctx: &Context, client: &HttpClient, address: &str) -> Result<()> {
+    let acc = chain::base_account(client, address).await?;
+    let pk = account_pubkey_json(&acc);
+    let j = json!({"account": {
+        "@type": chain::BASE_ACCOUNT_TYPE,
+        "address": acc.address,
+        "pub_key": pk,
+        "account_number": acc.account_number.to_string(),
+        "sequence": acc.sequence.to_string(),
+    }});
+    emit(ctx, &j, || {
+        let pk_text = pk.get("key").and_then(Value::as_str).map_or("null".to_string(), str::to_string);
+        format!(
+            "address: {}\naccount_number: {}\nsequence: {}\npub_key: {}",
+            acc.address, acc.account_number, acc.sequence, pk_text
+        )
+    });
+    Ok(())
+}
+
+async fn query_tx(ctx: &Context, client: &HttpClient, hash: &str) -> Result<()> {
+    let h = Hash::from_str(&hash.trim().to_uppercase())
+        .map_err(|e| anyhow!("invalid tx hash {hash:?}: {e}"))?;
+    let resp = client
+        .tx(h, false)
+        .await
+        .with_context(|| format!("tx {hash} not found (or the node at {} failed)", ctx.node))?;
+    TxResult::from_tx(&resp).print(ctx);
+    Ok(())
+}
+
+async fn block(ctx: &Context, client: &HttpClient, height: Option<u64>) -> Result<()> {
+    let resp = match rpc::height(height)? {
+        Some(h) => client.block(h).await,
+        None => client.latest_block().await,
+    }
+    .with_context(|| format!("fetching block from {}", ctx.node))?;
+    let header = &resp.block.header;
+    let txs: Vec<String> = resp.block.data.iter().map(|tx| tx_hash(tx).to_string()).collect();
+    let app_hash = hex::encode_upper(header.app_hash.as_bytes());
+    let j = json!({
+        "height": header.height.value().to_string(),
+        "hash": resp.block_id.hash.to_string(),
+        "app_hash": app_hash,
+        "time": header.time.to_rfc3339(),
+        "num_txs": txs.len(),
+        "chain_id": header.chain_id.as_str(),
+        "proposer_address": header.proposer_address.to_string(),
+        "txs": txs,
+    });
+    emit(ctx, &j, || {
+        format!(
+            "height: {}\nhash: {}\napp_hash: {}\ntime: {}\nnum_txs: {}\nchain_id: {}",
+            header.height,
+            resp.block_id.hash,
+            app_hash,
+            header.time.to_rfc3339(),
+            txs.len(),
+            header.chain_id
+        )
+    });
+    Ok(())
+}
+
+fn decode_hex_arg(what: &str, s: &str) -> Result<Vec<u8>> {
+    let s = s.trim();
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    hex::decode(s).with_context(|| format!("{what} is not valid hex"))
+}
+
+async fn store_query(
+    ctx: &Context,
+    client: &HttpClient,
+    store: &str,
+    key_hex: &str,
+    height: Option<u64>,
+    prove: bool,
+) -> Result<()> {
+    if store.is_empty() || store.contains('/') {
+        anyhow::bail!("invalid store name {store:?}");
+    }
+    let key = decode_hex_arg("KEYHEX", key_hex)?;
+    let path = format!("store/{store}/key");
+    let resp = rpc::abci_query(client, &path, key.clone(), rpc::height(height)?, prove).await?;
+    let proof_ops: Vec<Value> = resp
+        .proof
+        .as_ref()
+        .map(|p| {
+            p.ops
+                .iter()
+                .map(|op| json!({"type": op.field_type, "key": hex::encode(&op.key), "data": hex::encode(&op.data)}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let j = json!({
+        "height": resp.height.value().to_string(),
+        "key": hex::encode(&key),
+        "value": hex::encode(&resp.value),
+        "proof_ops": proof_ops,
+    });
+    emit(ctx, &j, || {
+        let mut t = format!(
+            "height: {}\nkey: {}\nvalue: {}",
+            resp.height,
+            hex::encode(&key),
+            hex::encode(&resp.value)
+        );
+        if let Some(p) = &resp.proof {
+            for op in &p.ops {
+                t.push_str(&format!(
+                    "\nproof_op: type={} key={} data={}",
+                    op.field_type,
+                    hex::encode(&op.key),
+                    hex::encode(&op.data)
+                ));
+            }
+        }
+        t
+    });
+    Ok(())
+}
+
+/// Prints the response even when its code is non-zero (then exits 1): this is a debugging tool.
+async fn raw(ctx: &Context, client: &HttpClient, path: &str, data_hex: &str, height: Option<u64>) -> Result<()> {
+    let data = decode_hex_arg("DATAHEX", data_hex)?;
+    let resp = rpc::abci_query_raw(client, path, data, rpc::height(height)?, false).await?;
+    let j = json!({
+        "code": resp.code.value(),
+        "codespace": resp.codespace,
+        "log": resp.log,
+        "value": hex::encode(&resp.value),
+        "height": resp.height.value().to_string(),
+    });
+    emit(ctx, &j, || {
+        format!(
+            "code: {}\ncodespace: {}\nlog: {}\nvalue: {}\nheight: {}",
+            resp.code.value(),
+            resp.codespace,
+            resp.log,
+            hex::encode(&resp.value),
+            resp.height
+        )
+    });
+    if resp.code.is_err() {
+        return Err(Reported.into());
+    }
+    Ok(())
+}
+
+/// `openledger status`: the node's identity and sync state.
+pub async fn status(ctx: &Context) -> Result<()> {
+    let client = rpc::client(&ctx.node)?;
+    let st = client
+        .status()
+        .await
+        .with_context(|| format!("fetching status from {}", ctx.node))?;
+    let app_hash = hex::encode_upper(st.sync_info.latest_app_hash.as_bytes());
+    let j = json!({
+        "node_info": {
+            "id": st.node_info.id.to_string(),
+            "network": st.node_info.network.as_str(),
+            "moniker": st.node_info.moniker.to_string(),
+            "version": st.node_info.version.to_string(),
+        },
+        "sync_info": {
+            "latest_block_hash": st.sync_info.latest_block_hash.to_string(),
+            "latest_block_height": st.sync_info.latest_block_height.value().to_string(),
+            "latest_app_hash": app_hash,
+            "latest_block_time": st.sync_info.latest_block_time.to_rfc3339(),
+            "catching_up": st.sync_info.catching_up,
+        },
+    });
+    emit(ctx, &j, || {
+        format!(
+            "network: {}\nmoniker: {}\nlatest_block_height: {}\nlatest_app_hash: {}\ncatching_up: {}",
+            st.node_info.network,
+            st.node_info.moniker,
+            st.sync_info.latest_block_height,
+            app_hash,
+            st.sync_info.catching_up
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Creates and starts a fresh OpenLedger localnet on loopback ports.
+#
+#   localnet/start.sh [-n VALIDATORS] [-d DIR] [-p BASE_PORT] [-c CHAIN_ID] [-t TIMEOUT_SECS]
+#
+# Defaults: 1 validator, DIR = <repo>/.localnet, base port 26656, chain id openledger-local-1.
+# Node I uses p2p BASE+10*I, rpc +1, abci +2, grpc +3 (127.0.0.1 only).
+# Binaries: $OPENLEDGERD, $OPENLEDGER, $COMETBFT when set (then nothing is built); otherwise
+# CometBFT comes from install-cometbft.sh and the app and CLI from `cargo build --release`.
+# Exit status: 0 started, 1 failed, 3 a port of the range is already in use.
+set -euo pipefail
+# shellcheck source=localnet/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit "${1:-2}"
+}
+
+NUM=1
+DIR="$OL_DEFAULT_DIR"
+BASE=26656
+CHAIN_ID="openledger-local-1"
+TIMEOUT="${LOCALNET_START_TIMEOUT:-60}"
+DENOM="uopen"
+FUNDS="1000000000000$DENOM"
+while getopts "n:d:p:c:t:h" opt; do
+  case "$opt" in
+    n) NUM="$OPTARG" ;;
+    d) DIR="$OPTARG" ;;
+    p) BASE="$OPTARG" ;;
+    c) CHAIN_ID="$OPTARG" ;;
+    t) TIMEOUT="$OPTARG" ;;
+    h) usage 0 ;;
+    *) usage 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ "$#" -eq 0 ] || usage 2
+if ! ol_is_uint "$NUM" || [ "$NUM" -lt 1 ] || [ "$NUM" -gt 50 ]; then
+  ol_die "-n wants 1..50 validators, got '$NUM'"
+fi
+if ! ol_is_uint "$BASE" || [ "$BASE" -lt 1024 ]; then
+  ol_die "-p wants a port >= 1024, got '$BASE'"
+fi
+[ $((BASE + 10 * NUM)) -le 65535 ] || ol_die "ports $BASE..$((BASE + 10 * NUM - 1)) do not fit below 65536"
+ol_is_uint "$TIMEOUT" || ol_die "-t wants seconds, got '$TIMEOUT'"
+[[ "$CHAIN_ID" =~ ^[A-Za-z0-9._-]+$ ]] || ol_die "bad chain id '$CHAIN_ID'"
+
+# ---------------------------------------------------------------- binaries
+if [ -z "${COMETBFT:-}" ]; then
+  COMETBFT="$("$OL_SCRIPTS/install-cometbft.sh" | tail -n 1)"
+fi
+if [ -z "${OPENLEDGERD:-}" ] || [ -z "${OPENLEDGER:-}" ]; then
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openledger/target}"
+  ol_log "building openledgerd and openledger (cargo build --release)"
+  (cd "$OL_REPO_ROOT" && cargo build --release -p openledger-app -p openledger-cli) >&2
+  OPENLEDGERD="${OPENLEDGERD:-$CARGO_TARGET_DIR/release/openledgerd}"
+  OPENLEDGER="${OPENLEDGER:-$CARGO_TARGET_DIR/release/openledger}"
+fi
+for b in "$COMETBFT" "$OPENLEDGERD" "$OPENLEDGER"; do
+  [ -x "$b" ] || ol_die "not an executable: $b"
+done
+OPENLEDGERD="$(cd "$(dirname "$OPENLEDGERD")" && pwd -P)/$(basename "$OPENLEDGERD")"
+OPENLEDGER="$(cd "$(dirname "$OPENLEDGER")" && pwd -P)/$(basename "$OPENLEDGER")"
+COMETBFT="$(cd "$(dirname "$COMETBFT")" && pwd -P)/$(basename "$COMETBFT")"
+export OPENLEDGERD OPENLEDGER COMETBFT
+
+# ---------------------------------------------------------------- directory
+mkdir -p "$DIR"
+DIR="$(ol_abs_dir "$DIR")"
+if [ -f "$DIR/pids" ]; then
+  mapfile -t old < <(ol_recorded_pids "$DIR")
+  if [ "${#old[@]}" -gt 0 ] && ol_any_alive "$DIR" "${old[@]}"; then
+    ol_die "$DIR has running nodes (pids in $DIR/pids); stop them first: localnet/stop.sh -d $DIR"
+  fi
+fi
+ol_wipeable "$DIR" || ol_die "$DIR is not empty and is not a localnet directory; refusing to wipe it"
+find "$DIR" -mindepth 1 -delete
+
+for ((p = BASE; p < BASE + 10 * NUM; p++)); do
+  if ol_port_listening "$p"; then
+    echo "localnet: error: port $p (range $BASE..$((BASE + 10 * NUM - 1))) is already in use; pick another with -p" >&2
+    exit 3
+  fi
+done
+
+# On any failure from here on, stop what was started (only recorded pids).
+STARTED_OK=0
+on_exit() {
+  if [ "$STARTED_OK" -ne 1 ] && [ -f "$DIR/pids" ]; then
+    ol_log "start failed; stopping the nodes started so far"
+    ol_stop_all "$DIR"
+  fi
+}
+trap on_exit EXIT
+
+CLIENT_HOME="$DIR/client"
+mkdir -p "$CLIENT_HOME"
+{
+  printf '# OpenLedger localnet (source this file)\n'
+  printf 'LOCALNET_DIR=%q\n' "$DIR"
+  printf 'CHAIN_ID=%q\n' "$CHAIN_ID"
+  printf 'DENOM=%q\n' "$DENOM"
+  printf 'BASE_PORT=%q\n' "$BASE"
+  printf 'NUM_VALIDATORS=%q\n' "$NUM"
+  printf 'NODE=%q\n' "http://127.0.0.1:$((BASE + 1))"
+  printf 'GRPC=%q\n' "127.0.0.1:$((BASE + 3))"
+  printf 'CLIENT_HOME=%q\n' "$CLIENT_HOME"
+  printf 'KEYRING_BACKEND=test\n'
+  printf 'OPENLEDGERD=%q\n' "$OPENLEDGERD"
+  printf 'OPENLEDGER=%q\n' "$OPENLEDGER"
+  printf 'COMETBFT=%q\n' "$COMETBFT"
+} >"$DIR/env"
+
+# ---------------------------------------------------------------- nodes
+for ((i = 0; i < NUM; i++)); do
+  mkdir -p "$DIR/node$i"
+  ol_write_node_env "$DIR" "$i" "$BASE" 1
+  ol_configure_node "$DIR" "$i" ""
+done
+declare -a IDS
+for ((i = 0; i < NUM; i++)); do
+  IDS[i]="$(ol_node_id "$DIR" "$i")"
+done
+for ((i = 0; i < NUM; i++)); do
+  peers=""
+  for ((j = 0; j < NUM; j++)); do
+    [ "$j" -ne "$i" ] || continue
+    peers="${peers:+$peers,}${IDS[j]}@127.0.0.1:$((BASE + 10 * j))"
+  done
+  ol_edit_toml "$DIR/node$i/config/config.toml" "p2p.persistent_peers=\"$peers\""
+done
+
+# ---------------------------------------------------------------- genesis
+GENESIS="$DIR/genesis.json"
+python3 - "$GENESIS" "$CHAIN_ID" "$DIR" "$NUM" <<'PY'
+import json, sys
+out, chain_id, d, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+with open("%s/node0/config/genesis.json" % d) as f:
+    g = json.load(f)
+g["chain_id"] = chain_id
+g["initial_height"] = "1"
+vals = []
+for i in range(n):
+    with open("%s/node%d/config/priv_validator_key.json" % (d, i)) as f:
+        k = json.load(f)
+    vals.append({"address": k["address"], "pub_key": k["pub_key"], "power": "10", "name": "node%d" % i})
+g["validators"] = vals
+with open(out, "w") as f:
+    json.dump(g, f, indent=2)
+PY
+
+KEYS=(alice bob carol)
+for ((i = 0; i < NUM; i++)); do KEYS+=("val$i"); done
+declare -A ADDR
+for k in "${KEYS[@]}"; do
+  # Keep what `keys add` prints (it may include the mnemonic: test keyring only).
+  "$OPENLEDGER" keys add "$k" --keyring-backend test --home "$CLIENT_HOME" \
+    >"$CLIENT_HOME/$k.add.txt" 2>&1 </dev/null || {
+    cat "$CLIENT_HOME/$k.add.txt" >&2
+    ol_die "openledger keys add $k failed"
+  }
+  ADDR[$k]="$("$OPENLEDGER" keys show "$k" -a --keyring-backend test --home "$CLIENT_HOME" </dev/null | tr -d '[:space:]')"
+  [[ "${ADDR[$k]}" == ol1* ]] || ol_die "openledger keys show $k -a printed '${ADDR[$k]}', not an ol1 address"
+  "$OPENLEDGERD" genesis add-account --genesis "$GENESIS" "${ADDR[$k]}" "$FUNDS" >/dev/null ||
+    ol_die "openledgerd genesis add-account ${ADDR[$k]} failed"
+  printf 'ADDR_%s=%q\n' "$k" "${ADDR[$k]}" >>"$DIR/env"
+done
+printf 'KEYS=%q\n' "${KEYS[*]}" >>"$DIR/env"
+for ((i = 0; i < NUM; i++)); do
+  cp "$GENESIS" "$DIR/node$i/config/genesis.json"
+done
+
+# ---------------------------------------------------------------- start
+: >"$DIR/pids"
+for ((i = 0; i < NUM; i++)); do ol_start_app "$DIR" "$i"; done
+for ((i = 0; i < NUM; i++)); do ol_start_cometbft "$DIR" "$i"; done
+
+deadline=$((SECONDS + TIMEOUT))
+for ((i = 0; i < NUM; i++)); do
+  left=$((deadline - SECONDS))
+  [ "$left" -gt 0 ] || left=1
+  if ! ol_wait_height "$DIR" "$i" 2 "$left"; then
+    ol_tail_logs "$DIR"
+    ol_die "node $i did not reach height 2 within ${TIMEOUT}s (logs under $DIR/node*/)"
+  fi
+done
+STARTED_OK=1
+
+# ---------------------------------------------------------------- summary
+echo "OpenLedger localnet '$CHAIN_ID' is up in $DIR ($NUM validator(s))"
+for ((i = 0; i < NUM; i++)); do
+  echo "  node$i  rpc http://127.0.0.1:$((BASE + 10 * i + 1))  grpc 127.0.0.1:$((BASE + 10 * i + 3))  p2p $((BASE + 10 * i))  abci $((BASE + 10 * i + 2))  logs $DIR/node$i/{app,cometbft}.log"
+done
+echo "  client home: $CLIENT_HOME (--keyring-backend test)"
+for k in "${KEYS[@]}"; do
+  echo "  $k: ${ADDR[$k]}"
+done
+echo "  env: source $DIR/env ; stop: localnet/stop.sh -d $DIR"

@@ -1,0 +1,26 @@
+//! Generates the chain's wire types from the .proto files under this crate: they are the single
+//! source of truth. Cosmos and IBC types come from their published crates.
+use std::path::PathBuf;
+
+fn main() -> std::io::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut protos = Vec::new();
+    collect(&root.join("openledger"), &mut protos)?;
+    protos.sort();
+    for p in &protos {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+    prost_build::Config::new().compile_protos(&protos, &[root])
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
