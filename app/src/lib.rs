@@ -14,6 +14,7 @@ pub mod grpc;
 pub mod modules;
 pub mod query;
 pub mod store;
+pub mod testkit;
 pub mod tx;
 
 pub use app::App;

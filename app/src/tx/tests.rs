@@ -1,0 +1,181 @@
+//! The ante checks and MsgSend through the real App over RocksDB, one refusal per rule.
+
+use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
+use prost::Message;
+
+use crate::app::App;
+use crate::genesis::AppGenesis;
+use crate::modules::bank::genesis::GenesisCoin;
+use crate::store::Storage;
+use crate::testkit::{coin, msg_send, sign_tx, TestKey, TxParams};
+
+const CHAIN: &str = "openledger-test-1";
+const FUNDS: u128 = 1_000_000_000;
+
+struct Chain {
+    app: App,
+    _dir: tempfile::TempDir,
+    alice: TestKey,
+    bob: TestKey,
+}
+
+fn chain() -> Chain {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
+    let (alice, bob) = (TestKey::from_seed("alice"), TestKey::from_seed("bob"));
+    let mut genesis = AppGenesis::default();
+    for key in [&alice, &bob] {
+        genesis.add_account(&key.address().to_bech32(), &[GenesisCoin { denom: "uopen".into(), amount: FUNDS.to_string() }]).unwrap();
+    }
+    app.init_chain(CHAIN, serde_json::to_string(&genesis).unwrap().as_bytes()).unwrap();
+    Chain { app, _dir: dir, alice, bob }
+}
+
+fn params(sequence: u64) -> TxParams {
+    TxParams { chain_id: CHAIN.into(), account_number: 0, sequence, gas_limit: 200_000, fee: vec![coin(5_000, "uopen")], memo: String::new() }
+}
+
+impl Chain {
+    fn send(&self, amount: u128, p: &TxParams) -> Vec<u8> {
+        sign_tx(&self.alice, vec![msg_send(&self.alice.address(), &self.bob.address(), vec![coin(amount, "uopen")])], p)
+    }
+
+    /// Runs one tx in its own block; returns (code, codespace, gas_used).
+    fn deliver(&self, tx: Vec<u8>) -> (u32, String, i64) {
+        let height = self.app.committed().height + 1;
+        let outcome = self.app.finalize_block(height, &[tx]).unwrap();
+        self.app.commit().unwrap();
+        let r = &outcome.tx_results[0];
+        (r.code, r.codespace.clone(), r.gas_used)
+    }
+
+    fn balance(&self, key: &TestKey) -> u128 {
+        let storage = self.app.storage();
+        crate::modules::bank::state::balance(&mut crate::context::Unmetered(&storage), &key.address(), "uopen").unwrap()
+    }
+
+    fn sequence(&self, key: &TestKey) -> u64 {
+        let storage = self.app.storage();
+        crate::modules::auth::state::account(&mut crate::context::Unmetered(&storage), &key.address()).unwrap().unwrap().sequence
+    }
+}
+
+#[test]
+fn a_send_moves_exactly_the_amount_and_the_fee() {
+    let c = chain();
+    assert_eq!(c.app.check_tx(&c.send(12_345, &params(0))).code, 0);
+    let (code, _, gas) = c.deliver(c.send(12_345, &params(0)));
+    assert_eq!(code, 0);
+    assert!(gas > 0 && gas <= 200_000);
+    assert_eq!(c.balance(&c.alice), FUNDS - 12_345 - 5_000);
+    assert_eq!(c.balance(&c.bob), FUNDS + 12_345);
+    assert_eq!(c.sequence(&c.alice), 1);
+}
+
+#[test]
+fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
+    let c = chain();
+    let good = c.send(1, &params(0));
+    let mut bad_sig = TxRaw::decode(good.as_slice()).unwrap();
+    bad_sig.signatures[0][5] ^= 1;
+    let cases: Vec<(&str, Vec<u8>, u32)> = vec![
+        ("malformed bytes", vec![0xde, 0xad, 0xbe, 0xef], 2),
+        ("bad signature", bad_sig.encode_to_vec(), 4),
+        ("wrong chain id", c.send(1, &TxParams { chain_id: "other-1".into(), ..params(0) }), 4),
+        ("wrong account number", c.send(1, &TxParams { account_number: 7, ..params(0) }), 4),
+        ("future sequence", c.send(1, &params(3)), 32),
+        ("fee too low", c.send(1, &TxParams { fee: vec![coin(4_999, "uopen")], ..params(0) }), 13),
+        ("insufficient funds for fee", c.send(1, &TxParams { fee: vec![coin(FUNDS * 2, "uopen")], ..params(0) }), 5),
+        ("oversized", c.send(1, &TxParams { memo: "x".repeat(300 * 1024), ..params(0) }), 21),
+        ("memo too long", c.send(1, &TxParams { memo: "x".repeat(257), ..params(0) }), 12),
+        ("unknown message", sign_tx(&c.alice, vec![tendermint_proto::google::protobuf::Any { type_url: "/unknown.Msg".into(), value: vec![] }], &params(0)), 6),
+        ("overflowing amount", sign_tx(&c.alice, vec![msg_send(&c.alice.address(), &c.bob.address(), vec![cosmrs::proto::cosmos::base::v1beta1::Coin { denom: "uopen".into(), amount: "340282366920938463463374607431768211456".into() }])], &params(0)), 10),
+    ];
+    let before = c.app.committed().app_hash;
+    for (name, tx, want) in cases {
+        assert_eq!(c.app.check_tx(&tx).code, want, "CheckTx: {name}");
+        let (code, codespace, _) = c.deliver(tx);
+        assert_eq!((code, codespace.as_str()), (want, "sdk"), "FinalizeBlock: {name}");
+        assert_eq!(c.app.committed().app_hash, before, "{name} changed state");
+    }
+    assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS, 0));
+}
+
+#[test]
+fn replayed_sequence_is_refused() {
+    let c = chain();
+    let tx = c.send(10, &params(0));
+    assert_eq!(c.deliver(tx.clone()).0, 0);
+    let hash = c.app.committed().app_hash;
+    assert_eq!(c.deliver(tx).0, 32);
+    assert_eq!(c.app.committed().app_hash, hash);
+}
+
+#[test]
+fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
+    let c = chain();
+    assert_eq!(c.deliver(c.send(FUNDS, &params(0))).0, 5, "fee leaves less than FUNDS");
+    assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS - 5_000, 1));
+
+    let estimate = c.app.simulate(&c.send(10, &params(1)));
+    assert_eq!(estimate.code, 0, "{}", estimate.log);
+    let gas = estimate.gas_used as u64 - 1;
+    let tight = TxParams { gas_limit: gas, fee: vec![coin(5_000, "uopen")], ..params(1) };
+    let (code, _, used) = c.deliver(c.send(10, &tight));
+    assert_eq!(code, 11);
+    assert!(used as u64 > gas);
+    assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS - 10_000, 2));
+    assert_eq!(c.balance(&c.bob), FUNDS);
+
+    // The estimate holds up to the few bytes a different gas limit takes to encode.
+    let adjusted = TxParams { gas_limit: (gas + 1) * 11 / 10, sequence: 2, ..tight };
+    let (code, _, used) = c.deliver(c.send(10, &adjusted));
+    assert_eq!(code, 0, "the simulated gas with a 10% margin is enough");
+    assert!((used as u64).abs_diff(gas + 1) < 1_000, "estimate {} vs used {used}", gas + 1);
+}
+
+#[test]
+fn check_tx_tracks_pending_sequences_until_commit() {
+    let c = chain();
+    assert_eq!(c.app.check_tx(&c.send(1, &params(0))).code, 0);
+    assert_eq!(c.app.check_tx(&c.send(1, &params(0))).code, 32, "replay within the mempool");
+    assert_eq!(c.app.check_tx(&c.send(1, &params(1))).code, 0, "next sequence accepted");
+}
+
+#[test]
+fn genesis_export_then_import_then_export_is_identical() {
+    let c = chain();
+    c.deliver(c.send(77, &params(0)));
+    let exported = serde_json::to_string_pretty(&c.app.export_genesis().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let again = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
+    again.init_chain(CHAIN, exported.as_bytes()).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&again.export_genesis().unwrap()).unwrap(), exported);
+}
+
+#[test]
+fn the_same_blocks_give_the_same_app_hash_on_another_node() {
+    let (a, b) = (chain(), chain());
+    for seq in 0..5 {
+        let tx = a.send(100 + seq as u128, &params(seq));
+        let height = a.app.committed().height + 1;
+        let ha = a.app.finalize_block(height, &[tx.clone()]).unwrap().app_hash;
+        let hb = b.app.finalize_block(height, &[tx]).unwrap().app_hash;
+        assert_eq!(ha, hb, "height {height}");
+        a.app.commit().unwrap();
+        b.app.commit().unwrap();
+    }
+}
+
+#[test]
+fn high_s_signatures_are_refused() {
+    use k256::ecdsa::signature::Signer;
+    let key = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let msg = b"sign doc";
+    let sig: k256::ecdsa::Signature = key.sign(msg);
+    let pubkey = key.verifying_key().to_encoded_point(true).as_bytes().to_vec();
+    assert!(super::ante::verify_secp256k1(&pubkey, msg, &sig.to_bytes()));
+    let (r, s) = sig.split_scalars();
+    let high = k256::ecdsa::Signature::from_scalars(r, -*s).unwrap();
+    assert!(!super::ante::verify_secp256k1(&pubkey, msg, &high.to_bytes()));
+}
