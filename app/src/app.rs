@@ -14,7 +14,7 @@ use crate::gas::GasMeter;
 use crate::genesis::{self, AppGenesis};
 use crate::modules::auth::{self, GasPrice};
 use crate::store::{Committed, Overlay, PreparedBlock, StateRead, Storage, Substore, Writes};
-use crate::tx::{self, ante::Env, ante::Mode};
+use crate::tx::{self, ante::Env, ante::Mode, ante::Verified};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -117,7 +117,7 @@ impl App {
     }
 
     /// FinalizeBlock: executes the txs in order and computes the app hash, persisting nothing.
-    pub fn finalize_block(&self, height: u64, txs: &[impl AsRef<[u8]>]) -> Result<BlockOutcome, AppError> {
+    pub fn finalize_block<T: AsRef<[u8]> + Sync>(&self, height: u64, txs: &[T]) -> Result<BlockOutcome, AppError> {
         let mut inner = self.lock();
         let want = inner.committed.height + 1;
         if height != want {
@@ -125,9 +125,10 @@ impl App {
         }
         let mut block = Overlay::new(&inner.storage);
         let env = Self::env(&block, height)?;
+        let verified = preverify_all(&inner.storage, &env, txs);
         let mut tx_results = Vec::with_capacity(txs.len());
-        for bytes in txs {
-            let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver);
+        for (bytes, verified) in txs.iter().zip(verified) {
+            let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver { verified });
             block.apply(outcome.writes);
             tx_results.push(outcome.result);
         }
@@ -152,6 +153,28 @@ impl App {
         let inner = self.lock();
         Ok(genesis::export(&mut Unmetered(&inner.storage))?)
     }
+}
+
+/// Checks the block's signatures on all cores against the state before the block. Execution
+/// stays sequential and decides; this only spares it the signature checks it can reuse.
+fn preverify_all<T: AsRef<[u8]> + Sync>(state: &Storage, env: &Env, txs: &[T]) -> Vec<Option<Verified>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(txs.len().max(1));
+    let chunk = txs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = txs
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || {
+                    let mut reader = Unmetered(state);
+                    part.iter().map(|tx| tx::ante::preverify(&mut reader, tx.as_ref(), env)).collect::<Vec<_>>()
+                });
+                (part.len(), worker)
+            })
+            .collect();
+        // A worker that panicked vouches for none of its txs (the ante checks verify them), and
+        // every position keeps its tx so no result lands on another tx.
+        workers.into_iter().flat_map(|(len, w)| w.join().unwrap_or_else(|_| vec![None; len])).collect()
+    })
 }
 
 fn internal(e: SdkError) -> ExecTxResult {

@@ -21,10 +21,19 @@ use crate::modules::bank;
 pub enum Mode {
     /// CheckTx: ante only, against the mempool's state.
     Check,
-    /// FinalizeBlock.
-    Deliver,
+    /// FinalizeBlock. `verified` is a signature already checked for this tx, in parallel before
+    /// the block ran, against the account number and key it was checked with.
+    Deliver { verified: Option<Verified> },
     /// Gas estimation: no signature check, no fee floor, unlimited gas.
     Simulate,
+}
+
+/// A signature found valid for an (account number, public key) ahead of execution. The ante check
+/// trusts it only if the account still has that number and key when the tx runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub account_number: u64,
+    pub key: [u8; 33],
 }
 
 /// What the ante checks read besides state.
@@ -77,14 +86,12 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
             account.sequence, tx.signer_info.sequence
         )));
     }
-    if mode != Mode::Simulate {
-        let sign_doc = SignDoc {
-            body_bytes: tx.body_bytes.clone(),
-            auth_info_bytes: tx.auth_info_bytes.clone(),
-            chain_id: env.chain_id.clone(),
-            account_number: account.account_number,
-        };
-        if !verify_secp256k1(&key, &sign_doc.encode_to_vec(), &tx.signature) {
+    let already_verified = match mode {
+        Mode::Deliver { verified: Some(v) } => v.account_number == account.account_number && v.key[..] == key[..],
+        _ => false,
+    };
+    if mode != Mode::Simulate && !already_verified {
+        if !verify_signature(tx, &key, &env.chain_id, account.account_number) {
             return Err(SdkError::Unauthorized(format!(
                 "signature verification failed; please verify account number ({}) and chain-id ({})",
                 account.account_number, env.chain_id
@@ -101,6 +108,29 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
     ctx.emit(event("tx", &[("acc_seq", format!("{}/{}", tx.signer, tx.signer_info.sequence))]));
     ctx.emit(event("tx", &[("signature", signature)]));
     Ok(())
+}
+
+/// Checks the tx's signature over its SIGN_MODE_DIRECT sign doc.
+pub fn verify_signature(tx: &DecodedTx, key: &[u8], chain_id: &str, account_number: u64) -> bool {
+    let sign_doc = SignDoc {
+        body_bytes: tx.body_bytes.clone(),
+        auth_info_bytes: tx.auth_info_bytes.clone(),
+        chain_id: chain_id.to_string(),
+        account_number,
+    };
+    verify_secp256k1(key, &sign_doc.encode_to_vec(), &tx.signature)
+}
+
+/// Checks a tx's signature against the account as `state` has it, off the sequential path:
+/// Some when valid. Any failure here is left for the ante check to report in order.
+pub fn preverify(state: &mut impl crate::context::Read, bytes: &[u8], env: &Env) -> Option<Verified> {
+    let tx = super::decode::decode(bytes, &env.params).ok()?;
+    let account = accounts::account(state, &tx.signer).ok()??;
+    let key = signer_key(account.pub_key.as_ref(), &tx).ok()?;
+    if !verify_signature(&tx, &key, &env.chain_id, account.account_number) {
+        return None;
+    }
+    Some(Verified { account_number: account.account_number, key: key.try_into().ok()? })
 }
 
 /// The signer's compressed key: the account's if it has signed before, else the tx's.
