@@ -10,6 +10,14 @@ use anyhow::{bail, Context, Result};
 /// Prints `prompt` on stderr when stdin is a terminal, then reads one line without its
 /// line ending. End of input is an error: the caller asked for something it needs.
 pub fn read_line(prompt: &str) -> Result<String> {
+    match read_line_opt(prompt)? {
+        Some(line) => Ok(line),
+        None => bail!("unexpected end of input on stdin ({})", prompt.trim_end_matches([':', ' '])),
+    }
+}
+
+/// As [`read_line`], but end of input is `None`.
+pub fn read_line_opt(prompt: &str) -> Result<Option<String>> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("{prompt}");
@@ -21,7 +29,7 @@ pub fn read_line(prompt: &str) -> Result<String> {
         .read_line(&mut line)
         .context("failed to read from stdin")?;
     if n == 0 {
-        bail!("unexpected end of input on stdin ({})", prompt.trim_end_matches([':', ' ']));
+        return Ok(None);
     }
-    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
 }

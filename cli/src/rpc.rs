@@ -17,8 +17,16 @@ pub struct QueryError {
     pub log: String,
 }
 
+/// tendermint-rpc errors carry an eyre trace that prints a full backtrace when RUST_BACKTRACE
+/// is set; users need only the message.
+pub fn rpc_error(e: cosmrs::rpc::Error) -> anyhow::Error {
+    anyhow::anyhow!("{:#}", e.trace())
+}
+
 pub fn client(node: &str) -> Result<HttpClient> {
-    HttpClient::new(node).with_context(|| format!("invalid --node URL {node:?}"))
+    HttpClient::new(node)
+        .map_err(rpc_error)
+        .with_context(|| format!("invalid --node URL {node:?}"))
 }
 
 pub fn height(h: Option<u64>) -> Result<Option<Height>> {
@@ -41,6 +49,7 @@ pub async fn abci_query_raw(
     client
         .abci_query(Some(path.to_string()), data, height, prove)
         .await
+        .map_err(rpc_error)
         .with_context(|| format!("ABCI query {path} to the node failed"))
 }
 

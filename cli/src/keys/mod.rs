@@ -75,12 +75,13 @@ pub fn run(ctx: &Context, cmd: KeysCmd) -> Result<()> {
         KeysCmd::Delete { name, yes } => {
             let key = kr.get(&name)?;
             if !yes {
-                let answer = input::read_line(&format!(
+                let answer = input::read_line_opt(&format!(
                     "Key {} ({}) will be deleted. Continue? [y/N]: ",
                     key.name, key.address
-                ))?;
+                ))?
+                .unwrap_or_default();
                 if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-                    bail!("aborted: key {name} was not deleted");
+                    bail!("aborted: key {name} was not deleted (confirm with y, or pass -y)");
                 }
             }
             kr.delete(&name)?;

@@ -20,10 +20,9 @@ use serde_json::{json, Value};
 use crate::address;
 use crate::config::Context;
 use crate::keys::{pubkey_json, Keyring};
-use crate::output::{b64, emit, print_json, Reported};
+use crate::output::{b64, emit, print_json, Reported, TxResult};
 use crate::rpc::{self, QueryError};
 use crate::tx::{broadcast::tx_hash, chain};
-use crate::output::TxResult;
 
 #[derive(Debug, Subcommand)]
 pub enum QueryCmd {
@@ -215,6 +214,7 @@ async fn query_tx(ctx: &Context, client: &HttpClient, hash: &str) -> Result<()> 
     let resp = client
         .tx(h, false)
         .await
+        .map_err(rpc::rpc_error)
         .with_context(|| format!("tx {hash} not found (or the node at {} failed)", ctx.node))?;
     TxResult::from_tx(&resp).print(ctx);
     Ok(())
@@ -225,6 +225,7 @@ async fn block(ctx: &Context, client: &HttpClient, height: Option<u64>) -> Resul
         Some(h) => client.block(h).await,
         None => client.latest_block().await,
     }
+    .map_err(rpc::rpc_error)
     .with_context(|| format!("fetching block from {}", ctx.node))?;
     let header = &resp.block.header;
     let txs: Vec<String> = resp.block.data.iter().map(|tx| tx_hash(tx).to_string()).collect();
@@ -287,6 +288,9 @@ async fn store_query(
         "height": resp.height.value().to_string(),
         "key": hex::encode(&key),
         "value": hex::encode(&resp.value),
+        // The same ops also in CometBFT's own shape (`proofOps.ops`), for clients written
+        // against the RPC's abci_query JSON.
+        "proofOps": {"ops": proof_ops.clone()},
         "proof_ops": proof_ops,
     });
     emit(ctx, &j, || {
@@ -344,6 +348,7 @@ pub async fn status(ctx: &Context) -> Result<()> {
     let st = client
         .status()
         .await
+        .map_err(rpc::rpc_error)
         .with_context(|| format!("fetching status from {}", ctx.node))?;
     let app_hash = hex::encode_upper(st.sync_info.latest_app_hash.as_bytes());
     let j = json!({

@@ -24,6 +24,7 @@ pub async fn broadcast_and_wait(ctx: &Context, client: &HttpClient, tx: Vec<u8>,
     let check = client
         .broadcast_tx_sync(tx)
         .await
+        .map_err(crate::rpc::rpc_error)
         .with_context(|| format!("broadcasting to {}", ctx.node))?;
     if check.code.is_err() || !wait {
         TxResult::from_check(&check).print(ctx);
@@ -44,7 +45,7 @@ async fn wait_for_tx(client: &HttpClient, hash: Hash) -> Result<cosmrs::rpc::end
         // "not found" is the normal answer until the tx is in a committed block.
         let last_err = match client.tx(hash, false).await {
             Ok(resp) => return Ok(resp),
-            Err(e) => e,
+            Err(e) => crate::rpc::rpc_error(e),
         };
         if start.elapsed() >= POLL_TIMEOUT {
             anyhow::bail!(

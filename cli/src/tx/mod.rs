@@ -19,8 +19,9 @@ use crate::rpc;
 use sign::{SignerData, TxParams};
 
 const DEFAULT_GAS: &str = "200000";
-/// Gas limit of the tx signed for `--gas auto` simulation. The SDK simulates with an infinite
-/// gas meter, but a generous limit keeps apps that meter simulations by the tx limit working.
+const DEFAULT_GAS_LIMIT: u64 = 200_000;
+/// Gas limit of the tx signed for `--gas auto` simulation. Simulation runs with an infinite gas
+/// meter, but the tx must still pass the stateless check 0 < gas limit <= max_gas_per_tx.
 const SIMULATION_GAS_LIMIT: u64 = 10_000_000;
 
 // Parsed once per process, so the size difference of the variants does not matter.
@@ -187,34 +188,41 @@ async fn sign_and_broadcast(
     };
     let signer = SignerData { chain_id: ctx.chain_id.clone(), account_number, sequence };
 
+    // The price the fee is derived from, unless --fees fixes the fee outright.
+    let price = match (&fixed_fee, flag_price) {
+        (Some(_), _) => None,
+        (None, Some(p)) => Some(p),
+        (None, None) => chain::min_gas_price(&client).await?,
+    };
+    let fee_for = |gas: u64| -> Result<Vec<Coin>> {
+        let fee = match (&fixed_fee, &price) {
+            (Some(f), _) => f.clone(),
+            (None, Some(p)) => vec![coins::fee_for_gas(gas, p)?],
+            (None, None) => Vec::new(),
+        };
+        // A zero-amount coin makes the fee an invalid `Coins`; "no fee" is the empty list.
+        Ok(fee.into_iter().filter(|c| c.amount > 0).collect())
+    };
+
     let gas_limit = match gas_setting {
         GasSetting::Fixed(g) => g,
         GasSetting::Auto { adjustment_millionths } => {
-            // As the SDK: simulate with the given --fees, or no fee when it is derived from gas.
+            // Simulate with a realistic fee (that of the default gas) so the fee deduction and
+            // the fee's bytes are metered as in the real tx.
             let sim_params = TxParams {
                 memo: flags.memo.clone(),
-                fee: fixed_fee.as_deref().map(proto_coins).unwrap_or_default(),
+                fee: proto_coins(&fee_for(DEFAULT_GAS_LIMIT)?),
                 gas_limit: SIMULATION_GAS_LIMIT,
             };
             let sim_tx = sign::sign_tx(&key, msgs.clone(), &sim_params, &signer)?;
             let used = chain::simulate(&client, sim_tx).await?;
             let gas = coins::adjusted_gas(used, adjustment_millionths)?;
-            eprintln!("estimated gas: {gas}");
+            eprintln!("gas estimate: {gas}");
             gas
         }
     };
 
-    let fee = match (fixed_fee, flag_price) {
-        (Some(f), _) => f,
-        (None, Some(price)) => vec![coins::fee_for_gas(gas_limit, &price)?],
-        (None, None) => match chain::min_gas_price(&client).await? {
-            Some(price) => vec![coins::fee_for_gas(gas_limit, &price)?],
-            None => Vec::new(),
-        },
-    };
-    // A zero-amount coin makes the fee an invalid `Coins`; "no fee" is the empty list.
-    let fee: Vec<Coin> = fee.into_iter().filter(|c| c.amount > 0).collect();
-    let params = TxParams { memo: flags.memo.clone(), fee: proto_coins(&fee), gas_limit };
+    let params = TxParams { memo: flags.memo.clone(), fee: proto_coins(&fee_for(gas_limit)?), gas_limit };
     let tx = sign::sign_tx(&key, msgs, &params, &signer)?;
 
     if flags.print_raw {
@@ -227,6 +235,11 @@ async fn sign_and_broadcast(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_gas_constants_agree() {
+        assert_eq!(DEFAULT_GAS.parse::<u64>().unwrap(), DEFAULT_GAS_LIMIT);
+    }
 
     #[test]
     fn msg_send_type_url() {
