@@ -10,7 +10,11 @@ fn main() -> std::io::Result<()> {
     for p in &protos {
         println!("cargo:rerun-if-changed={}", p.display());
     }
-    prost_build::Config::new().compile_protos(&protos, &[root])
+    // serde lets genesis JSON and the CLI's --output json carry these types as they are.
+    prost_build::Config::new()
+        .type_attribute(".openledger", "#[derive(serde::Serialize, serde::Deserialize)]")
+        .message_attribute(".openledger", "#[serde(default)]")
+        .compile_protos(&protos, &[root])
 }
 
 fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -6,6 +6,21 @@ pub mod openledger {
             include!(concat!(env!("OUT_DIR"), "/openledger.auth.v1.rs"));
         }
     }
+    pub mod datasets {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/openledger.datasets.v1.rs"));
+        }
+    }
+    pub mod licenses {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/openledger.licenses.v1.rs"));
+        }
+    }
+    pub mod models {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/openledger.models.v1.rs"));
+        }
+    }
 }
 
 pub use openledger::*;
