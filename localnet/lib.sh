@@ -137,12 +137,16 @@ ol_spawn() {
 
 # ---------------------------------------------------------------- ports and RPC
 
-# True when something listens on 127.0.0.1:PORT (or on all addresses).
+# True when something listens on PORT on loopback or any address (IPv4 or IPv6).
 ol_port_listening() {
-  local port="$1" hex
+  local port="$1" hex f
   if [ -r /proc/net/tcp ]; then
     hex="$(printf '%04X' "$port")"
-    grep -Eq "^ *[0-9]+: (0100007F|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp
+    for f in /proc/net/tcp /proc/net/tcp6; do
+      [ -r "$f" ] || continue
+      if grep -Eq "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ 0A " "$f"; then return 0; fi
+    done
+    return 1
   else
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
   fi

@@ -19,6 +19,11 @@ usage() {
 [ "$#" -ge 1 ] || usage 2
 CMD="$1"
 shift
+case "$CMD" in
+  start | stop | kill | add-full) ;;
+  -h | --help | help) usage 0 ;;
+  *) usage 2 ;;
+esac
 DIR="$OL_DEFAULT_DIR"
 IDX=""
 while getopts "d:i:h" opt; do
@@ -73,6 +78,4 @@ case "$CMD" in
     ol_log "started full node $n of $DIR (rpc http://127.0.0.1:$((p2p + 1)), peer node0)"
     echo "$n"
     ;;
-  -h | --help | help) usage 0 ;;
-  *) usage 2 ;;
 esac

@@ -82,7 +82,7 @@ pub fn coin_amount(coins: &Value, denom: &str) -> u128 {
 }
 
 fn is_hex(s: &str) -> bool {
-    !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit())
+    !s.is_empty() && hex::decode(s).is_ok()
 }
 
 /// The possible byte strings a JSON bytes field may stand for: hex first, then base64.
@@ -98,7 +98,10 @@ pub fn byte_candidates(s: &str) -> Vec<Vec<u8>> {
             out.push(b);
         }
     }
-    for engine in [&base64::engine::general_purpose::STANDARD, &base64::engine::general_purpose::URL_SAFE] {
+    for engine in [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::URL_SAFE,
+    ] {
         if let Ok(b) = engine.decode(s) {
             if !out.contains(&b) {
                 out.push(b);

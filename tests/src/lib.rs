@@ -49,6 +49,18 @@ const TX_TIMEOUT: Duration = Duration::from_secs(60);
 const PORT_LOW: u16 = 20_000;
 const PORT_HIGH: u16 = 32_000;
 
+/// Key of a balance in the bank store: 0x02 | len(addr) | addr | denom (the SDK's layout).
+pub fn bank_balance_key(bech32_addr: &str, denom: &str) -> Vec<u8> {
+    let addr = bech32_addr
+        .parse::<cosmrs::AccountId>()
+        .expect("bech32 address")
+        .to_bytes();
+    let mut key = vec![0x02, u8::try_from(addr.len()).expect("address length")];
+    key.extend_from_slice(&addr);
+    key.extend_from_slice(denom.as_bytes());
+    key
+}
+
 /// The smallest fee the node accepts for a gas limit (min gas price 0.025uopen).
 pub fn min_fee(gas: u64) -> u128 {
     (u128::from(gas) * 25).div_ceil(1000)
@@ -81,19 +93,29 @@ impl Binaries {
         let cometbft = match std::env::var_os("COMETBFT") {
             Some(p) if !p.is_empty() => PathBuf::from(p),
             _ => {
-                let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                let home = std::env::var_os("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_default();
                 let p = home.join(".cache/openledger/bin/cometbft");
                 if !p.exists() {
                     let out = proc::run(
                         &mut Command::new(repo_root().join("localnet/install-cometbft.sh")),
                         Duration::from_secs(600),
                     );
-                    assert!(out.status.success(), "install-cometbft.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+                    assert!(
+                        out.status.success(),
+                        "install-cometbft.sh failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
                 }
                 p
             }
         };
-        for (what, p) in [("openledgerd", &openledgerd), ("openledger", &openledger), ("cometbft", &cometbft)] {
+        for (what, p) in [
+            ("openledgerd", &openledgerd),
+            ("openledger", &openledger),
+            ("cometbft", &cometbft),
+        ] {
             assert!(
                 p.is_file(),
                 "{what} not found at {}: build with `CARGO_TARGET_DIR=$HOME/.cache/openledger/target cargo build \
@@ -101,12 +123,19 @@ impl Binaries {
                 p.display()
             );
         }
-        Binaries { openledgerd, openledger, cometbft }
+        Binaries {
+            openledgerd,
+            openledger,
+            cometbft,
+        }
     }
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
 }
 
 // ------------------------------------------------------------------------------- ports
@@ -116,7 +145,10 @@ static RESERVED_PORTS: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
 fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::hash::RandomState::new().build_hasher();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     h.write_u128(nanos);
     h.write_u32(std::process::id());
     h.finish()
@@ -132,7 +164,9 @@ fn reserve_ports(count: u16) -> u16 {
         if (base..base + count).any(|p| reserved.contains(&p)) {
             continue;
         }
-        let listeners: Vec<_> = (base..base + count).map_while(|p| TcpListener::bind(("127.0.0.1", p)).ok()).collect();
+        let listeners: Vec<_> = (base..base + count)
+            .map_while(|p| TcpListener::bind(("127.0.0.1", p)).ok())
+            .collect();
         if listeners.len() == usize::from(count) {
             reserved.extend(base..base + count);
             return base;
@@ -178,12 +212,21 @@ pub struct TxOutcome {
 
 impl TxOutcome {
     pub fn from_json(exit_ok: bool, json: Value, stdout: String, stderr: String) -> TxOutcome {
-        let body = json.get("tx_response").cloned().unwrap_or_else(|| json.clone());
+        let body = json
+            .get("tx_response")
+            .cloned()
+            .unwrap_or_else(|| json.clone());
         let field = |k: &str| body.get(k).filter(|v| !v.is_null());
         let is_obj = body.is_object();
-        let txhash = field("txhash").or_else(|| field("hash")).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let txhash = field("txhash")
+            .or_else(|| field("hash"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let code = match field("code") {
-            Some(c) => Some(u32::try_from(json::as_u64(c).expect("numeric code")).expect("code fits u32")),
+            Some(c) => {
+                Some(u32::try_from(json::as_u64(c).expect("numeric code")).expect("code fits u32"))
+            }
             // Protobuf JSON omits a zero code.
             None if is_obj && !txhash.is_empty() => Some(0),
             None => None,
@@ -192,12 +235,22 @@ impl TxOutcome {
         TxOutcome {
             exit_ok,
             code,
-            codespace: field("codespace").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            codespace: field("codespace")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             txhash,
             height: num("height"),
             gas_used: num("gas_used"),
             gas_wanted: num("gas_wanted"),
-            raw_log: field("raw_log").or_else(|| field("log")).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default(),
+            raw_log: field("raw_log")
+                .or_else(|| field("log"))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .unwrap_or_default(),
             json,
             stdout,
             stderr,
@@ -224,7 +277,11 @@ impl TxOutcome {
 
     /// Panics unless the tx was committed in a block with code 0.
     pub fn assert_committed_ok(&self, what: &str) -> &Self {
-        assert!(self.is_ok() && self.included(), "{what}: expected a committed tx with code 0, got {}", self.describe());
+        assert!(
+            self.is_ok() && self.included(),
+            "{what}: expected a committed tx with code 0, got {}",
+            self.describe()
+        );
         self
     }
 
@@ -245,7 +302,8 @@ impl TxOutcome {
 }
 
 fn has_flag(args: &[String], flag: &str) -> bool {
-    args.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    args.iter()
+        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
 }
 
 fn strings(args: &[&str]) -> Vec<String> {
@@ -286,7 +344,10 @@ impl Localnet {
         let count = u16::try_from(10 * (validators + 1)).expect("port count");
         let mut last_failure = String::new();
         for attempt in 1..=4 {
-            let dir = tempfile::Builder::new().prefix("openledger-localnet-").tempdir().expect("tempdir");
+            let dir = tempfile::Builder::new()
+                .prefix("openledger-localnet-")
+                .tempdir()
+                .expect("tempdir");
             let path = dir.path().canonicalize().expect("canonical tempdir");
             let base = reserve_ports(count);
             let client_home = path.join("client");
@@ -303,15 +364,29 @@ impl Localnet {
             };
             let out = net.script_output(
                 "start.sh",
-                &["-n", &validators.to_string(), "-d", &net.path_str(), "-p", &base.to_string(), "-c", CHAIN_ID],
+                &[
+                    "-n",
+                    &validators.to_string(),
+                    "-d",
+                    &net.path_str(),
+                    "-p",
+                    &base.to_string(),
+                    "-c",
+                    CHAIN_ID,
+                ],
             );
             if out.status.success() {
                 net.started = true;
-                eprintln!("localnet: {} validator(s) in {} (base port {base})", validators, net.path.display());
+                eprintln!(
+                    "localnet: {} validator(s) in {} (base port {base})",
+                    validators,
+                    net.path.display()
+                );
                 return net;
             }
             let text = show(&out);
-            let port_clash = out.status.code() == Some(3) || text.contains("address already in use");
+            let port_clash =
+                out.status.code() == Some(3) || text.contains("address already in use");
             last_failure = format!("localnet/start.sh (attempt {attempt}) failed: {text}");
             drop(net); // runs stop.sh
             if !port_clash {
@@ -385,7 +460,12 @@ impl Localnet {
             args.extend(["-i", i.as_str()]);
         }
         let out = self.script_output("node.sh", &args);
-        assert!(out.status.success(), "localnet/node.sh {}: {}", args.join(" "), show(&out));
+        assert!(
+            out.status.success(),
+            "localnet/node.sh {}: {}",
+            args.join(" "),
+            show(&out)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -412,7 +492,10 @@ impl Localnet {
             .rev()
             .find_map(|l| l.trim().parse().ok())
             .unwrap_or_else(|| panic!("node.sh add-full printed no index: {out}"));
-        assert!(idx <= self.validators, "full node {idx} has no reserved ports");
+        assert!(
+            idx <= self.validators,
+            "full node {idx} has no reserved ports"
+        );
         self.nodes.fetch_max(idx + 1, Ordering::SeqCst);
         idx
     }
@@ -465,9 +548,19 @@ impl Localnet {
         let all = Self::with_json(args);
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         let out = self.cli_at(node, &refs);
-        assert!(out.status.success(), "openledger {} failed: {}", all.join(" "), show(&out));
-        json::parse_output(&out.stdout)
-            .unwrap_or_else(|| panic!("openledger {} printed no JSON: {}", all.join(" "), show(&out)))
+        assert!(
+            out.status.success(),
+            "openledger {} failed: {}",
+            all.join(" "),
+            show(&out)
+        );
+        json::parse_output(&out.stdout).unwrap_or_else(|| {
+            panic!(
+                "openledger {} printed no JSON: {}",
+                all.join(" "),
+                show(&out)
+            )
+        })
     }
 
     /// Like [`cli_json`](Self::cli_json) but returns the exit status and the JSON (`Null` when
@@ -480,7 +573,10 @@ impl Localnet {
         let all = Self::with_json(args);
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         let out = self.cli_at(node, &refs);
-        (out.status, json::parse_output(&out.stdout).unwrap_or(Value::Null))
+        (
+            out.status,
+            json::parse_output(&out.stdout).unwrap_or(Value::Null),
+        )
     }
 
     // --------------------------------------------------------------------------- keys
@@ -490,7 +586,10 @@ impl Localnet {
         let out = self.cli(&["keys", "show", name, "-a"]);
         assert!(out.status.success(), "keys show {name} -a: {}", show(&out));
         let addr = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        assert!(addr.starts_with("ol1"), "keys show {name} -a printed {addr:?}");
+        assert!(
+            addr.starts_with("ol1"),
+            "keys show {name} -a printed {addr:?}"
+        );
         addr
     }
 
@@ -498,8 +597,11 @@ impl Localnet {
     pub fn new_key(&self, name: &str) -> String {
         let out = self.cli(&["keys", "add", name]);
         assert!(out.status.success(), "keys add {name}: {}", show(&out));
-        std::fs::write(self.client_home.join(format!("{name}.add.txt")), [out.stdout.as_slice(), b"\n", out.stderr.as_slice()].concat())
-            .expect("save keys add output");
+        std::fs::write(
+            self.client_home.join(format!("{name}.add.txt")),
+            [out.stdout.as_slice(), b"\n", out.stderr.as_slice()].concat(),
+        )
+        .expect("save keys add output");
         self.address(name)
     }
 
@@ -508,7 +610,11 @@ impl Localnet {
     pub fn signing_key(&self, name: &str) -> SigningKey {
         let addr = self.address(name);
         let out = self.cli(&["keys", "export", name]);
-        let mut texts = vec![format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))];
+        let mut texts = vec![format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )];
         if let Ok(t) = std::fs::read_to_string(self.client_home.join(format!("{name}.add.txt"))) {
             texts.push(t);
         }
@@ -529,18 +635,37 @@ impl Localnet {
     // --------------------------------------------------------------------------- queries
 
     pub fn balance(&self, addr: &str) -> u128 {
-        self.balance_at(0, addr, None)
+        self.balance_at(0, addr)
     }
 
-    /// `query bank balances ADDR` (uopen) on node `node`, optionally at a past height.
-    pub fn balance_at(&self, node: usize, addr: &str, height: Option<u64>) -> u128 {
-        let h = height.map(|h| h.to_string());
-        let mut args = vec!["query", "bank", "balances", addr];
-        if let Some(h) = &h {
-            args.extend(["--height", h.as_str()]);
-        }
-        let v = self.cli_json_at(node, &args);
+    /// `query bank balances ADDR` (uopen) on node `node`.
+    pub fn balance_at(&self, node: usize, addr: &str) -> u128 {
+        let v = self.cli_json_at(node, &["query", "bank", "balances", addr]);
         json::coin_amount(find(&v, "balances").unwrap_or(&Value::Null), DENOM)
+    }
+
+    /// The raw value of `key` in module store `store` at `height` on node `node`
+    /// (`query store STORE KEYHEX --height H`); empty when absent.
+    pub fn store_value_at(&self, node: usize, store: &str, key: &[u8], height: u64) -> Vec<u8> {
+        let v = self.cli_json_at(
+            node,
+            &[
+                "query",
+                "store",
+                store,
+                &hex::encode(key),
+                "--height",
+                &height.to_string(),
+            ],
+        );
+        let value = v
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no value in {v}"));
+        json::byte_candidates(value)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
     }
 
     pub fn account(&self, addr: &str) -> Account {
@@ -550,12 +675,15 @@ impl Localnet {
     /// `query auth account ADDR`: account number and sequence (absent fields are zero).
     pub fn account_at(&self, node: usize, addr: &str) -> Account {
         let v = self.cli_json_at(node, &["query", "auth", "account", addr]);
-        Account { account_number: json::u64_or_zero(&v, "account_number"), sequence: json::u64_or_zero(&v, "sequence") }
+        Account {
+            account_number: json::u64_or_zero(&v, "account_number"),
+            sequence: json::u64_or_zero(&v, "sequence"),
+        }
     }
 
-    /// `query bank total-supply` (uopen).
+    /// `query bank total` (uopen).
     pub fn total_supply(&self) -> u128 {
-        let v = self.cli_json(&["query", "bank", "total-supply"]);
+        let v = self.cli_json(&["query", "bank", "total"]);
         json::coin_amount(find(&v, "supply").unwrap_or(&Value::Null), DENOM)
     }
 
@@ -571,11 +699,18 @@ impl Localnet {
 
     /// Polls `query tx` until the tx is found (bounded).
     pub fn wait_for_tx(&self, node: usize, hash: &str) -> TxOutcome {
-        self.wait_for_txs(node, &[hash.to_owned()], TX_TIMEOUT).pop().expect("one tx")
+        self.wait_for_txs(node, &[hash.to_owned()], TX_TIMEOUT)
+            .pop()
+            .expect("one tx")
     }
 
     /// Polls `query tx` for every hash until all are found or `timeout` passes.
-    pub fn wait_for_txs(&self, node: usize, hashes: &[String], timeout: Duration) -> Vec<TxOutcome> {
+    pub fn wait_for_txs(
+        &self,
+        node: usize,
+        hashes: &[String],
+        timeout: Duration,
+    ) -> Vec<TxOutcome> {
         let deadline = Instant::now() + timeout;
         let mut found: Vec<Option<TxOutcome>> = vec![None; hashes.len()];
         loop {
@@ -584,7 +719,12 @@ impl Localnet {
                     found[i] = self.query_tx(node, h);
                 }
             }
-            let missing: Vec<&String> = hashes.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(h, _)| h).collect();
+            let missing: Vec<&String> = hashes
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| f.is_none())
+                .map(|(h, _)| h)
+                .collect();
             if missing.is_empty() {
                 return found.into_iter().map(Option::unwrap).collect();
             }
@@ -618,8 +758,15 @@ impl Localnet {
         let s = find(v, "sync_info")?;
         Some(NodeStatus {
             height: json::as_u64(s.get("latest_block_height")?)?,
-            app_hash: json::hash_hex(s.get("latest_app_hash").and_then(Value::as_str).unwrap_or_default()),
-            catching_up: s.get("catching_up").and_then(Value::as_bool).unwrap_or(false),
+            app_hash: json::hash_hex(
+                s.get("latest_app_hash")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ),
+            catching_up: s
+                .get("catching_up")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 
@@ -630,7 +777,9 @@ impl Localnet {
             .and_then(|h| h.get("app_hash"))
             .or_else(|| find(&v, "app_hash"))
             .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("no header.app_hash in `query block {height}` of node {i}: {v}"));
+            .unwrap_or_else(|| {
+                panic!("no header.app_hash in `query block {height}` of node {i}: {v}")
+            });
         json::hash_hex(hash)
     }
 
@@ -648,7 +797,10 @@ impl Localnet {
                     return s.clone();
                 }
             }
-            assert!(Instant::now() < deadline, "node {i} did not reach height {height} within {timeout:?} (last status {st:?})");
+            assert!(
+                Instant::now() < deadline,
+                "node {i} did not reach height {height} within {timeout:?} (last status {st:?})"
+            );
             thread::sleep(Duration::from_millis(200));
         }
     }
@@ -661,16 +813,31 @@ impl Localnet {
 
     /// The smallest latest height among `nodes`.
     pub fn common_height(&self, nodes: &[usize]) -> u64 {
-        nodes.iter().map(|&i| self.status(i).height).min().expect("some nodes")
+        nodes
+            .iter()
+            .map(|&i| self.status(i).height)
+            .min()
+            .expect("some nodes")
     }
 
     /// Asserts that all `nodes` report the same header app hash at every height in `from..=to`.
     pub fn assert_same_app_hashes(&self, nodes: &[usize], from: u64, to: u64) {
         assert!(from >= 1 && from <= to && !nodes.is_empty());
         let all: Vec<Vec<String>> = thread::scope(|s| {
-            let handles: Vec<_> =
-                nodes.iter().map(|&n| s.spawn(move || (from..=to).map(|h| self.app_hash_at(n, h)).collect::<Vec<_>>())).collect();
-            handles.into_iter().map(|h| h.join().expect("app hash thread")).collect()
+            let handles: Vec<_> = nodes
+                .iter()
+                .map(|&n| {
+                    s.spawn(move || {
+                        (from..=to)
+                            .map(|h| self.app_hash_at(n, h))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("app hash thread"))
+                .collect()
         });
         for (k, hashes) in all.iter().enumerate().skip(1) {
             for (j, h) in hashes.iter().enumerate() {
@@ -755,7 +922,12 @@ impl Localnet {
         all.push("--print-raw".to_owned());
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         let out = self.cli(&refs);
-        assert!(out.status.success(), "openledger {} failed: {}", all.join(" "), show(&out));
+        assert!(
+            out.status.success(),
+            "openledger {} failed: {}",
+            all.join(" "),
+            show(&out)
+        );
         let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         let hex_str = match json::parse_output(&out.stdout) {
             Some(Value::String(s)) => s,
@@ -763,9 +935,16 @@ impl Localnet {
                 .iter()
                 .find_map(|k| find(&v, k).and_then(Value::as_str).map(str::to_owned))
                 .unwrap_or_else(|| panic!("no hex tx in --print-raw JSON: {v}")),
-            None => text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().trim().to_owned(),
+            None => text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
         };
-        hex::decode(hex_str.trim_start_matches("0x")).unwrap_or_else(|e| panic!("--print-raw printed no hex ({e}): {text}"))
+        hex::decode(hex_str.trim_start_matches("0x"))
+            .unwrap_or_else(|e| panic!("--print-raw printed no hex ({e}): {text}"))
     }
 
     /// `tx broadcast HEX` through the CLI (settled like [`tx`](Self::tx)).
@@ -784,23 +963,34 @@ impl Localnet {
         let port = self.port(node, 1);
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to RPC");
         stream.set_read_timeout(Some(CLI_TIMEOUT)).expect("timeout");
-        stream.set_write_timeout(Some(CLI_TIMEOUT)).expect("timeout");
+        stream
+            .set_write_timeout(Some(CLI_TIMEOUT))
+            .expect("timeout");
         // HTTP/1.0: the server answers without chunked encoding and closes the connection.
         let head = format!(
             "POST / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
-        stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).expect("send to RPC");
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(body.as_bytes()))
+            .expect("send to RPC");
         let mut resp = Vec::new();
         stream.read_to_end(&mut resp).expect("read RPC answer");
         let text = String::from_utf8_lossy(&resp).into_owned();
-        let payload = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        let payload = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
         let v: Value = serde_json::from_str(payload).unwrap_or(Value::Null);
         if let Some(result) = v.get("result").filter(|r| r.is_object()) {
             let t = TxOutcome::from_json(true, result.clone(), payload.to_owned(), String::new());
             return self.settle(node, t);
         }
-        let err = v.get("error").map(Value::to_string).unwrap_or_else(|| text.chars().take(2000).collect());
+        let err = v
+            .get("error")
+            .map(Value::to_string)
+            .unwrap_or_else(|| text.chars().take(2000).collect());
         TxOutcome {
             exit_ok: false,
             json: v,
@@ -838,7 +1028,11 @@ impl Drop for Localnet {
     fn drop(&mut self) {
         let panicking = thread::panicking();
         if panicking && self.started {
-            eprintln!("localnet {} at failure:\n{}", self.path.display(), self.log_tails(40));
+            eprintln!(
+                "localnet {} at failure:\n{}",
+                self.path.display(),
+                self.log_tails(40)
+            );
         }
         let dir = self.path_str();
         let mut cmd = self.script_command("stop.sh", &["-d", &dir]);
@@ -847,7 +1041,8 @@ impl Drop for Localnet {
             Ok(out) => eprintln!("localnet/stop.sh -d {dir} failed: {}", show(&out)),
             Err(e) => eprintln!("localnet/stop.sh -d {dir}: {e}"),
         }
-        let keep = std::env::var_os("OPENLEDGER_KEEP_LOCALNET").is_some_and(|v| !v.is_empty() && v != "0");
+        let keep =
+            std::env::var_os("OPENLEDGER_KEEP_LOCALNET").is_some_and(|v| !v.is_empty() && v != "0");
         if let Some(d) = self.dir.take() {
             if keep {
                 eprintln!("localnet: kept {}", d.keep().display());

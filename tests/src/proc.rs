@@ -41,7 +41,11 @@ pub fn try_run(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
             Err(e) => return Err(format!("waiting for {shown}: {e}")),
         }
     };
-    Ok(Output { status, stdout: out.join().unwrap_or_default(), stderr: err.join().unwrap_or_default() })
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
 }
 
 fn reader(child: &mut Child, stdout: bool) -> thread::JoinHandle<Vec<u8>> {

@@ -17,7 +17,9 @@ pub const MSG_SEND_TYPE_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
 pub fn key_from_mnemonic(phrase: &str) -> anyhow::Result<SigningKey> {
     let mnemonic = bip39::Mnemonic::parse_normalized(phrase)?;
     let seed = mnemonic.to_seed("");
-    let path = HD_PATH.parse().map_err(|e| anyhow::anyhow!("bad HD path: {e}"))?;
+    let path = HD_PATH
+        .parse()
+        .map_err(|e| anyhow::anyhow!("bad HD path: {e}"))?;
     SigningKey::derive_from_path(seed, &path).map_err(|e| anyhow::anyhow!("derive: {e}"))
 }
 
@@ -58,7 +60,10 @@ pub fn key_in_text(text: &str) -> Option<SigningKey> {
 
 /// The `ol1…` address of a key.
 pub fn address_of(key: &SigningKey) -> String {
-    key.public_key().account_id(crate::BECH32_PREFIX).expect("account id").to_string()
+    key.public_key()
+        .account_id(crate::BECH32_PREFIX)
+        .expect("account id")
+        .to_string()
 }
 
 /// A MsgSend as an `Any`, with the amount given as a decimal string (so it may be out of range).
@@ -66,9 +71,15 @@ pub fn msg_send(from: &str, to: &str, amount: &str, denom: &str) -> Any {
     let msg = MsgSend {
         from_address: from.to_owned(),
         to_address: to.to_owned(),
-        amount: vec![ProtoCoin { denom: denom.to_owned(), amount: amount.to_owned() }],
+        amount: vec![ProtoCoin {
+            denom: denom.to_owned(),
+            amount: amount.to_owned(),
+        }],
     };
-    Any { type_url: MSG_SEND_TYPE_URL.to_owned(), value: msg.encode_to_vec() }
+    Any {
+        type_url: MSG_SEND_TYPE_URL.to_owned(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 /// Parameters of one signature.
@@ -85,7 +96,10 @@ pub struct SignParams<'a> {
 pub fn sign(key: &SigningKey, msgs: Vec<Any>, p: &SignParams<'_>) -> Vec<u8> {
     let body = Body::new(msgs, p.memo, 0u32);
     let fee = Fee::from_amount_and_gas(
-        Coin { denom: crate::DENOM.parse().expect("denom"), amount: p.fee_uopen },
+        Coin {
+            denom: crate::DENOM.parse().expect("denom"),
+            amount: p.fee_uopen,
+        },
         p.gas,
     );
     let auth_info = SignerInfo::single_direct(Some(key.public_key()), p.sequence).auth_info(fee);
@@ -102,7 +116,10 @@ pub fn decode_raw(bytes: &[u8]) -> TxRaw {
 /// Flips one bit of the first signature of a TxRaw and re-encodes it.
 pub fn flip_signature_bit(bytes: &[u8]) -> Vec<u8> {
     let mut raw = decode_raw(bytes);
-    assert!(!raw.signatures.is_empty() && !raw.signatures[0].is_empty(), "tx has no signature");
+    assert!(
+        !raw.signatures.is_empty() && !raw.signatures[0].is_empty(),
+        "tx has no signature"
+    );
     raw.signatures[0][0] ^= 0x01;
     raw.encode_to_vec()
 }

@@ -18,7 +18,12 @@ fn bank_send_moves_exact_amounts() {
     assert_eq!(acc_before.sequence, 0, "alice has sent nothing yet");
     assert!(alice_before > AMOUNT + DEFAULT_FEE);
 
-    let sent = net.send("alice", &bob, &format!("{AMOUNT}uopen"), &["--fees", &format!("{DEFAULT_FEE}uopen")]);
+    let sent = net.send(
+        "alice",
+        &bob,
+        &format!("{AMOUNT}uopen"),
+        &["--fees", &format!("{DEFAULT_FEE}uopen")],
+    );
     sent.assert_committed_ok("alice -> bob");
     assert!(!sent.txhash.is_empty(), "no txhash: {}", sent.describe());
 
@@ -27,12 +32,24 @@ fn bank_send_moves_exact_amounts() {
     assert_eq!(found.height, sent.height, "query tx height");
     assert!(found.txhash.eq_ignore_ascii_case(&sent.txhash));
 
-    assert_eq!(net.balance(&bob), bob_before + AMOUNT, "bob gains exactly the amount");
-    assert_eq!(net.balance(&alice), alice_before - AMOUNT - DEFAULT_FEE, "alice pays amount + fee");
+    assert_eq!(
+        net.balance(&bob),
+        bob_before + AMOUNT,
+        "bob gains exactly the amount"
+    );
+    assert_eq!(
+        net.balance(&alice),
+        alice_before - AMOUNT - DEFAULT_FEE,
+        "alice pays amount + fee"
+    );
     let acc_after = net.account(&alice);
     assert_eq!(acc_after.sequence, 1, "alice's sequence 0 -> 1");
     assert_eq!(acc_after.account_number, acc_before.account_number);
-    assert_eq!(net.total_supply(), supply_before, "a send neither mints nor burns");
+    assert_eq!(
+        net.total_supply(),
+        supply_before,
+        "a send neither mints nor burns"
+    );
 
     // The state stays put in later blocks.
     net.wait_blocks(0, 2);

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use openledger_tests::Localnet;
+use openledger_tests::{bank_balance_key, Localnet, DENOM};
 
 const VALIDATORS: usize = 4;
 const CRASHED: usize = 3;
@@ -28,6 +28,8 @@ fn crashed_validator_recovers_and_agrees() {
     let net = Localnet::start(VALIDATORS);
     let erin = net.new_key("erin");
     let alice = net.address("alice");
+    let alice_key = bank_balance_key(&alice, DENOM);
+    let erin_key = bank_balance_key(&erin, DENOM);
     let stop = AtomicBool::new(false);
 
     let (attempts, pre_kill) = thread::scope(|s| {
@@ -48,7 +50,10 @@ fn crashed_validator_recovers_and_agrees() {
                 if t.is_ok() && t.included() {
                     ok += 1;
                 } else {
-                    eprintln!("load: send #{k} not committed (retrying with the next): {}", t.describe());
+                    eprintln!(
+                        "load: send #{k} not committed (retrying with the next): {}",
+                        t.describe()
+                    );
                 }
             }
             eprintln!("load: {ok} of {} sends committed", attempts.len());
@@ -59,9 +64,13 @@ fn crashed_validator_recovers_and_agrees() {
         // Let some load commit, then note what node 3 has committed.
         net.wait_blocks(0, 3);
         let h = net.status(CRASHED).height;
-        let snapshot = (h, net.balance_at(CRASHED, &alice, Some(h)), net.balance_at(CRASHED, &erin, Some(h)));
-        assert!(snapshot.2 > 0, "no load committed before the crash");
-        eprintln!("node {CRASHED} at height {h} before the crash: erin {}", snapshot.2);
+        let snapshot = (
+            h,
+            net.store_value_at(CRASHED, "bank", &alice_key, h),
+            net.store_value_at(CRASHED, "bank", &erin_key, h),
+        );
+        assert!(!snapshot.2.is_empty(), "no load committed before the crash");
+        eprintln!("node {CRASHED} at height {h} before the crash");
 
         net.kill_node(CRASHED);
         // The other three (30 of 40 power) keep committing.
@@ -82,11 +91,24 @@ fn crashed_validator_recovers_and_agrees() {
 
     // What node 3 had committed before the crash is unchanged.
     let (h, alice_then, erin_then) = pre_kill;
-    assert_eq!(net.balance_at(CRASHED, &alice, Some(h)), alice_then, "alice at height {h} on node {CRASHED}");
-    assert_eq!(net.balance_at(CRASHED, &erin, Some(h)), erin_then, "erin at height {h} on node {CRASHED}");
-    assert_eq!(net.balance_at(0, &erin, Some(h)), erin_then, "erin at height {h} on node 0");
+    for (who, key, then) in [
+        ("alice", &alice_key, &alice_then),
+        ("erin", &erin_key, &erin_then),
+    ] {
+        assert_eq!(
+            &net.store_value_at(CRASHED, "bank", key, h),
+            then,
+            "{who}'s balance at height {h} on node {CRASHED}"
+        );
+        assert_eq!(
+            &net.store_value_at(0, "bank", key, h),
+            then,
+            "{who}'s balance at height {h} on node 0"
+        );
+    }
 
     // Every committed send is known to node 3 as well, and erin got exactly their sum.
+    net.wait_blocks(0, 2);
     let mut committed_sum = 0u128;
     let mut top = 0;
     for (hash, amount) in &attempts {
@@ -94,13 +116,28 @@ fn crashed_validator_recovers_and_agrees() {
             if t.is_ok() {
                 committed_sum += amount;
                 top = top.max(t.height);
-                let on3 = net.query_tx(CRASHED, hash).unwrap_or_else(|| panic!("tx {hash} unknown to node {CRASHED}"));
-                assert_eq!((on3.code, on3.height), (t.code, t.height), "tx {hash} on node {CRASHED}");
+                let on3 = net
+                    .query_tx(CRASHED, hash)
+                    .unwrap_or_else(|| panic!("tx {hash} unknown to node {CRASHED}"));
+                assert_eq!(
+                    (on3.code, on3.height),
+                    (t.code, t.height),
+                    "tx {hash} on node {CRASHED}"
+                );
             }
         }
     }
     net.wait_for_height(CRASHED, top);
-    assert_eq!(net.balance_at(0, &erin, Some(top)), committed_sum, "erin on node 0");
-    assert_eq!(net.balance_at(CRASHED, &erin, Some(top)), committed_sum, "erin on node {CRASHED}");
-    assert_eq!(net.balance_at(CRASHED, &alice, Some(top)), net.balance_at(0, &alice, Some(top)), "alice");
+    // The load has stopped: latest balances are final.
+    assert_eq!(net.balance_at(0, &erin), committed_sum, "erin on node 0");
+    assert_eq!(
+        net.balance_at(CRASHED, &erin),
+        committed_sum,
+        "erin on node {CRASHED}"
+    );
+    assert_eq!(
+        net.balance_at(CRASHED, &alice),
+        net.balance_at(0, &alice),
+        "alice"
+    );
 }

@@ -14,15 +14,35 @@ fn fresh_full_node_replays_to_the_same_app_hashes() {
     let frank = net.new_key("frank");
     let bob = net.address("bob");
 
-    for (k, from) in ["alice", "bob", "carol", "val0"].iter().cycle().take(12).enumerate() {
+    for (k, from) in ["alice", "bob", "carol", "val0"]
+        .iter()
+        .cycle()
+        .take(12)
+        .enumerate()
+    {
         net.send_ok(from, &frank, &format!("{}uopen", 500 + k));
     }
     net.send_ok("carol", &bob, "777uopen");
     // A send that fails (more than carol has): refused in CheckTx or failed in its block.
     let carol = net.address("carol");
     let too_much = net.balance(&carol) + 1;
-    let failed = net.send("carol", &bob, &format!("{too_much}uopen"), &["--gas", "200000", "--fees", &format!("{}uopen", min_fee(200_000))]);
-    assert_ne!(failed.code, Some(0), "sending more than the balance must fail: {}", failed.describe());
+    let failed = net.send(
+        "carol",
+        &bob,
+        &format!("{too_much}uopen"),
+        &[
+            "--gas",
+            "200000",
+            "--fees",
+            &format!("{}uopen", min_fee(200_000)),
+        ],
+    );
+    assert_ne!(
+        failed.code,
+        Some(0),
+        "sending more than the balance must fail: {}",
+        failed.describe()
+    );
     net.send_ok("alice", &frank, "1uopen");
 
     let top = net.wait_blocks(0, 2).height;
@@ -32,7 +52,11 @@ fn fresh_full_node_replays_to_the_same_app_hashes() {
 
     net.assert_same_app_hashes(&[0, full], 1, top);
     for addr in [&frank, &bob, &carol, &net.address("alice")] {
-        assert_eq!(net.balance_at(full, addr, Some(top)), net.balance_at(0, addr, Some(top)), "balance of {addr} at {top}");
+        assert_eq!(
+            net.balance_at(full, addr),
+            net.balance_at(0, addr),
+            "balance of {addr} at {top}"
+        );
     }
     // It keeps following the chain.
     net.send_ok("bob", &frank, "2uopen");
