@@ -6,7 +6,7 @@
 # Defaults: 1 validator, DIR = <repo>/.localnet, base port 26656, chain id openledger-local-1.
 # Node I uses p2p BASE+10*I, rpc +1, abci +2, grpc +3 (127.0.0.1 only).
 # Binaries: $OPENLEDGERD, $OPENLEDGER, $COMETBFT when set (then nothing is built); otherwise
-# CometBFT comes from install-cometbft.sh and the app and CLI from `cargo build --release`.
+# CometBFT (and the Debian packages the build needs) come from setup.sh and the app and CLI from `cargo build --release`.
 # Exit status: 0 started, 1 failed, 3 a port of the range is already in use.
 set -euo pipefail
 # shellcheck source=localnet/lib.sh
@@ -49,7 +49,7 @@ ol_is_uint "$TIMEOUT" || ol_die "-t wants seconds, got '$TIMEOUT'"
 
 # ---------------------------------------------------------------- binaries
 if [ -z "${COMETBFT:-}" ]; then
-  COMETBFT="$("$OL_SCRIPTS/install-cometbft.sh" | tail -n 1)"
+  COMETBFT="$("$OL_SCRIPTS/setup.sh" | tail -n 1)"
 fi
 if [ -z "${OPENLEDGERD:-}" ] || [ -z "${OPENLEDGER:-}" ]; then
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openledger/target}"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing (localnet/setup.sh), builds the workspace once,
+# then runs every test: unit tests beside the code, and the end-to-end tests under tests/tests,
+# which start real CometBFT nodes with the real app on RocksDB over loopback.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openledger/target}"
+COMETBFT="$(localnet/setup.sh | tail -n 1)"
+export COMETBFT
+cargo build --release --workspace --all-targets
+# Each end-to-end test runs its own localnet; two at a time suit a 2-core machine.
+cargo test --release --workspace -- --test-threads "${TEST_THREADS:-2}"
