@@ -22,6 +22,8 @@ pub enum AppError {
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     State(#[from] SdkError),
+    #[error("genesis: {}", .0.log)]
+    Genesis(crate::error::Failure),
     #[error("FinalizeBlock for height {got} but the next height is {want}")]
     HeightMismatch { got: u64, want: u64 },
 }
@@ -73,7 +75,7 @@ impl App {
         let mut inner = self.lock();
         let mut ctx = Ctx::new(&inner.storage, GasMeter::infinite(), 0);
         ctx.put(Substore::Auth, auth::state::CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec())?;
-        genesis::import(&mut ctx, &genesis)?;
+        genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
         let prepared = inner.storage.prepare(0, writes)?;
         inner.committed = inner.storage.commit(prepared)?;
@@ -151,7 +153,7 @@ impl App {
     /// Exports the latest committed state as app_state JSON.
     pub fn export_genesis(&self) -> Result<AppGenesis, AppError> {
         let inner = self.lock();
-        Ok(genesis::export(&mut Unmetered(&inner.storage))?)
+        genesis::export(&mut Unmetered(&inner.storage)).map_err(AppError::Genesis)
     }
 }
 

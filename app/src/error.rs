@@ -108,3 +108,46 @@ impl From<prost::DecodeError> for SdkError {
         SdkError::TxDecode(e.to_string())
     }
 }
+
+/// Any module's error, reduced to what ABCI reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub codespace: &'static str,
+    pub code: u32,
+    pub log: String,
+}
+
+impl<E: AbciError> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure { codespace: e.codespace(), code: e.code(), log: e.to_string() }
+    }
+}
+
+/// Declares a module's error enum: each variant with its stable code, and a transparent `Sdk`
+/// variant for the SDK errors (out of gas, bank) a handler passes through.
+#[macro_export]
+macro_rules! module_errors {
+    ($name:ident, $codespace:literal, { $($variant:ident $( ( $($field:ty),* ) )? = $code:literal : $msg:literal,)* }) => {
+        #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+        pub enum $name {
+            #[error(transparent)]
+            Sdk(#[from] $crate::error::SdkError),
+            $( #[error($msg)] $variant $( ( $($field),* ) )?, )*
+        }
+
+        impl $crate::error::AbciError for $name {
+            fn codespace(&self) -> &'static str {
+                match self {
+                    $name::Sdk(e) => e.codespace(),
+                    _ => $codespace,
+                }
+            }
+            fn code(&self) -> u32 {
+                match self {
+                    $name::Sdk(e) => e.code(),
+                    $( $name::$variant { .. } => $code, )*
+                }
+            }
+        }
+    };
+}

@@ -4,15 +4,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
-use crate::modules::{auth, bank};
+use crate::error::Failure;
+use crate::modules::{auth, bank, datasets, licenses, models};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AppGenesis {
     #[serde(default)]
     pub auth: auth::genesis::Genesis,
     #[serde(default)]
     pub bank: bank::genesis::Genesis,
+    #[serde(default)]
+    pub datasets: datasets::genesis::Genesis,
+    #[serde(default)]
+    pub licenses: licenses::genesis::Genesis,
+    #[serde(default)]
+    pub models: models::genesis::Genesis,
 }
 
 impl AppGenesis {
@@ -53,12 +60,23 @@ impl AppGenesis {
     }
 }
 
-pub fn import(ctx: &mut Ctx, genesis: &AppGenesis) -> Result<(), SdkError> {
+/// Imports every module; licences before datasets and models, whose genesis may name them.
+pub fn import(ctx: &mut Ctx, genesis: &AppGenesis) -> Result<(), Failure> {
     genesis.validate()?;
     auth::genesis::import(ctx, &genesis.auth)?;
-    bank::genesis::import(ctx, &genesis.bank)
+    bank::genesis::import(ctx, &genesis.bank)?;
+    licenses::genesis::import(ctx, &genesis.licenses)?;
+    datasets::genesis::import(ctx, &genesis.datasets)?;
+    models::genesis::import(ctx, &genesis.models)?;
+    Ok(())
 }
 
-pub fn export(r: &mut impl Read) -> Result<AppGenesis, SdkError> {
-    Ok(AppGenesis { auth: auth::genesis::export(r)?, bank: bank::genesis::export(r)? })
+pub fn export(r: &mut impl Read) -> Result<AppGenesis, Failure> {
+    Ok(AppGenesis {
+        auth: auth::genesis::export(r)?,
+        bank: bank::genesis::export(r)?,
+        datasets: datasets::genesis::export(r)?,
+        licenses: licenses::genesis::export(r)?,
+        models: models::genesis::export(r)?,
+    })
 }

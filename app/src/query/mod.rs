@@ -11,23 +11,46 @@ use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 
 use crate::app::App;
 use crate::context::Unmetered;
-use crate::error::{AbciError, SdkError};
-use crate::modules::{auth, bank};
+use crate::error::{Failure, SdkError};
+use crate::modules::registry::Registry;
+use crate::modules::{auth, bank, datasets, licenses, models};
 use crate::store::{StateRead, Storage, StoreError, Substore};
 
 /// Proof op type of both levels: a JMT ICS23 proof (spec: `jmt::ics23_spec()`).
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
 
 /// The state-reading gRPC methods, by full method path; None for an unknown path.
-fn dispatch(path: &str, r: &mut Unmetered, data: &[u8]) -> Option<Result<Vec<u8>, SdkError>> {
+fn dispatch(path: &str, r: &mut Unmetered, data: &[u8], height: u64) -> Option<Result<Vec<u8>, Failure>> {
+    fn f<E: Into<Failure>>(result: Result<Vec<u8>, E>) -> Result<Vec<u8>, Failure> {
+        result.map_err(Into::into)
+    }
     Some(match path {
-        "/cosmos.auth.v1beta1.Query/Account" => auth::query::account(r, data),
-        "/cosmos.auth.v1beta1.Query/Params" => auth::query::params(r, data),
-        "/cosmos.staking.v1beta1.Query/Params" => auth::query::staking_params(r, data),
-        "/cosmos.bank.v1beta1.Query/Balance" => bank::query::balance(r, data),
-        "/cosmos.bank.v1beta1.Query/AllBalances" => bank::query::all_balances(r, data),
-        "/cosmos.bank.v1beta1.Query/TotalSupply" => bank::query::total_supply(r, data),
-        "/cosmos.bank.v1beta1.Query/SupplyOf" => bank::query::supply_of(r, data),
+        "/cosmos.auth.v1beta1.Query/Account" => f(auth::query::account(r, data)),
+        "/cosmos.auth.v1beta1.Query/Params" => f(auth::query::params(r, data)),
+        "/cosmos.staking.v1beta1.Query/Params" => f(auth::query::staking_params(r, data)),
+        "/cosmos.bank.v1beta1.Query/Balance" => f(bank::query::balance(r, data)),
+        "/cosmos.bank.v1beta1.Query/AllBalances" => f(bank::query::all_balances(r, data)),
+        "/cosmos.bank.v1beta1.Query/TotalSupply" => f(bank::query::total_supply(r, data)),
+        "/cosmos.bank.v1beta1.Query/SupplyOf" => f(bank::query::supply_of(r, data)),
+        "/openledger.datasets.v1.Query/Dataset" => f(datasets::query::dataset(r, data)),
+        "/openledger.datasets.v1.Query/Datasets" => f(datasets::query::datasets(r, data)),
+        "/openledger.datasets.v1.Query/Contributions" => f(datasets::query::contributions(r, data)),
+        "/openledger.datasets.v1.Query/ContributionsOf" => f(datasets::query::contributions_of(r, data)),
+        "/openledger.datasets.v1.Query/Usage" => f(datasets::query::usage(r, data)),
+        "/openledger.licenses.v1.Query/License" => f(licenses::query::license(r, data)),
+        "/openledger.licenses.v1.Query/LicensesOf" => f(licenses::query::licenses_of(r, data)),
+        "/openledger.licenses.v1.Query/Grant" => f(licenses::query::grant(r, data)),
+        "/openledger.licenses.v1.Query/GrantsOfLicensee" => f(licenses::query::grants_of_licensee(r, data)),
+        "/openledger.licenses.v1.Query/GrantsOnTarget" => f(licenses::query::grants_on_target(r, data)),
+        // "Can I" is asked of the next block: a grant expiring at height H is dead in block H.
+        "/openledger.licenses.v1.Query/CanI" => f(licenses::query::can_i(r, data, height + 1)),
+        "/openledger.models.v1.Query/Model" => f(models::query::model(r, data)),
+        "/openledger.models.v1.Query/Version" => f(models::query::version(r, data)),
+        "/openledger.models.v1.Query/Versions" => f(models::query::versions(r, data)),
+        "/openledger.models.v1.Query/ModelsByOwner" => f(models::query::models_by_owner(r, data)),
+        "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Registry, data)),
+        "/openledger.models.v1.Query/Descendants" => f(models::query::descendants(r, data)),
+        "/openledger.models.v1.Query/Provenance" => f(models::query::provenance(r, &Registry, data)),
         _ => return None,
     })
 }
@@ -53,7 +76,7 @@ impl App {
         let height = if height <= 0 { latest } else { height as u64 };
         let _span = tracing::debug_span!("query", path, height).entered();
         let result = if let Some(store) = path.strip_prefix("store/").or_else(|| path.strip_prefix("/store/")) {
-            self.store_query(store, data, height, prove)
+            self.store_query(store, data, height, prove).map_err(Failure::from)
         } else {
             self.grpc_query(path, data, height, latest).map(|value| ResponseQuery { value: value.into(), ..Default::default() })
         };
@@ -63,9 +86,9 @@ impl App {
                 response
             }
             Err(e) => ResponseQuery {
-                code: e.code(),
-                codespace: e.codespace().into(),
-                log: e.to_string(),
+                code: e.code,
+                codespace: e.codespace.into(),
+                log: e.log,
                 height: height as i64,
                 ..Default::default()
             },
@@ -73,9 +96,9 @@ impl App {
     }
 
     /// A gRPC method call with a protobuf body, as over ABCI or the gRPC server.
-    pub fn grpc_query(&self, path: &str, data: &[u8], height: u64, latest: u64) -> Result<Vec<u8>, SdkError> {
+    pub fn grpc_query(&self, path: &str, data: &[u8], height: u64, latest: u64) -> Result<Vec<u8>, Failure> {
         match path {
-            "/cosmos.tx.v1beta1.Service/Simulate" => return self.simulate_query(data),
+            "/cosmos.tx.v1beta1.Service/Simulate" => return Ok(self.simulate_query(data)?),
             "/cosmos.base.node.v1beta1.Service/Config" => {
                 let storage = self.storage();
                 let params = auth::state::params(&mut Unmetered(&storage))?;
@@ -86,13 +109,14 @@ impl App {
                 };
                 return Ok(response.encode_to_vec());
             }
-            "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => return self.node_info(),
+            "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => return Ok(self.node_info()?),
             _ => {}
         }
         let storage = self.storage();
         let past = AtHeight { storage: &storage, height };
         let state: &dyn StateRead = if height == latest { &storage } else { &past };
-        dispatch(path, &mut Unmetered(state), data).unwrap_or_else(|| Err(SdkError::UnknownRequest(format!("unknown query path {path}"))))
+        dispatch(path, &mut Unmetered(state), data, height)
+            .unwrap_or_else(|| Err(SdkError::UnknownRequest(format!("unknown query path {path}")).into()))
     }
 
     fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, SdkError> {

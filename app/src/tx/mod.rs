@@ -12,7 +12,7 @@ pub mod router;
 use tendermint_proto::v0_38::abci::{Event, ExecTxResult};
 
 use crate::context::Ctx;
-use crate::error::{AbciError, SdkError};
+use crate::error::Failure;
 use crate::gas::GasMeter;
 use crate::store::{Overlay, StateRead, Writes};
 use ante::{Env, Mode};
@@ -24,13 +24,14 @@ pub struct TxOutcome {
 }
 
 impl TxOutcome {
-    fn failed(err: &dyn AbciError, gas_wanted: u64, gas_used: u64, writes: Writes, events: Vec<Event>) -> Self {
+    fn failed(err: impl Into<Failure>, gas_wanted: u64, gas_used: u64, writes: Writes, events: Vec<Event>) -> Self {
+        let err: Failure = err.into();
         TxOutcome {
             writes,
             result: ExecTxResult {
-                code: err.code(),
-                codespace: err.codespace().to_string(),
-                log: err.to_string(),
+                code: err.code,
+                codespace: err.codespace.to_string(),
+                log: err.log,
                 gas_wanted: gas_i64(gas_wanted),
                 gas_used: gas_i64(gas_used),
                 events,
@@ -48,12 +49,12 @@ fn gas_i64(gas: u64) -> i64 {
 pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutcome {
     let tx = match decode::decode(bytes, &env.params) {
         Ok(tx) => tx,
-        Err(e) => return TxOutcome::failed(&e, 0, 0, Writes::new(), Vec::new()),
+        Err(e) => return TxOutcome::failed(e, 0, 0, Writes::new(), Vec::new()),
     };
     let gas = if mode == Mode::Simulate { GasMeter::infinite() } else { GasMeter::new(tx.gas_limit) };
     let mut ante_ctx = Ctx::new(state, gas, env.height);
     if let Err(e) = ante::run(&mut ante_ctx, &tx, env, mode) {
-        return TxOutcome::failed(&e, tx.gas_limit, ante_ctx.gas.used(), Writes::new(), Vec::new());
+        return TxOutcome::failed(e, tx.gas_limit, ante_ctx.gas.used(), Writes::new(), Vec::new());
     }
     let (ante_writes, gas, mut events) = ante_ctx.finish();
     if mode == Mode::Check {
@@ -62,7 +63,7 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
 
     let after_ante = Overlay::with_writes(state, ante_writes);
     let mut msg_ctx = Ctx::new(&after_ante, gas, env.height);
-    let outcome: Result<Vec<_>, SdkError> = tx.msgs.iter().map(|msg| router::execute(&mut msg_ctx, msg)).collect();
+    let outcome: Result<Vec<_>, Failure> = tx.msgs.iter().map(|msg| router::execute(&mut msg_ctx, msg)).collect();
     let (msg_writes, gas, msg_events) = msg_ctx.finish();
     let mut writes = after_ante.into_writes();
     match outcome {
@@ -71,7 +72,7 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
             events.extend(msg_events);
             TxOutcome { writes, result: success(&tx, gas, events, responses) }
         }
-        Err(e) => TxOutcome::failed(&e, tx.gas_limit, gas.used(), writes, events),
+        Err(e) => TxOutcome::failed(e, tx.gas_limit, gas.used(), writes, events),
     }
 }
 

@@ -4,35 +4,24 @@ use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
 use prost::Message;
 
 use crate::app::App;
-use crate::genesis::AppGenesis;
-use crate::modules::bank::genesis::GenesisCoin;
 use crate::store::Storage;
-use crate::testkit::{coin, msg_send, sign_tx, TestKey, TxParams};
+use crate::testkit::{coin, msg_send, sign_tx, TestChain, TestKey, TxParams, TEST_FUNDS};
 
-const CHAIN: &str = "openledger-test-1";
-const FUNDS: u128 = 1_000_000_000;
+const FUNDS: u128 = TEST_FUNDS;
 
 struct Chain {
-    app: App,
-    _dir: tempfile::TempDir,
+    chain: TestChain,
     alice: TestKey,
     bob: TestKey,
 }
 
 fn chain() -> Chain {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
     let (alice, bob) = (TestKey::from_seed("alice"), TestKey::from_seed("bob"));
-    let mut genesis = AppGenesis::default();
-    for key in [&alice, &bob] {
-        genesis.add_account(&key.address().to_bech32(), &[GenesisCoin { denom: "uopen".into(), amount: FUNDS.to_string() }]).unwrap();
-    }
-    app.init_chain(CHAIN, serde_json::to_string(&genesis).unwrap().as_bytes()).unwrap();
-    Chain { app, _dir: dir, alice, bob }
+    Chain { chain: TestChain::new(&[&alice, &bob]), alice, bob }
 }
 
 fn params(sequence: u64) -> TxParams {
-    TxParams { chain_id: CHAIN.into(), account_number: 0, sequence, gas_limit: 200_000, fee: vec![coin(5_000, "uopen")], memo: String::new() }
+    TxParams { chain_id: "openledger-test-1".into(), account_number: 0, sequence, gas_limit: 200_000, fee: vec![coin(5_000, "uopen")], memo: String::new() }
 }
 
 impl Chain {
@@ -42,28 +31,23 @@ impl Chain {
 
     /// Runs one tx in its own block; returns (code, codespace, gas_used).
     fn deliver(&self, tx: Vec<u8>) -> (u32, String, i64) {
-        let height = self.app.committed().height + 1;
-        let outcome = self.app.finalize_block(height, &[tx]).unwrap();
-        self.app.commit().unwrap();
-        let r = &outcome.tx_results[0];
-        (r.code, r.codespace.clone(), r.gas_used)
+        let r = self.chain.block(vec![tx]).remove(0);
+        (r.code, r.codespace, r.gas_used)
     }
 
     fn balance(&self, key: &TestKey) -> u128 {
-        let storage = self.app.storage();
-        crate::modules::bank::state::balance(&mut crate::context::Unmetered(&storage), &key.address(), "uopen").unwrap()
+        self.chain.balance(&key.address())
     }
 
     fn sequence(&self, key: &TestKey) -> u64 {
-        let storage = self.app.storage();
-        crate::modules::auth::state::account(&mut crate::context::Unmetered(&storage), &key.address()).unwrap().unwrap().sequence
+        self.chain.account(key).sequence
     }
 }
 
 #[test]
 fn a_send_moves_exactly_the_amount_and_the_fee() {
     let c = chain();
-    assert_eq!(c.app.check_tx(&c.send(12_345, &params(0))).code, 0);
+    assert_eq!(c.chain.app.check_tx(&c.send(12_345, &params(0))).code, 0);
     let (code, _, gas) = c.deliver(c.send(12_345, &params(0)));
     assert_eq!(code, 0);
     assert!(gas > 0 && gas <= 200_000);
@@ -91,12 +75,12 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
         ("unknown message", sign_tx(&c.alice, vec![tendermint_proto::google::protobuf::Any { type_url: "/unknown.Msg".into(), value: vec![] }], &params(0)), 6),
         ("overflowing amount", sign_tx(&c.alice, vec![msg_send(&c.alice.address(), &c.bob.address(), vec![cosmrs::proto::cosmos::base::v1beta1::Coin { denom: "uopen".into(), amount: "340282366920938463463374607431768211456".into() }])], &params(0)), 10),
     ];
-    let before = c.app.committed().app_hash;
+    let before = c.chain.app.committed().app_hash;
     for (name, tx, want) in cases {
-        assert_eq!(c.app.check_tx(&tx).code, want, "CheckTx: {name}");
+        assert_eq!(c.chain.app.check_tx(&tx).code, want, "CheckTx: {name}");
         let (code, codespace, _) = c.deliver(tx);
         assert_eq!((code, codespace.as_str()), (want, "sdk"), "FinalizeBlock: {name}");
-        assert_eq!(c.app.committed().app_hash, before, "{name} changed state");
+        assert_eq!(c.chain.app.committed().app_hash, before, "{name} changed state");
     }
     assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS, 0));
 }
@@ -106,9 +90,9 @@ fn replayed_sequence_is_refused() {
     let c = chain();
     let tx = c.send(10, &params(0));
     assert_eq!(c.deliver(tx.clone()).0, 0);
-    let hash = c.app.committed().app_hash;
+    let hash = c.chain.app.committed().app_hash;
     assert_eq!(c.deliver(tx).0, 32);
-    assert_eq!(c.app.committed().app_hash, hash);
+    assert_eq!(c.chain.app.committed().app_hash, hash);
 }
 
 #[test]
@@ -117,7 +101,7 @@ fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
     assert_eq!(c.deliver(c.send(FUNDS, &params(0))).0, 5, "fee leaves less than FUNDS");
     assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS - 5_000, 1));
 
-    let estimate = c.app.simulate(&c.send(10, &params(1)));
+    let estimate = c.chain.app.simulate(&c.send(10, &params(1)));
     assert_eq!(estimate.code, 0, "{}", estimate.log);
     let gas = estimate.gas_used as u64 - 1;
     let tight = TxParams { gas_limit: gas, fee: vec![coin(5_000, "uopen")], ..params(1) };
@@ -137,19 +121,19 @@ fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
 #[test]
 fn check_tx_tracks_pending_sequences_until_commit() {
     let c = chain();
-    assert_eq!(c.app.check_tx(&c.send(1, &params(0))).code, 0);
-    assert_eq!(c.app.check_tx(&c.send(1, &params(0))).code, 32, "replay within the mempool");
-    assert_eq!(c.app.check_tx(&c.send(1, &params(1))).code, 0, "next sequence accepted");
+    assert_eq!(c.chain.app.check_tx(&c.send(1, &params(0))).code, 0);
+    assert_eq!(c.chain.app.check_tx(&c.send(1, &params(0))).code, 32, "replay within the mempool");
+    assert_eq!(c.chain.app.check_tx(&c.send(1, &params(1))).code, 0, "next sequence accepted");
 }
 
 #[test]
 fn genesis_export_then_import_then_export_is_identical() {
     let c = chain();
     c.deliver(c.send(77, &params(0)));
-    let exported = serde_json::to_string_pretty(&c.app.export_genesis().unwrap()).unwrap();
+    let exported = serde_json::to_string_pretty(&c.chain.app.export_genesis().unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let again = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
-    again.init_chain(CHAIN, exported.as_bytes()).unwrap();
+    again.init_chain(&c.chain.chain_id, exported.as_bytes()).unwrap();
     assert_eq!(serde_json::to_string_pretty(&again.export_genesis().unwrap()).unwrap(), exported);
 }
 
@@ -158,12 +142,12 @@ fn the_same_blocks_give_the_same_app_hash_on_another_node() {
     let (a, b) = (chain(), chain());
     for seq in 0..5 {
         let tx = a.send(100 + seq as u128, &params(seq));
-        let height = a.app.committed().height + 1;
-        let ha = a.app.finalize_block(height, &[tx.clone()]).unwrap().app_hash;
-        let hb = b.app.finalize_block(height, &[tx]).unwrap().app_hash;
+        let height = a.chain.app.committed().height + 1;
+        let ha = a.chain.app.finalize_block(height, &[tx.clone()]).unwrap().app_hash;
+        let hb = b.chain.app.finalize_block(height, &[tx]).unwrap().app_hash;
         assert_eq!(ha, hb, "height {height}");
-        a.app.commit().unwrap();
-        b.app.commit().unwrap();
+        a.chain.app.commit().unwrap();
+        b.chain.app.commit().unwrap();
     }
 }
 

@@ -9,7 +9,7 @@
 //! Invariants: no balance is zero-valued in state; the sum of balances of a denom equals its
 //! supply; transfers never create or destroy coins.
 
-mod coins;
+pub mod coins;
 pub mod genesis;
 pub mod msgs;
 pub mod query;
@@ -27,4 +27,18 @@ pub fn fee_collector() -> Address {
 /// What bank needs from auth: recipients get an account on first receipt, as in x/bank.
 pub trait AccountKeeper {
     fn ensure_account(&self, ctx: &mut crate::context::Ctx, addr: &Address) -> Result<(), crate::error::SdkError>;
+}
+
+/// bank's side of the narrow interfaces other modules declare to move uopen.
+pub struct Keeper;
+
+impl Keeper {
+    /// Moves `amount` uopen; zero moves nothing.
+    pub fn send_uopen(ctx: &mut crate::context::Ctx, from: &Address, to: &Address, amount: u128) -> Result<(), crate::error::SdkError> {
+        if amount == 0 {
+            return Ok(());
+        }
+        let coins = Coins::single(super::auth::DEFAULT_FEE_DENOM, amount);
+        msgs::send(ctx, &super::auth::Keeper, from, to, &coins)
+    }
 }

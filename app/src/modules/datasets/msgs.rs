@@ -1,0 +1,179 @@
+//! Dataset messages: stateless checks (`validate_*`), then stateful checks and execution.
+
+use openledger_proto::datasets::v1::{
+    Contribution, Dataset, MsgContribute, MsgContributeResponse, MsgCreateDataset, MsgCreateDatasetResponse,
+    MsgReviewContributions, MsgUpdateCurator, Policy, Status, StatusChange,
+};
+
+use super::state::{self, S};
+use super::{DatasetsError, MAX_BATCH};
+use crate::context::{event, Ctx};
+use crate::modules::auth::Address;
+use crate::modules::util::{is_sha256_hex, next_id};
+
+/// What datasets needs from licences: whether a licence exists.
+pub trait Licenses {
+    fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, crate::error::SdkError>;
+}
+
+fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), DatasetsError> {
+    let len = value.chars().count();
+    if len < min || len > max {
+        return Err(DatasetsError::InvalidField(format!("{field} must be {min}..={max} characters, got {len}")));
+    }
+    Ok(())
+}
+
+pub fn validate_create(msg: &MsgCreateDataset) -> Result<Address, DatasetsError> {
+    let curator = Address::from_bech32(&msg.curator)?;
+    check_len("name", &msg.name, 1, 128)?;
+    check_len("description", &msg.description, 0, 4096)?;
+    if Policy::try_from(msg.policy).map_or(true, |p| p == Policy::Unspecified) {
+        return Err(DatasetsError::InvalidField("policy must be open or curated".into()));
+    }
+    Ok(curator)
+}
+
+pub fn create(ctx: &mut Ctx, licenses: &impl Licenses, msg: &MsgCreateDataset, curator: &Address) -> Result<MsgCreateDatasetResponse, DatasetsError> {
+    if msg.license_id != 0 && !licenses.license_exists(ctx, msg.license_id)? {
+        return Err(DatasetsError::LicenseNotFound(msg.license_id));
+    }
+    let id = next_id(ctx, S, state::LAST_DATASET_ID)?;
+    let dataset = Dataset {
+        id,
+        name: msg.name.clone(),
+        description: msg.description.clone(),
+        curator: curator.to_bech32(),
+        policy: msg.policy,
+        license_id: msg.license_id,
+        created_height: ctx.height,
+        contribution_count: 0,
+    };
+    state::set_dataset(ctx, &dataset)?;
+    ctx.emit(event("dataset_created", &[("dataset_id", id.to_string()), ("curator", curator.to_bech32())]));
+    Ok(MsgCreateDatasetResponse { dataset_id: id })
+}
+
+pub fn validate_contribute(msg: &MsgContribute) -> Result<Address, DatasetsError> {
+    let contributor = Address::from_bech32(&msg.contributor)?;
+    if msg.items.is_empty() {
+        return Err(DatasetsError::EmptyBatch);
+    }
+    if msg.items.len() > MAX_BATCH {
+        return Err(DatasetsError::BatchTooLarge(msg.items.len()));
+    }
+    let mut hashes = std::collections::BTreeSet::new();
+    for item in &msg.items {
+        if !is_sha256_hex(&item.content_sha256) {
+            return Err(DatasetsError::InvalidField(format!("content_sha256 {:?} is not 64 lower-case hex digits", item.content_sha256)));
+        }
+        if !hashes.insert(item.content_sha256.as_str()) {
+            return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
+        }
+        if item.size == 0 {
+            return Err(DatasetsError::InvalidField("size must be positive".into()));
+        }
+        check_len("uri", &item.uri, 0, 512)?;
+        check_len("metadata", &item.metadata, 0, 1024)?;
+    }
+    Ok(contributor)
+}
+
+pub fn contribute(ctx: &mut Ctx, msg: &MsgContribute, contributor: &Address) -> Result<MsgContributeResponse, DatasetsError> {
+    let mut dataset = state::must_dataset(ctx, msg.dataset_id)?;
+    let status = if dataset.policy == Policy::Open as i32 { Status::Accepted } else { Status::Pending };
+    let mut first = 0;
+    for item in &msg.items {
+        let content_key = state::content_key(dataset.id, &item.content_sha256);
+        if ctx.get(S, &content_key)?.is_some() {
+            return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
+        }
+        let id = next_id(ctx, S, state::LAST_CONTRIBUTION_ID)?;
+        if first == 0 {
+            first = id;
+        }
+        let contribution = Contribution {
+            id,
+            dataset_id: dataset.id,
+            contributor: contributor.to_bech32(),
+            content_sha256: item.content_sha256.clone(),
+            size: item.size,
+            uri: item.uri.clone(),
+            metadata: item.metadata.clone(),
+            status: status as i32,
+            height: ctx.height,
+            history: vec![StatusChange { status: status as i32, reason: String::new(), height: ctx.height }],
+        };
+        state::set_contribution(ctx, &contribution)?;
+        ctx.put(S, content_key, id.to_be_bytes().to_vec())?;
+        ctx.put(S, state::by_dataset_key(dataset.id, id), Vec::new())?;
+        ctx.put(S, state::by_contributor_key(contributor, id), Vec::new())?;
+    }
+    let count = msg.items.len() as u64;
+    dataset.contribution_count += count;
+    state::set_dataset(ctx, &dataset)?;
+    ctx.emit(event(
+        "contributed",
+        &[
+            ("dataset_id", dataset.id.to_string()),
+            ("contributor", contributor.to_bech32()),
+            ("first_contribution_id", first.to_string()),
+            ("count", count.to_string()),
+            ("status", status.as_str_name().to_string()),
+        ],
+    ));
+    Ok(MsgContributeResponse { first_contribution_id: first, count })
+}
+
+pub fn validate_review(msg: &MsgReviewContributions) -> Result<Address, DatasetsError> {
+    let curator = Address::from_bech32(&msg.curator)?;
+    if msg.decisions.is_empty() {
+        return Err(DatasetsError::EmptyBatch);
+    }
+    if msg.decisions.len() > MAX_BATCH {
+        return Err(DatasetsError::BatchTooLarge(msg.decisions.len()));
+    }
+    for d in &msg.decisions {
+        check_len("reason", &d.reason, 0, 512)?;
+    }
+    Ok(curator)
+}
+
+pub fn review(ctx: &mut Ctx, msg: &MsgReviewContributions, curator: &Address) -> Result<(), DatasetsError> {
+    let dataset = state::must_dataset(ctx, msg.dataset_id)?;
+    if dataset.curator != curator.to_bech32() {
+        return Err(DatasetsError::NotCurator(curator.to_bech32()));
+    }
+    for decision in &msg.decisions {
+        let mut c = state::contribution(ctx, decision.contribution_id)?
+            .filter(|c| c.dataset_id == dataset.id)
+            .ok_or(DatasetsError::ContributionNotFound(decision.contribution_id))?;
+        if c.status != Status::Pending as i32 {
+            return Err(DatasetsError::AlreadyReviewed(c.id));
+        }
+        let status = if decision.accept { Status::Accepted } else { Status::Rejected };
+        c.status = status as i32;
+        c.history.push(StatusChange { status: status as i32, reason: decision.reason.clone(), height: ctx.height });
+        state::set_contribution(ctx, &c)?;
+        ctx.emit(event(
+            "contribution_reviewed",
+            &[("contribution_id", c.id.to_string()), ("status", status.as_str_name().to_string()), ("reason", decision.reason.clone())],
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_update_curator(msg: &MsgUpdateCurator) -> Result<(Address, Address), DatasetsError> {
+    Ok((Address::from_bech32(&msg.curator)?, Address::from_bech32(&msg.new_curator)?))
+}
+
+pub fn update_curator(ctx: &mut Ctx, msg: &MsgUpdateCurator, curator: &Address, new_curator: &Address) -> Result<(), DatasetsError> {
+    let mut dataset = state::must_dataset(ctx, msg.dataset_id)?;
+    if dataset.curator != curator.to_bech32() {
+        return Err(DatasetsError::NotCurator(curator.to_bech32()));
+    }
+    dataset.curator = new_curator.to_bech32();
+    state::set_dataset(ctx, &dataset)?;
+    ctx.emit(event("curator_updated", &[("dataset_id", dataset.id.to_string()), ("curator", dataset.curator.clone())]));
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Licence messages: stateless checks (`validate_*`), then stateful checks and execution.
+
+use openledger_proto::licenses::v1::{
+    Grant, License, MsgAcquireLicense, MsgAcquireLicenseResponse, MsgAttachLicense, MsgCreateLicense, MsgCreateLicenseResponse,
+    MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense, MsgTopUpGrant, Offer,
+};
+
+use super::rules::{amount, is_live, validate_terms};
+use super::state::{self, TargetRef, S};
+use super::{escrow_account, LicensesError};
+use crate::context::{event, Ctx};
+use crate::error::SdkError;
+use crate::modules::auth::Address;
+use crate::modules::bank;
+use crate::modules::util::{next_id, split_proportional};
+
+/// What licences need from the registries: who owns a target, and who is paid its upfront fees.
+pub trait Targets {
+    /// The model's owner or the dataset's curator; None when the target does not exist.
+    fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError>;
+    /// Payees of the target's fees with shares in basis points summing to 10,000.
+    fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError>;
+}
+
+pub fn validate_create(msg: &MsgCreateLicense) -> Result<Address, LicensesError> {
+    let creator = Address::from_bech32(&msg.creator)?;
+    validate_terms(msg.terms.as_ref().ok_or_else(|| LicensesError::InvalidTerms("terms are missing".into()))?)?;
+    Ok(creator)
+}
+
+pub fn create(ctx: &mut Ctx, msg: &MsgCreateLicense, creator: &Address) -> Result<MsgCreateLicenseResponse, LicensesError> {
+    let id = next_id(ctx, S, state::LAST_LICENSE_ID)?;
+    let license = License { id, creator: creator.to_bech32(), terms: msg.terms.clone(), created_height: ctx.height };
+    state::set_license(ctx, &license)?;
+    ctx.emit(event("license_created", &[("license_id", id.to_string()), ("creator", creator.to_bech32())]));
+    Ok(MsgCreateLicenseResponse { license_id: id })
+}
+
+fn must_own(ctx: &mut Ctx, targets: &impl Targets, target: TargetRef, who: &Address) -> Result<(), LicensesError> {
+    match targets.owner(ctx, target)? {
+        None => Err(LicensesError::TargetNotFound(target.to_string())),
+        Some(owner) if owner != *who => Err(LicensesError::NotOwner(who.to_bech32())),
+        Some(_) => Ok(()),
+    }
+}
+
+pub fn validate_attach(msg: &MsgAttachLicense) -> Result<(Address, TargetRef), LicensesError> {
+    Ok((Address::from_bech32(&msg.owner)?, TargetRef::from_proto(msg.target.as_ref())?))
+}
+
+/// Offers a licence on a target the sender owns.
+pub fn attach(ctx: &mut Ctx, targets: &impl Targets, license_id: u64, owner: &Address, target: TargetRef) -> Result<(), LicensesError> {
+    must_own(ctx, targets, target, owner)?;
+    state::must_license(ctx, license_id)?;
+    if state::offer(ctx, target, license_id)?.is_some() {
+        return Err(LicensesError::AlreadyOffered(license_id));
+    }
+    let offer = Offer { target: Some(target.to_proto()), license_id, retired: false, attached_height: ctx.height, retired_height: 0 };
+    state::set_offer(ctx, target, &offer)?;
+    ctx.emit(event("license_attached", &[("target", target.to_string()), ("license_id", license_id.to_string())]));
+    Ok(())
+}
+
+pub fn validate_retire(msg: &MsgRetireLicense) -> Result<(Address, TargetRef), LicensesError> {
+    Ok((Address::from_bech32(&msg.owner)?, TargetRef::from_proto(msg.target.as_ref())?))
+}
+
+pub fn retire(ctx: &mut Ctx, targets: &impl Targets, msg: &MsgRetireLicense, owner: &Address, target: TargetRef) -> Result<(), LicensesError> {
+    must_own(ctx, targets, target, owner)?;
+    let mut offer = state::offer(ctx, target, msg.license_id)?.ok_or(LicensesError::NotOffered(msg.license_id))?;
+    if offer.retired {
+        return Err(LicensesError::OfferRetired(msg.license_id));
+    }
+    offer.retired = true;
+    offer.retired_height = ctx.height;
+    state::set_offer(ctx, target, &offer)?;
+    ctx.emit(event("license_retired", &[("target", target.to_string()), ("license_id", msg.license_id.to_string())]));
+    Ok(())
+}
+
+pub fn validate_acquire(msg: &MsgAcquireLicense) -> Result<(Address, TargetRef, u128), LicensesError> {
+    Ok((Address::from_bech32(&msg.licensee)?, TargetRef::from_proto(msg.target.as_ref())?, amount("escrow", &msg.escrow)?))
+}
+
+/// Buys a grant: the upfront fee goes to the target's payees by share, the escrow to the escrow
+/// account; the grant keeps a copy of the terms.
+pub fn acquire(
+    ctx: &mut Ctx,
+    targets: &impl Targets,
+    msg: &MsgAcquireLicense,
+    licensee: &Address,
+    target: TargetRef,
+    escrow: u128,
+) -> Result<MsgAcquireLicenseResponse, LicensesError> {
+    if targets.owner(ctx, target)?.is_none() {
+        return Err(LicensesError::TargetNotFound(target.to_string()));
+    }
+    let offer = state::offer(ctx, target, msg.license_id)?.ok_or(LicensesError::NotOffered(msg.license_id))?;
+    if offer.retired {
+        return Err(LicensesError::OfferRetired(msg.license_id));
+    }
+    let license = state::must_license(ctx, msg.license_id)?;
+    let terms = license.terms.unwrap_or_default();
+    let upfront = amount("upfront_fee", &terms.upfront_fee)?;
+    if upfront > 0 {
+        let payees = targets.payees(ctx, target)?;
+        let weights: Vec<u64> = payees.iter().map(|(_, bps)| u64::from(*bps)).collect();
+        let parts = split_proportional(upfront, &weights)
+            .ok_or_else(|| SdkError::Internal(format!("{target} has no payees for its upfront fee")))?;
+        for ((payee, _), part) in payees.iter().zip(parts) {
+            bank::Keeper::send_uopen(ctx, licensee, payee, part)?;
+        }
+    }
+    bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), escrow)?;
+    let id = next_id(ctx, S, state::LAST_GRANT_ID)?;
+    let expires_height = if terms.duration_blocks == 0 { 0 } else { ctx.height.saturating_add(terms.duration_blocks) };
+    let grant = Grant {
+        id,
+        licensee: licensee.to_bech32(),
+        target: Some(target.to_proto()),
+        license_id: msg.license_id,
+        terms: Some(terms),
+        escrow: escrow.to_string(),
+        uses: 0,
+        acquired_height: ctx.height,
+        expires_height,
+        released: false,
+    };
+    state::set_grant(ctx, &grant)?;
+    state::index_grant(ctx, &grant, licensee, target)?;
+    ctx.emit(event(
+        "license_acquired",
+        &[
+            ("grant_id", id.to_string()),
+            ("licensee", licensee.to_bech32()),
+            ("target", target.to_string()),
+            ("license_id", msg.license_id.to_string()),
+            ("upfront_fee", upfront.to_string()),
+            ("escrow", escrow.to_string()),
+        ],
+    ));
+    Ok(MsgAcquireLicenseResponse { grant_id: id })
+}
+
+pub fn validate_top_up(msg: &MsgTopUpGrant) -> Result<(Address, u128), LicensesError> {
+    let value = amount("amount", &msg.amount)?;
+    if value == 0 {
+        return Err(LicensesError::InvalidAmount("top-up must be positive".into()));
+    }
+    Ok((Address::from_bech32(&msg.licensee)?, value))
+}
+
+pub fn top_up(ctx: &mut Ctx, msg: &MsgTopUpGrant, licensee: &Address, value: u128) -> Result<(), LicensesError> {
+    let mut grant = state::must_grant(ctx, msg.grant_id)?;
+    if grant.licensee != licensee.to_bech32() {
+        return Err(LicensesError::NotLicensee(licensee.to_bech32()));
+    }
+    if !is_live(&grant, ctx.height) {
+        return Err(LicensesError::GrantReleased(grant.id));
+    }
+    let escrow = amount("escrow", &grant.escrow)?
+        .checked_add(value)
+        .ok_or_else(|| LicensesError::InvalidAmount("escrow would overflow".into()))?;
+    bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), value)?;
+    grant.escrow = escrow.to_string();
+    state::set_grant(ctx, &grant)?;
+    ctx.emit(event("grant_topped_up", &[("grant_id", grant.id.to_string()), ("amount", value.to_string())]));
+    Ok(())
+}
+
+pub fn validate_release(msg: &MsgReleaseGrant) -> Result<Address, LicensesError> {
+    Ok(Address::from_bech32(&msg.licensee)?)
+}
+
+/// Returns the unused escrow of an expired grant to its licensee.
+pub fn release(ctx: &mut Ctx, msg: &MsgReleaseGrant, licensee: &Address) -> Result<MsgReleaseGrantResponse, LicensesError> {
+    let mut grant = state::must_grant(ctx, msg.grant_id)?;
+    if grant.licensee != licensee.to_bech32() {
+        return Err(LicensesError::NotLicensee(licensee.to_bech32()));
+    }
+    if grant.released {
+        return Err(LicensesError::GrantReleased(grant.id));
+    }
+    if grant.expires_height == 0 || ctx.height < grant.expires_height {
+        return Err(LicensesError::GrantNotExpired(grant.id));
+    }
+    let refund = amount("escrow", &grant.escrow)?;
+    bank::Keeper::send_uopen(ctx, &escrow_account(), licensee, refund)?;
+    grant.escrow = "0".into();
+    grant.released = true;
+    state::set_grant(ctx, &grant)?;
+    ctx.emit(event("grant_released", &[("grant_id", grant.id.to_string()), ("refunded", refund.to_string())]));
+    Ok(MsgReleaseGrantResponse { refunded: refund.to_string() })
+}

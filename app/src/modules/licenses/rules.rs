@@ -1,0 +1,130 @@
+//! The licence rules, in one place: valid terms, live grants, who may derive or use what.
+//! Each refusal says the rule it applies.
+
+use openledger_proto::licenses::v1::{Grant, LicenseTerms, ProhibitedUse};
+
+use super::state::{self, TargetRef};
+use super::LicensesError;
+use crate::context::Read;
+use crate::modules::auth::Address;
+use crate::modules::bank::coins::parse_amount;
+use crate::modules::util::is_sha256_hex;
+
+pub const MAX_BPS: u32 = 10_000;
+
+/// Amounts in terms and grants are plain uopen integers.
+pub fn amount(field: &str, text: &str) -> Result<u128, LicensesError> {
+    if text.is_empty() {
+        return Ok(0);
+    }
+    parse_amount(text).map_err(|e| LicensesError::InvalidAmount(format!("{field}: {e}")))
+}
+
+pub fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
+    let bad = |m: String| Err(LicensesError::InvalidTerms(m));
+    if t.royalty_bps > MAX_BPS || t.data_share_bps > MAX_BPS {
+        return bad(format!("royalty_bps {} and data_share_bps {} must be at most 10000", t.royalty_bps, t.data_share_bps));
+    }
+    if !t.legal_text_sha256.is_empty() && !is_sha256_hex(&t.legal_text_sha256) {
+        return bad("legal_text_sha256 must be 64 lower-case hex digits".into());
+    }
+    if t.legal_text_uri.chars().count() > 512 || t.spdx_id.chars().count() > 64 {
+        return bad("legal_text_uri is limited to 512 characters and spdx_id to 64".into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for &code in &t.prohibited_uses {
+        match ProhibitedUse::try_from(code) {
+            Ok(ProhibitedUse::Unspecified) | Err(_) => return bad(format!("unknown prohibited-use code {code}")),
+            Ok(_) if !seen.insert(code) => return bad(format!("prohibited-use code {code} listed twice")),
+            Ok(_) => {}
+        }
+    }
+    amount("upfront_fee", &t.upfront_fee)?;
+    amount("per_use_price", &t.per_use_price)?;
+    Ok(())
+}
+
+/// A grant can be used at `height`: not released, not expired.
+pub fn is_live(grant: &Grant, height: u64) -> bool {
+    !grant.released && (grant.expires_height == 0 || height < grant.expires_height)
+}
+
+/// Terms anyone may use without buying: the offer costs nothing up front or per use.
+pub fn is_open(terms: &LicenseTerms) -> bool {
+    amount("upfront_fee", &terms.upfront_fee).ok() == Some(0) && amount("per_use_price", &terms.per_use_price).ok() == Some(0)
+}
+
+/// A decision with the rule that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub rule: String,
+    pub grant_id: u64,
+    pub license_id: u64,
+    /// The terms that decided, when allowed.
+    pub terms: Option<LicenseTerms>,
+}
+
+impl Decision {
+    fn no(rule: String) -> Self {
+        Decision { allowed: false, rule, grant_id: 0, license_id: 0, terms: None }
+    }
+}
+
+/// The first of `who`'s live grants on `target` (then open offers) whose terms pass `test`.
+fn find_terms(
+    r: &mut impl Read,
+    who: &Address,
+    target: TargetRef,
+    height: u64,
+    what: &str,
+    test: impl Fn(&LicenseTerms) -> bool,
+) -> Result<Decision, LicensesError> {
+    let who_text = who.to_bech32();
+    let grants = state::grants_on(r, target)?;
+    for g in grants.iter().filter(|g| g.licensee == who_text && is_live(g, height)) {
+        if g.terms.as_ref().is_some_and(&test) {
+            return Ok(Decision {
+                allowed: true,
+                rule: format!("grant {} under licence {} allows {what}", g.id, g.license_id),
+                grant_id: g.id,
+                license_id: g.license_id,
+                terms: g.terms.clone(),
+            });
+        }
+    }
+    for offer in state::offers(r, target)?.into_iter().filter(|o| !o.retired) {
+        let license = state::must_license(r, offer.license_id)?;
+        let Some(terms) = license.terms else { continue };
+        if is_open(&terms) && test(&terms) {
+            return Ok(Decision {
+                allowed: true,
+                rule: format!("licence {} is open (no fees) on {target} and allows {what}", license.id),
+                grant_id: 0,
+                license_id: license.id,
+                terms: Some(terms),
+            });
+        }
+    }
+    let live = grants.iter().filter(|g| g.licensee == who_text && is_live(g, height)).count();
+    Ok(Decision::no(if live == 0 {
+        format!("{who} holds no live grant on {target}, and no open licence on it allows {what}")
+    } else {
+        format!("none of {who}'s {live} live grant(s) on {target} allows {what}")
+    }))
+}
+
+/// May `who` publish a derivative of `target`? Needs terms allowing derivatives: a live grant,
+/// or an open offer.
+pub fn may_derive(r: &mut impl Read, who: &Address, target: TargetRef, height: u64) -> Result<Decision, LicensesError> {
+    find_terms(r, who, target, height, "derivatives", |t| t.derivatives_allowed)
+}
+
+pub fn may_use_commercially(r: &mut impl Read, who: &Address, target: TargetRef, height: u64) -> Result<Decision, LicensesError> {
+    find_terms(r, who, target, height, "commercial use", |t| t.commercial_use)
+}
+
+pub fn may_use_for(r: &mut impl Read, who: &Address, target: TargetRef, height: u64, code: ProhibitedUse) -> Result<Decision, LicensesError> {
+    let what = format!("use for {}", code.as_str_name());
+    find_terms(r, who, target, height, &what, |t| !t.prohibited_uses.contains(&(code as i32)))
+}

@@ -1,0 +1,14 @@
+crate::module_errors!(ModelsError, "models", {
+    InvalidField(String) = 2: "invalid field: {0}",
+    ModelNotFound(u64) = 3: "model {0} not found",
+    VersionNotFound(u64) = 4: "model version {0} not found",
+    NotOwner(String) = 5: "{0} does not own this model",
+    SharesNotTenThousand(u64) = 6: "contributor shares must sum to 10000 bps, got {0}",
+    DerivativeNotAllowed(String) = 7: "derivative not allowed: {0}",
+    CommercialOnNonCommercial(String) = 8: "commercial terms on a derivative of a non-commercial parent: {0}",
+    DroppedProhibitedUses(String) = 9: "a derivative's licence must keep the parent's prohibited uses: {0}",
+    RoyaltiesExceedRevenue(String) = 10: "data share plus upstream royalties exceed 10000 bps: {0}",
+    DatasetNotFound(u64) = 11: "dataset {0} not found",
+    ContributionOutsideDataset(String) = 12: "{0}",
+    LicenseNotFound(u64) = 13: "licence {0} not found",
+});

@@ -1,0 +1,55 @@
+//! Where the registries meet: what licences need to know about models and datasets (owners,
+//! payees), and what lineage queries show of licences and datasets. Each side reads the other
+//! only through these functions.
+
+use openledger_proto::datasets::v1::Dataset;
+use openledger_proto::licenses::v1::License;
+
+use super::auth::Address;
+use super::licenses::state::TargetRef;
+use super::{datasets, licenses, models};
+use crate::context::{Ctx, Read};
+use crate::error::SdkError;
+
+pub struct Registry;
+
+fn internal(e: impl std::fmt::Display) -> SdkError {
+    SdkError::Internal(e.to_string())
+}
+
+impl licenses::msgs::Targets for Registry {
+    fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
+        let owner = match target {
+            TargetRef::Version(id) => match models::state::version(ctx, id).map_err(internal)? {
+                Some(v) => models::state::model(ctx, v.model_id).map_err(internal)?.map(|m| m.owner),
+                None => None,
+            },
+            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id).map_err(internal)?.map(|d| d.curator),
+        };
+        owner.map(|o| Address::from_bech32(&o)).transpose()
+    }
+
+    fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
+        match target {
+            TargetRef::Version(id) => {
+                let version = models::state::version(ctx, id).map_err(internal)?.ok_or_else(|| internal(format!("version {id}")))?;
+                version.contributors.iter().map(|c| Ok((Address::from_bech32(&c.address)?, c.share_bps))).collect()
+            }
+            TargetRef::Dataset(id) => {
+                let dataset = datasets::state::dataset(ctx, id).map_err(internal)?.ok_or_else(|| internal(format!("dataset {id}")))?;
+                Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
+            }
+        }
+    }
+}
+
+impl models::query::Registries for Registry {
+    fn licenses_of_version<R: Read>(&self, r: &mut R, version_id: u64) -> Result<Vec<License>, SdkError> {
+        let offers = licenses::state::offers(r, TargetRef::Version(version_id)).map_err(internal)?;
+        offers.iter().map(|o| licenses::state::must_license(r, o.license_id).map_err(internal)).collect()
+    }
+
+    fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
+        datasets::state::dataset(r, id).map_err(internal)
+    }
+}
