@@ -10,4 +10,6 @@ pub mod registry;
 pub mod util;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
