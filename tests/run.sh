@@ -10,4 +10,13 @@ COMETBFT="$(localnet/setup.sh | tail -n 1)"
 export COMETBFT
 cargo build --release --workspace --all-targets
 # Each end-to-end test runs its own localnet; two at a time suit a 2-core machine.
-cargo test --release --workspace -- --test-threads "${TEST_THREADS:-2}"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --release --workspace -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary (cargo prints one per binary, doc-tests last).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"

@@ -9,11 +9,24 @@ use clap::{Args, ValueEnum};
 pub const ACCOUNT_PREFIX: &str = "ol";
 pub const DEFAULT_NODE: &str = "http://127.0.0.1:26657";
 pub const DEFAULT_CHAIN_ID: &str = "openledger-local-1";
+/// Staking and fee denom; the amounts in the OpenLedger modules' messages are in it.
+pub const FEE_DENOM: &str = "uopen";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
     Json,
+    /// Graphviz DOT: only `query models lineage`
+    Dot,
+    /// Mermaid flowchart: only `query models lineage`
+    Mermaid,
+}
+
+impl OutputFormat {
+    /// A graph format, which only `query models lineage` prints.
+    pub fn is_graph(self) -> bool {
+        matches!(self, OutputFormat::Dot | OutputFormat::Mermaid)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,7 +52,7 @@ pub struct GlobalOpts {
     #[arg(long = "chain-id", global = true, default_value = DEFAULT_CHAIN_ID, value_name = "ID")]
     pub chain_id: String,
 
-    /// Output format
+    /// Output format (dot and mermaid: only for `query models lineage`)
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 

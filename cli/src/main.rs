@@ -5,6 +5,7 @@ mod coins;
 mod config;
 mod input;
 mod keys;
+mod ledger;
 mod output;
 mod query;
 mod rpc;
@@ -27,6 +28,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process, so the size difference of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Manage keys in the keyring
@@ -42,8 +45,21 @@ enum Command {
     Status,
 }
 
+impl Command {
+    /// Graph output (`--output dot|mermaid`) exists only for lineages.
+    fn accepts_graph_output(&self) -> bool {
+        matches!(self, Command::Query(query::QueryCmd::Models(q)) if q.accepts_graph_output())
+    }
+}
+
 async fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_opts(&cli.global)?;
+    if ctx.output.is_graph() && !cli.command.accepts_graph_output() {
+        anyhow::bail!(
+            "--output {} is only for `query models lineage`; other commands print text or json",
+            if ctx.output == config::OutputFormat::Dot { "dot" } else { "mermaid" }
+        );
+    }
     match cli.command {
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Tx(cmd) => tx::run(&ctx, cmd).await,
@@ -94,5 +110,67 @@ mod tests {
         assert_eq!(cli.global.node, "http://x:1");
         assert_eq!(cli.global.output, config::OutputFormat::Json);
         assert_eq!(cli.global.keyring_backend, config::KeyringBackend::File);
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("openledger").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn graph_output_only_for_lineage() {
+        let cli = parse(&["query", "models", "lineage", "9", "--output", "dot"]).unwrap();
+        assert_eq!(cli.global.output, config::OutputFormat::Dot);
+        assert!(cli.command.accepts_graph_output());
+        let cli = parse(&["q", "models", "lineage", "9", "-o", "mermaid"]).unwrap();
+        assert!(cli.command.accepts_graph_output());
+        let cli = parse(&["query", "models", "card", "9", "-o", "dot"]).unwrap();
+        assert!(!cli.command.accepts_graph_output());
+        let cli = parse(&["query", "bank", "total", "-o", "mermaid"]).unwrap();
+        assert!(!cli.command.accepts_graph_output());
+    }
+
+    #[test]
+    fn module_commands_parse() {
+        let h = "ab".repeat(32);
+        for args in [
+            vec!["tx", "datasets", "create", "alice", "--name", "d", "--policy", "curated"],
+            vec!["tx", "datasets", "contribute", "alice", "1", "--file", "items.json"],
+            vec!["tx", "datasets", "contribute", "alice", "1", "--content", "a", "b", "--uri-prefix", "ipfs://x"],
+            vec!["tx", "datasets", "review", "alice", "1", "--accept", "1,2", "--reject", "3", "--reason", "dup"],
+            vec!["tx", "datasets", "update-curator", "alice", "1", "ol1x"],
+            vec!["tx", "licenses", "create", "alice", "--commercial", "--prohibit", "military,surveillance"],
+            vec!["tx", "licenses", "attach", "alice", "--version", "3", "2"],
+            vec!["tx", "licenses", "retire", "alice", "--dataset", "3", "2"],
+            vec!["tx", "licenses", "acquire", "alice", "--dataset", "3", "2", "--escrow", "10uopen"],
+            vec!["tx", "licenses", "top-up", "alice", "1", "100"],
+            vec!["tx", "licenses", "release", "alice", "1", "--gas", "auto"],
+            vec!["tx", "models", "register", "alice", "--name", "m", "--base-id", "org/m"],
+            vec!["tx", "models", "publish-version", "alice", "1", "--artifact-sha256", &h, "--from-card", "README.md"],
+            vec!["tx", "models", "transfer", "alice", "1", "ol1x"],
+            vec!["query", "datasets", "list", "--after", "3", "--limit", "10"],
+            vec!["query", "datasets", "contributions", "1", "--status", "pending"],
+            vec!["query", "datasets", "contributions-of", "alice"],
+            vec!["query", "datasets", "usage", "4"],
+            vec!["query", "licenses", "of", "--version", "3"],
+            vec!["query", "licenses", "grants-on", "--dataset", "3"],
+            vec!["query", "licenses", "can-i", "bob", "--version", "3", "commercial-use"],
+            vec!["query", "licenses", "can-i", "bob", "--dataset", "3", "use-for", "model-training"],
+            vec!["query", "models", "by-owner", "alice"],
+            vec!["query", "models", "provenance", "9", "-o", "json"],
+        ] {
+            parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        }
+        for bad in [
+            vec!["tx", "licenses", "attach", "alice", "2"],
+            vec!["tx", "licenses", "attach", "alice", "--version", "3", "--dataset", "4", "2"],
+            vec!["tx", "datasets", "contribute", "alice", "1"],
+            vec!["tx", "datasets", "contribute", "alice", "1", "--file", "x", "--content", "y"],
+            vec!["tx", "datasets", "review", "alice", "1"],
+            vec!["tx", "datasets", "create", "alice", "--name", "d", "--policy", "closed"],
+            vec!["query", "datasets", "contributions", "1", "--status", "lost"],
+            vec!["query", "licenses", "can-i", "bob", "--version", "3", "sell"],
+        ] {
+            assert!(parse(&bad).is_err(), "{bad:?} should be rejected");
+        }
     }
 }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use thiserror::Error;
 
 use crate::config::Context;
+use crate::ledger::responses;
 
 /// The command already printed why it failed; exit with status 1 without another message.
 #[derive(Debug, Error)]
@@ -20,6 +21,16 @@ pub fn b64(bytes: &[u8]) -> String {
 /// Compact one-line JSON, like the SDK's `--output json`.
 pub fn print_json(v: &Value) {
     println!("{v}");
+}
+
+/// Prints text as it is (a graph, a model card); a reader that went away (`| head`) is no error.
+pub fn print_text(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Prints `json` in JSON mode, else the text lines.
@@ -46,6 +57,10 @@ pub struct TxResult {
     pub raw_log: String,
     pub info: String,
     pub events: Vec<Event>,
+    /// The result's `data` (a `TxMsgData`), empty before inclusion.
+    pub data: Vec<u8>,
+    /// `data`'s message responses as JSON (`{"@type": …, fields…}`): the ids the chain assigned.
+    pub msg_responses: Vec<Value>,
 }
 
 impl TxResult {
@@ -64,6 +79,7 @@ impl TxResult {
     /// From the RPC `tx` endpoint (the delivered result).
     pub fn from_tx(resp: &rpc_tx::Response) -> Self {
         let r = &resp.tx_result;
+        let data = responses::tx_data_bytes(&r.data);
         Self {
             height: resp.height.value(),
             txhash: resp.hash.to_string(),
@@ -74,6 +90,8 @@ impl TxResult {
             raw_log: r.log.clone(),
             info: r.info.clone(),
             events: r.events.clone(),
+            msg_responses: responses::decode_tx_data(&data),
+            data,
         }
     }
 
@@ -106,11 +124,13 @@ impl TxResult {
             "raw_log": self.raw_log,
             "info": self.info,
             "events": events,
+            "data": hex::encode_upper(&self.data),
+            "msg_responses": self.msg_responses,
         })
     }
 
     pub fn to_text(&self) -> String {
-        format!(
+        let mut text = format!(
             "height: {}\ntxhash: {}\ncode: {}\ncodespace: {}\ngas_wanted: {}\ngas_used: {}\nraw_log: {}",
             self.height,
             self.txhash,
@@ -119,7 +139,13 @@ impl TxResult {
             self.gas_wanted,
             self.gas_used,
             self.raw_log
-        )
+        );
+        let responses = responses::responses_text(&self.msg_responses);
+        if !responses.is_empty() {
+            text.push('\n');
+            text.push_str(&responses);
+        }
+        text
     }
 
     pub fn print(&self, ctx: &Context) {

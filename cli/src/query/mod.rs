@@ -1,5 +1,9 @@
 //! `openledger query …` and `openledger status`: ABCI queries and CometBFT RPC reads.
 
+mod datasets;
+mod licenses;
+mod models;
+
 use std::str::FromStr;
 
 use anyhow::{anyhow, Context as _, Result};
@@ -32,6 +36,15 @@ pub enum QueryCmd {
     /// Auth module queries
     #[command(subcommand)]
     Auth(AuthQuery),
+    /// Datasets and their contributions
+    #[command(subcommand)]
+    Datasets(datasets::DatasetsQuery),
+    /// Licences, offers, grants, and "can I?"
+    #[command(subcommand)]
+    Licenses(licenses::LicensesQuery),
+    /// Models, versions, lineage, provenance, model cards
+    #[command(subcommand)]
+    Models(models::ModelsQuery),
     /// A transaction's result by hash
     Tx { hash: String },
     /// A block (the latest when HEIGHT is omitted)
@@ -87,6 +100,9 @@ pub async fn run(ctx: &Context, cmd: QueryCmd) -> Result<()> {
             let addr = resolve_address(ctx, &address)?;
             account(ctx, &client, &addr).await
         }
+        QueryCmd::Datasets(q) => datasets::run(ctx, &client, q).await,
+        QueryCmd::Licenses(q) => licenses::run(ctx, &client, q).await,
+        QueryCmd::Models(q) => models::run(ctx, &client, q).await,
         QueryCmd::Tx { hash } => query_tx(ctx, &client, &hash).await,
         QueryCmd::Block { height } => block(ctx, &client, height).await,
         QueryCmd::Store { store, key_hex, height, prove } => {
@@ -109,7 +125,7 @@ fn report_query_error(ctx: &Context, result: Result<()>) -> Result<()> {
 }
 
 /// Accepts an `ol1…` address, or the name of a key in the keyring for convenience.
-fn resolve_address(ctx: &Context, s: &str) -> Result<String> {
+pub(crate) fn resolve_address(ctx: &Context, s: &str) -> Result<String> {
     if address::looks_like_address(s) {
         return Ok(s.to_string());
     }

@@ -2,6 +2,9 @@
 
 pub mod broadcast;
 pub mod chain;
+pub mod datasets;
+pub mod licenses;
+pub mod models;
 pub mod sign;
 
 use anyhow::{bail, Context as _, Result};
@@ -31,6 +34,15 @@ pub enum TxCmd {
     /// Bank module transactions
     #[command(subcommand)]
     Bank(BankTxCmd),
+    /// Datasets: create, contribute, review, change curator
+    #[command(subcommand)]
+    Datasets(datasets::DatasetsTxCmd),
+    /// Licences: create terms, offer them on a version or dataset, buy and manage grants
+    #[command(subcommand)]
+    Licenses(licenses::LicensesTxCmd),
+    /// Models: register, publish versions (also from a Hugging Face model card), transfer
+    #[command(subcommand)]
+    Models(models::ModelsTxCmd),
     /// Broadcast signed TxRaw bytes given as hex, or @FILE holding hex
     Broadcast {
         tx: String,
@@ -127,15 +139,19 @@ pub async fn run(ctx: &Context, cmd: TxCmd) -> Result<()> {
         TxCmd::Bank(BankTxCmd::Send { from, to, amount, flags }) => {
             address::decode(&to).context("invalid recipient")?;
             let amount = coins::parse_coins(&amount).context("invalid AMOUNT")?;
-            let kr = Keyring::open(&ctx.home, ctx.keyring_backend);
-            let sender = kr.find(&from)?;
-            let msg = MsgSend {
-                from_address: sender.address.clone(),
-                to_address: to,
-                amount: proto_coins(&amount),
-            };
-            sign_and_broadcast(ctx, &kr, &sender.name, &sender.address, vec![to_any(&msg)], &flags).await
+            send_from(ctx, &from, &flags, |sender| {
+                let msg = MsgSend {
+                    from_address: sender.to_string(),
+                    to_address: to,
+                    amount: proto_coins(&amount),
+                };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
         }
+        TxCmd::Datasets(cmd) => datasets::run(ctx, cmd).await,
+        TxCmd::Licenses(cmd) => licenses::run(ctx, cmd).await,
+        TxCmd::Models(cmd) => models::run(ctx, cmd).await,
         TxCmd::Broadcast { tx, no_wait } => {
             let hex_text = match tx.strip_prefix('@') {
                 Some(path) => std::fs::read_to_string(path)
@@ -150,6 +166,20 @@ pub async fn run(ctx: &Context, cmd: TxCmd) -> Result<()> {
             broadcast::broadcast_and_wait(ctx, &client, bytes, !no_wait).await
         }
     }
+}
+
+/// Resolves FROM (a key name or its address), builds the messages for the sender's address,
+/// then signs and broadcasts them.
+pub(crate) async fn send_from(
+    ctx: &Context,
+    from: &str,
+    flags: &TxFlags,
+    build: impl FnOnce(&str) -> Result<Vec<Any>>,
+) -> Result<()> {
+    let kr = Keyring::open(&ctx.home, ctx.keyring_backend);
+    let sender = kr.find(from)?;
+    let msgs = build(&sender.address)?;
+    sign_and_broadcast(ctx, &kr, &sender.name, &sender.address, msgs, flags).await
 }
 
 /// The common path of every tx: signer data, gas, fee, sign, then print or broadcast.

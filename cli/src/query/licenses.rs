@@ -1,0 +1,158 @@
+//! `openledger query licenses …`.
+
+use anyhow::{bail, Result};
+use clap::{Subcommand, ValueEnum};
+use cosmrs::rpc::HttpClient;
+use serde_json::json;
+
+use openledger_proto::licenses::v1 as lic;
+
+use super::resolve_address;
+use crate::config::Context;
+use crate::ledger::{emit_typed, parse_short, query_path, yes_no, TargetArgs};
+use crate::output::emit;
+use crate::rpc;
+
+#[derive(Debug, Subcommand)]
+pub enum LicensesQuery {
+    /// A licence and its terms, by id
+    License { id: u64 },
+    /// Licences offered on a model version or dataset (retired offers included)
+    Of {
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// A grant by id
+    Grant { id: u64 },
+    /// Grants held by an address (or key name)
+    GrantsOf { address: String },
+    /// Grants bought on a model version or dataset
+    GrantsOn {
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// May ADDR do ACTION with a version or dataset? Prints allowed yes/no and the rule
+    #[command(after_help = "Examples:\n  openledger query licenses can-i bob --version 7 derive\n  \
+        openledger query licenses can-i bob --dataset 3 use-for model-training")]
+    CanI {
+        /// Address (or key name) asking
+        address: String,
+        #[command(flatten)]
+        target: TargetArgs,
+        action: CanIAction,
+        /// With use-for: military, surveillance, biometric-identification, disinformation,
+        /// harassment, medical-advice, credit-scoring, law-enforcement, model-training
+        #[arg(value_parser = parse_short::<lic::ProhibitedUse>)]
+        code: Option<lic::ProhibitedUse>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CanIAction {
+    /// Run it for pay
+    CommercialUse,
+    /// Publish a derivative (fine-tune, merge, distillation)
+    Derive,
+    /// Use it for a purpose a licence may prohibit (give the CODE)
+    UseFor,
+}
+
+impl CanIAction {
+    fn to_proto(self) -> lic::Action {
+        match self {
+            CanIAction::CommercialUse => lic::Action::CommercialUse,
+            CanIAction::Derive => lic::Action::Derive,
+            CanIAction::UseFor => lic::Action::UseFor,
+        }
+    }
+}
+
+pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result<()> {
+    let path = |m: &str| query_path("licenses", m);
+    match q {
+        LicensesQuery::License { id } => {
+            let r: lic::QueryLicenseResponse =
+                rpc::grpc_query(client, &path("License"), &lic::QueryLicenseRequest { license_id: id }).await?;
+            emit_typed(ctx, &r);
+        }
+        LicensesQuery::Of { target } => {
+            let req = lic::QueryLicensesOfRequest { target: Some(target.to_proto()) };
+            let r: lic::QueryLicensesOfResponse = rpc::grpc_query(client, &path("LicensesOf"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        LicensesQuery::Grant { id } => {
+            let r: lic::QueryGrantResponse =
+                rpc::grpc_query(client, &path("Grant"), &lic::QueryGrantRequest { grant_id: id }).await?;
+            emit_typed(ctx, &r);
+        }
+        LicensesQuery::GrantsOf { address } => {
+            let req = lic::QueryGrantsOfLicenseeRequest { licensee: resolve_address(ctx, &address)? };
+            let r: lic::QueryGrantsResponse = rpc::grpc_query(client, &path("GrantsOfLicensee"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        LicensesQuery::GrantsOn { target } => {
+            let req = lic::QueryGrantsOnTargetRequest { target: Some(target.to_proto()) };
+            let r: lic::QueryGrantsResponse = rpc::grpc_query(client, &path("GrantsOnTarget"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        LicensesQuery::CanI { address, target, action, code } => {
+            let req = can_i_request(resolve_address(ctx, &address)?, &target, action, code)?;
+            let r: lic::QueryCanIResponse = rpc::grpc_query(client, &path("CanI"), &req).await?;
+            let j = json!({
+                "allowed": r.allowed,
+                "rule": r.rule,
+                "grant_id": r.grant_id,
+                "license_id": r.license_id,
+            });
+            emit(ctx, &j, || {
+                let mut t = format!("allowed: {}\nrule: {}", yes_no(r.allowed), r.rule);
+                if r.grant_id != 0 {
+                    t.push_str(&format!("\ngrant_id: {}", r.grant_id));
+                }
+                if r.license_id != 0 {
+                    t.push_str(&format!("\nlicense_id: {}", r.license_id));
+                }
+                t
+            });
+        }
+    }
+    Ok(())
+}
+
+fn can_i_request(
+    who: String,
+    target: &TargetArgs,
+    action: CanIAction,
+    code: Option<lic::ProhibitedUse>,
+) -> Result<lic::QueryCanIRequest> {
+    let r#use = match (action, code) {
+        (CanIAction::UseFor, Some(c)) => c,
+        (CanIAction::UseFor, None) => bail!("use-for needs a CODE, e.g. `use-for model-training`"),
+        (_, Some(_)) => bail!("a CODE goes only with use-for"),
+        (_, None) => lic::ProhibitedUse::Unspecified,
+    };
+    Ok(lic::QueryCanIRequest {
+        who,
+        target: Some(target.to_proto()),
+        action: action.to_proto() as i32,
+        r#use: r#use as i32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn can_i_requests() {
+        let t = TargetArgs { version: Some(7), dataset: None };
+        let r = can_i_request("ol1x".into(), &t, CanIAction::UseFor, Some(lic::ProhibitedUse::ModelTraining)).unwrap();
+        assert_eq!(r.action, lic::Action::UseFor as i32);
+        assert_eq!(r.r#use, lic::ProhibitedUse::ModelTraining as i32);
+        assert_eq!(r.target, Some(lic::Target { kind: lic::TargetKind::ModelVersion as i32, id: 7 }));
+        let r = can_i_request("ol1x".into(), &t, CanIAction::Derive, None).unwrap();
+        assert_eq!((r.action, r.r#use), (lic::Action::Derive as i32, 0));
+        assert!(can_i_request("ol1x".into(), &t, CanIAction::UseFor, None).is_err());
+        assert!(can_i_request("ol1x".into(), &t, CanIAction::CommercialUse, Some(lic::ProhibitedUse::Military)).is_err());
+    }
+}

@@ -1,0 +1,217 @@
+//! `openledger tx licenses …`: create licence terms, offer (attach) and retire them on a model
+//! version or dataset, buy a grant, top up its escrow, release it.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use openledger_proto::licenses::v1 as lic;
+
+use super::{send_from, TxFlags};
+use crate::config::Context;
+use crate::ledger::{parse_short, sha256_arg, to_any, uopen_arg, TargetArgs};
+
+#[derive(Debug, Subcommand)]
+pub enum LicensesTxCmd {
+    /// Create immutable licence terms; prints the license_id the chain assigned
+    Create {
+        from: String,
+        #[command(flatten)]
+        terms: TermsArgs,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Offer a licence on a model version or dataset FROM owns
+    Attach {
+        from: String,
+        #[command(flatten)]
+        target: TargetArgs,
+        license_id: u64,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Stop new grants under an offer (existing grants keep their terms)
+    Retire {
+        from: String,
+        #[command(flatten)]
+        target: TargetArgs,
+        license_id: u64,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Buy a grant: pays the upfront fee and deposits an escrow for per-use fees; prints grant_id
+    Acquire {
+        from: String,
+        #[command(flatten)]
+        target: TargetArgs,
+        license_id: u64,
+        /// uopen deposited for per-use fees, e.g. 5000uopen or 5000
+        #[arg(long, default_value = "0", value_parser = uopen_arg, value_name = "AMOUNT")]
+        escrow: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Add uopen to a grant's escrow (AMOUNT like 1000uopen or 1000)
+    TopUp {
+        from: String,
+        grant_id: u64,
+        #[arg(value_parser = uopen_arg)]
+        amount: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Return a grant's unused escrow once it has expired; prints what was refunded
+    Release {
+        from: String,
+        grant_id: u64,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+}
+
+/// The terms of `tx licenses create`.
+#[derive(Debug, Clone, Args)]
+pub struct TermsArgs {
+    /// Allow commercial use
+    #[arg(long)]
+    pub commercial: bool,
+    /// Allow derivatives (fine-tunes, merges, distillations)
+    #[arg(long)]
+    pub derivatives: bool,
+    /// Require attribution
+    #[arg(long)]
+    pub attribution: bool,
+    /// Prohibited uses: military, surveillance, biometric-identification, disinformation,
+    /// harassment, medical-advice, credit-scoring, law-enforcement, model-training
+    #[arg(long, value_delimiter = ',', value_name = "CODE,…", value_parser = parse_short::<lic::ProhibitedUse>)]
+    pub prohibit: Vec<lic::ProhibitedUse>,
+    /// URI of the legal text
+    #[arg(long = "legal-uri", default_value = "", value_name = "URI")]
+    pub legal_uri: String,
+    /// Hex SHA-256 of the legal text
+    #[arg(long = "legal-sha256", value_parser = sha256_arg, value_name = "HEX")]
+    pub legal_sha256: Option<String>,
+    /// SPDX identifier where one applies, e.g. Apache-2.0
+    #[arg(long, default_value = "", value_name = "ID")]
+    pub spdx: String,
+    /// Fee paid when a grant is bought, e.g. 1000uopen
+    #[arg(long = "upfront-fee", default_value = "0", value_parser = uopen_arg, value_name = "AMOUNT")]
+    pub upfront_fee: String,
+    /// Price of one use, taken from the grant's escrow
+    #[arg(long = "per-use-price", default_value = "0", value_parser = uopen_arg, value_name = "AMOUNT")]
+    pub per_use_price: String,
+    /// Share of a derivative's revenue owed to the licensed work, in basis points
+    #[arg(long = "royalty-bps", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000), value_name = "N")]
+    pub royalty_bps: u32,
+    /// Share of revenue that goes to data contributors, in basis points
+    #[arg(long = "data-share-bps", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000), value_name = "N")]
+    pub data_share_bps: u32,
+    /// Blocks a grant lasts (0 = no expiry)
+    #[arg(long = "duration-blocks", default_value_t = 0, value_name = "N")]
+    pub duration_blocks: u64,
+}
+
+impl TermsArgs {
+    pub fn to_proto(&self) -> lic::LicenseTerms {
+        let mut prohibited: Vec<i32> = self.prohibit.iter().map(|p| *p as i32).collect();
+        prohibited.sort_unstable();
+        prohibited.dedup();
+        lic::LicenseTerms {
+            commercial_use: self.commercial,
+            derivatives_allowed: self.derivatives,
+            attribution_required: self.attribution,
+            prohibited_uses: prohibited,
+            legal_text_uri: self.legal_uri.clone(),
+            legal_text_sha256: self.legal_sha256.clone().unwrap_or_default(),
+            spdx_id: self.spdx.clone(),
+            upfront_fee: self.upfront_fee.clone(),
+            per_use_price: self.per_use_price.clone(),
+            royalty_bps: self.royalty_bps,
+            data_share_bps: self.data_share_bps,
+            duration_blocks: self.duration_blocks,
+        }
+    }
+}
+
+pub async fn run(ctx: &Context, cmd: LicensesTxCmd) -> Result<()> {
+    match cmd {
+        LicensesTxCmd::Create { from, terms, flags } => {
+            let terms = terms.to_proto();
+            send_from(ctx, &from, &flags, |creator| {
+                Ok(vec![to_any(&lic::MsgCreateLicense { creator: creator.to_string(), terms: Some(terms) })])
+            })
+            .await
+        }
+        LicensesTxCmd::Attach { from, target, license_id, flags } => {
+            send_from(ctx, &from, &flags, |owner| {
+                let msg = lic::MsgAttachLicense { owner: owner.to_string(), target: Some(target.to_proto()), license_id };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
+        }
+        LicensesTxCmd::Retire { from, target, license_id, flags } => {
+            send_from(ctx, &from, &flags, |owner| {
+                let msg = lic::MsgRetireLicense { owner: owner.to_string(), target: Some(target.to_proto()), license_id };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
+        }
+        LicensesTxCmd::Acquire { from, target, license_id, escrow, flags } => {
+            send_from(ctx, &from, &flags, |licensee| {
+                let msg = lic::MsgAcquireLicense {
+                    licensee: licensee.to_string(),
+                    target: Some(target.to_proto()),
+                    license_id,
+                    escrow,
+                };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
+        }
+        LicensesTxCmd::TopUp { from, grant_id, amount, flags } => {
+            send_from(ctx, &from, &flags, |licensee| {
+                Ok(vec![to_any(&lic::MsgTopUpGrant { licensee: licensee.to_string(), grant_id, amount })])
+            })
+            .await
+        }
+        LicensesTxCmd::Release { from, grant_id, flags } => {
+            send_from(ctx, &from, &flags, |licensee| {
+                Ok(vec![to_any(&lic::MsgReleaseGrant { licensee: licensee.to_string(), grant_id })])
+            })
+            .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct T {
+        #[command(flatten)]
+        terms: TermsArgs,
+    }
+
+    #[test]
+    fn terms_from_flags() {
+        let t = T::try_parse_from([
+            "t", "--commercial", "--attribution", "--prohibit", "military,law-enforcement",
+            "--prohibit", "military", "--upfront-fee", "1000uopen", "--per-use-price", "5",
+            "--royalty-bps", "500", "--spdx", "Apache-2.0",
+        ])
+        .unwrap()
+        .terms
+        .to_proto();
+        assert!(t.commercial_use && t.attribution_required && !t.derivatives_allowed);
+        assert_eq!(t.prohibited_uses, [1, 8]);
+        assert_eq!((t.upfront_fee.as_str(), t.per_use_price.as_str()), ("1000", "5"));
+        assert_eq!(t.royalty_bps, 500);
+        assert_eq!(t.spdx_id, "Apache-2.0");
+        let d = T::try_parse_from(["t"]).unwrap().terms.to_proto();
+        assert_eq!((d.upfront_fee.as_str(), d.per_use_price.as_str(), d.duration_blocks), ("0", "0", 0));
+        assert!(T::try_parse_from(["t", "--prohibit", "weapons"]).is_err());
+        assert!(T::try_parse_from(["t", "--royalty-bps", "10001"]).is_err());
+        assert!(T::try_parse_from(["t", "--upfront-fee", "1ufoo"]).is_err());
+    }
+}
