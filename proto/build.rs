@@ -7,6 +7,8 @@ fn main() -> std::io::Result<()> {
     let mut protos = Vec::new();
     collect(&root.join("openledger"), &mut protos)?;
     protos.sort();
+    // The folder too, so a new .proto file triggers a rebuild.
+    println!("cargo:rerun-if-changed={}", root.join("openledger").display());
     for p in &protos {
         println!("cargo:rerun-if-changed={}", p.display());
     }

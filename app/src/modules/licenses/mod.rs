@@ -54,11 +54,13 @@ impl crate::modules::models::msgs::Licensing for Keeper {
         ctx: &mut crate::context::Ctx,
         who: &Address,
         version_id: u64,
-    ) -> Result<Result<openledger_proto::licenses::v1::LicenseTerms, String>, crate::error::Failure> {
+    ) -> Result<Result<crate::modules::models::msgs::Derivation, String>, crate::error::Failure> {
         let height = ctx.height;
         let decision = rules::may_derive(ctx, who, state::TargetRef::Version(version_id), height)?;
         Ok(match decision.terms {
-            Some(terms) if decision.allowed => Ok(terms),
+            Some(terms) if decision.allowed => {
+                Ok(crate::modules::models::msgs::Derivation { terms, license_id: decision.license_id, grant_id: decision.grant_id })
+            }
             _ => Err(decision.rule),
         })
     }

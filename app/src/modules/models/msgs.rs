@@ -4,7 +4,7 @@
 use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
     ExternalBase, Model, ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel, MsgRegisterModelResponse,
-    MsgTransferModelOwnership, Role, TrainingMethod,
+    MsgTransferModelOwnership, Role, TrainingMethod, UpstreamTerms,
 };
 
 use super::state::{self, S};
@@ -18,9 +18,18 @@ use crate::modules::util::{is_sha256_hex, next_id};
 pub trait Licensing {
     fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError>;
     /// The terms under which `who` may derive from a version, or the rule that forbids it.
-    fn derivation_terms(&self, ctx: &mut Ctx, who: &Address, version_id: u64) -> Result<Result<LicenseTerms, String>, Failure>;
+    fn derivation_terms(&self, ctx: &mut Ctx, who: &Address, version_id: u64) -> Result<Result<Derivation, String>, Failure>;
     /// Offers a licence on a version just published.
     fn offer_on_version(&self, ctx: &mut Ctx, owner: &Address, version_id: u64, license_id: u64) -> Result<(), Failure>;
+}
+
+/// The licence a derivative is published under, on one parent.
+#[derive(Debug, Clone)]
+pub struct Derivation {
+    pub terms: LicenseTerms,
+    pub license_id: u64,
+    /// 0 when the licence is open.
+    pub grant_id: u64,
 }
 
 /// What models need from datasets.
@@ -152,14 +161,15 @@ pub fn publish(
     for &parent in &msg.parent_version_ids {
         state::must_version(ctx, parent)?;
         match licensing.derivation_terms(ctx, owner, parent)? {
-            Ok(terms) => parent_terms.push((parent, terms)),
+            Ok(derivation) => parent_terms.push((parent, derivation)),
             Err(rule) => return Err(ModelsError::DerivativeNotAllowed(rule).into()),
         }
     }
-    let royalties: u64 = parent_terms.iter().map(|(_, t)| u64::from(t.royalty_bps)).sum();
+    let royalties: u64 = parent_terms.iter().map(|(_, d)| u64::from(d.terms.royalty_bps)).sum();
     for &license_id in &msg.license_ids {
         let terms = licensing.license_terms(ctx, license_id)?.ok_or(ModelsError::LicenseNotFound(license_id))?;
-        for (parent, upstream) in &parent_terms {
+        for (parent, derivation) in &parent_terms {
+            let upstream = &derivation.terms;
             if terms.commercial_use && !upstream.commercial_use {
                 return Err(ModelsError::CommercialOnNonCommercial(format!(
                     "licence {license_id} allows commercial use but the terms on parent version {parent} do not"
@@ -212,6 +222,16 @@ pub fn publish(
         license_ids: msg.license_ids.clone(),
         publisher: owner.to_bech32(),
         height: ctx.height,
+        upstream: parent_terms
+            .iter()
+            .map(|(parent, d)| UpstreamTerms {
+                parent_version_id: *parent,
+                license_id: d.license_id,
+                grant_id: d.grant_id,
+                royalty_bps: d.terms.royalty_bps,
+                data_share_bps: d.terms.data_share_bps,
+            })
+            .collect(),
     };
     state::set_version(ctx, &version)?;
     for &parent in &msg.parent_version_ids {
