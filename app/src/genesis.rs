@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
 use crate::error::Failure;
-use crate::modules::{auth, bank, datasets, licenses, models};
+use crate::modules::{attribution, auth, bank, datasets, licenses, models};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +20,8 @@ pub struct AppGenesis {
     pub licenses: licenses::genesis::Genesis,
     #[serde(default)]
     pub models: models::genesis::Genesis,
+    #[serde(default)]
+    pub attribution: attribution::genesis::Genesis,
 }
 
 impl AppGenesis {
@@ -68,6 +70,7 @@ pub fn import(ctx: &mut Ctx, genesis: &AppGenesis) -> Result<(), Failure> {
     licenses::genesis::import(ctx, &genesis.licenses)?;
     datasets::genesis::import(ctx, &genesis.datasets)?;
     models::genesis::import(ctx, &genesis.models)?;
+    attribution::genesis::import(ctx, &genesis.attribution)?;
     Ok(())
 }
 
@@ -78,5 +81,6 @@ pub fn export(r: &mut impl Read) -> Result<AppGenesis, Failure> {
         datasets: datasets::genesis::export(r)?,
         licenses: licenses::genesis::export(r)?,
         models: models::genesis::export(r)?,
+        attribution: attribution::genesis::export(r)?,
     })
 }

@@ -7,7 +7,7 @@ use openledger_proto::licenses::v1::License;
 
 use super::auth::Address;
 use super::licenses::state::TargetRef;
-use super::{datasets, licenses, models};
+use super::{attribution, datasets, licenses, models};
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
 
@@ -51,5 +51,48 @@ impl models::query::Registries for Registry {
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
         datasets::state::dataset(r, id).map_err(internal)
+    }
+}
+
+impl attribution::settle::Ledger for Registry {
+    fn version<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
+        models::state::version(r, id).map_err(internal)
+    }
+
+    fn contribution<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<openledger_proto::datasets::v1::Contribution>, SdkError> {
+        datasets::state::contribution(r, id).map_err(internal)
+    }
+
+    fn accepted_in<R: Read>(
+        &self,
+        r: &mut R,
+        dataset: u64,
+        first: u64,
+        last: u64,
+        limit: usize,
+    ) -> Result<Vec<openledger_proto::datasets::v1::Contribution>, SdkError> {
+        let accepted = openledger_proto::datasets::v1::Status::Accepted as i32;
+        let mut out = Vec::new();
+        let prefix = super::util::id_key(datasets::state::BY_DATASET, dataset);
+        for (key, _) in r.read_prefix(datasets::state::S, &prefix)? {
+            let id = super::util::trailing_id(&key)?;
+            if id < first || id > last {
+                continue;
+            }
+            if out.len() == limit {
+                break;
+            }
+            match datasets::state::contribution(r, id).map_err(internal)? {
+                Some(c) if c.status == accepted => out.push(c),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl attribution::query::LicenseTerms for Registry {
+    fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
+        Ok(licenses::state::license(r, license_id).map_err(internal)?.and_then(|l| l.terms).map(|t| t.data_share_bps))
     }
 }

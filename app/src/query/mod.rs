@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::context::Unmetered;
 use crate::error::{Failure, SdkError};
 use crate::modules::registry::Registry;
-use crate::modules::{auth, bank, datasets, licenses, models};
+use crate::modules::{attribution, auth, bank, datasets, licenses, models};
 use crate::store::{StateRead, Storage, StoreError, Substore};
 
 /// Proof op type of both levels: a JMT ICS23 proof (spec: `jmt::ics23_spec()`).
@@ -51,6 +51,13 @@ fn dispatch(path: &str, r: &mut Unmetered, data: &[u8], height: u64) -> Option<R
         "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Registry, data)),
         "/openledger.models.v1.Query/Descendants" => f(models::query::descendants(r, data)),
         "/openledger.models.v1.Query/Provenance" => f(models::query::provenance(r, &Registry, data)),
+        "/openledger.attribution.v1.Query/SplitPreview" => attribution::query::split_preview(r, &Registry, data),
+        "/openledger.attribution.v1.Query/Earnings" => f(attribution::query::earnings(r, data)),
+        "/openledger.attribution.v1.Query/Usage" => f(attribution::query::usage(r, data)),
+        "/openledger.attribution.v1.Query/VersionUsage" => f(attribution::query::version_usage(r, data)),
+        "/openledger.attribution.v1.Query/Operator" => f(attribution::query::operator(r, data)),
+        "/openledger.attribution.v1.Query/Reports" => f(attribution::query::reports(r, data)),
+        "/openledger.attribution.v1.Query/Params" => f(attribution::query::params(r, data)),
         _ => return None,
     })
 }

@@ -1,5 +1,6 @@
 //! Maps each message type URL to its module's handler, with one match.
 
+use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
@@ -11,7 +12,7 @@ use crate::error::{Failure, SdkError};
 use crate::modules::auth::{self, Address};
 use crate::modules::licenses::state::TargetRef;
 use crate::modules::registry::Registry;
-use crate::modules::{bank, datasets, licenses, models};
+use crate::modules::{attribution, bank, datasets, licenses, models};
 
 /// A message that passed its stateless checks, with its validated signer and fields.
 #[derive(Debug, Clone)]
@@ -30,6 +31,10 @@ pub enum Msg {
     RegisterModel(mdl::MsgRegisterModel, Address),
     PublishVersion(mdl::MsgPublishVersion, Address),
     TransferModel(mdl::MsgTransferModelOwnership, Address, Address),
+    RegisterOperator(att::MsgRegisterOperator, Address, u128),
+    UnbondOperator(att::MsgUnbondOperator, Address),
+    ReportUsage(att::MsgReportUsage, Address),
+    ClaimRewards(att::MsgClaimRewards, Address),
 }
 
 fn body<M: Message + Default>(any: &Any) -> Result<M, SdkError> {
@@ -116,6 +121,26 @@ impl Msg {
                 let (who, new) = models::msgs::validate_transfer(&m)?;
                 Msg::TransferModel(m, who, new)
             }
+            url!("attribution", "MsgRegisterOperator") => {
+                let m = body(any)?;
+                let (who, bond) = attribution::msgs::validate_register(&m)?;
+                Msg::RegisterOperator(m, who, bond)
+            }
+            url!("attribution", "MsgUnbondOperator") => {
+                let m = body(any)?;
+                let who = attribution::msgs::validate_unbond(&m)?;
+                Msg::UnbondOperator(m, who)
+            }
+            url!("attribution", "MsgReportUsage") => {
+                let m = body(any)?;
+                let who = attribution::msgs::validate_report(&m)?;
+                Msg::ReportUsage(m, who)
+            }
+            url!("attribution", "MsgClaimRewards") => {
+                let m = body(any)?;
+                let who = attribution::msgs::validate_claim(&m)?;
+                Msg::ClaimRewards(m, who)
+            }
             other => return Err(SdkError::UnknownRequest(format!("unrecognized message type {other:?}")).into()),
         })
     }
@@ -137,6 +162,10 @@ impl Msg {
             Msg::RegisterModel(..) => (url!("models", "MsgRegisterModel"), "models"),
             Msg::PublishVersion(..) => (url!("models", "MsgPublishVersion"), "models"),
             Msg::TransferModel(..) => (url!("models", "MsgTransferModelOwnership"), "models"),
+            Msg::RegisterOperator(..) => (url!("attribution", "MsgRegisterOperator"), "attribution"),
+            Msg::UnbondOperator(..) => (url!("attribution", "MsgUnbondOperator"), "attribution"),
+            Msg::ReportUsage(..) => (url!("attribution", "MsgReportUsage"), "attribution"),
+            Msg::ClaimRewards(..) => (url!("attribution", "MsgClaimRewards"), "attribution"),
         }
     }
 
@@ -155,7 +184,11 @@ impl Msg {
             | Msg::ReleaseGrant(_, a)
             | Msg::RegisterModel(_, a)
             | Msg::PublishVersion(_, a)
-            | Msg::TransferModel(_, a, _) => a,
+            | Msg::TransferModel(_, a, _)
+            | Msg::RegisterOperator(_, a, _)
+            | Msg::UnbondOperator(_, a)
+            | Msg::ReportUsage(_, a)
+            | Msg::ClaimRewards(_, a) => a,
         }
     }
 }
@@ -205,6 +238,13 @@ pub fn execute(ctx: &mut Ctx, msg: &Msg) -> Result<Any, Failure> {
             models::msgs::transfer(ctx, m, who, new)?;
             Vec::new()
         }
+        Msg::RegisterOperator(m, who, bond) => {
+            attribution::msgs::register(ctx, &Registry, m, who, *bond)?;
+            Vec::new()
+        }
+        Msg::UnbondOperator(m, who) => attribution::msgs::unbond(ctx, m, who)?.encode_to_vec(),
+        Msg::ReportUsage(m, who) => attribution::msgs::report(ctx, &Registry, &licenses::Keeper, m, who)?.encode_to_vec(),
+        Msg::ClaimRewards(_, who) => attribution::msgs::claim(ctx, who)?.encode_to_vec(),
     };
     Ok(response(msg, value))
 }

@@ -12,4 +12,7 @@ crate::module_errors!(LicensesError, "licenses", {
     GrantReleased(u64) = 12: "grant {0} was released",
     InvalidAmount(String) = 13: "invalid amount: {0}",
     InvalidTarget = 14: "target must be a model version or a dataset",
+    WrongTarget(String) = 15: "{0}",
+    GrantExpired(u64) = 16: "grant {0} has expired or was released",
+    InsufficientEscrow(String) = 17: "escrow cannot cover the use: {0}",
 });

@@ -69,3 +69,17 @@ impl crate::modules::models::msgs::Licensing for Keeper {
         Ok(msgs::attach(ctx, &crate::modules::registry::Registry, license_id, owner, state::TargetRef::Version(version_id))?)
     }
 }
+
+impl crate::modules::attribution::msgs::Grants for Keeper {
+    fn charge(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        grant_id: u64,
+        version_id: u64,
+        uses: u64,
+        units: u64,
+        to: &Address,
+    ) -> Result<(openledger_proto::licenses::v1::LicenseTerms, u128), crate::error::Failure> {
+        Ok(msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
+    }
+}

@@ -192,3 +192,35 @@ pub fn release(ctx: &mut Ctx, msg: &MsgReleaseGrant, licensee: &Address) -> Resu
     ctx.emit(event("grant_released", &[("grant_id", grant.id.to_string()), ("refunded", refund.to_string())]));
     Ok(MsgReleaseGrantResponse { refunded: refund.to_string() })
 }
+
+/// Charges a grant for paid uses of a version: price = per-use price × units, taken from the
+/// grant's escrow (never overdrawn) and moved to `to`. Returns the grant's terms and the price.
+pub fn charge(
+    ctx: &mut Ctx,
+    grant_id: u64,
+    version_id: u64,
+    uses: u64,
+    units: u64,
+    to: &Address,
+) -> Result<(openledger_proto::licenses::v1::LicenseTerms, u128), LicensesError> {
+    let mut grant = state::must_grant(ctx, grant_id)?;
+    if TargetRef::from_proto(grant.target.as_ref())? != TargetRef::Version(version_id) {
+        return Err(LicensesError::WrongTarget(format!("grant {grant_id} is not for model version {version_id}")));
+    }
+    if !is_live(&grant, ctx.height) {
+        return Err(LicensesError::GrantExpired(grant_id));
+    }
+    let terms = grant.terms.clone().unwrap_or_default();
+    let price = amount("per_use_price", &terms.per_use_price)?
+        .checked_mul(u128::from(units))
+        .ok_or_else(|| LicensesError::InvalidAmount(format!("{units} units at {} overflow", terms.per_use_price)))?;
+    let escrow = amount("escrow", &grant.escrow)?;
+    let left = escrow
+        .checked_sub(price)
+        .ok_or_else(|| LicensesError::InsufficientEscrow(format!("grant {grant_id} holds {escrow} uopen, the uses cost {price}")))?;
+    bank::Keeper::send_uopen(ctx, &escrow_account(), to, price)?;
+    grant.escrow = left.to_string();
+    grant.uses = grant.uses.saturating_add(uses);
+    state::set_grant(ctx, &grant)?;
+    Ok((terms, price))
+}

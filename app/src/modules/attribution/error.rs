@@ -1,0 +1,15 @@
+crate::module_errors!(AttributionError, "attribution", {
+    InvalidField(String) = 2: "invalid field: {0}",
+    NotBonded(String) = 3: "{0}",
+    AlreadyRegistered(u64) = 4: "already an operator of version {0}",
+    BondTooSmall(String) = 5: "bond {0}",
+    StillUnbonding(u64) = 6: "the bond is returned at height {0}",
+    ReplayedBatch(String) = 7: "batch {0} was already reported",
+    ReplayedRequest(String) = 8: "request {0} was already paid",
+    ContributionNotEligible(String) = 9: "{0}",
+    InvalidWeight(String) = 10: "invalid weight: {0}",
+    NothingToClaim(String) = 11: "{0} has no unclaimed rewards",
+    VersionNotFound(u64) = 12: "model version {0} not found",
+    Overflow(String) = 13: "amount overflows: {0}",
+    LicenseNotFound(u64) = 14: "licence {0} not found",
+});
