@@ -261,3 +261,173 @@ fn bad_registry_messages_are_refused_with_their_code_and_change_nothing() {
     assert!(crate::modules::licenses::state::license(&mut r, 1).unwrap().is_none());
     assert!(crate::modules::datasets::state::dataset(&mut r, 1).unwrap().is_none());
 }
+
+mod attribution_story {
+    use openledger_proto::attribution::v1 as att;
+
+    use super::*;
+
+    const ATT: &str = "/openledger.attribution.v1.";
+
+    struct Market {
+        w: World,
+        dataset_id: u64,
+        first: u64,
+        base: u64,
+        tuned: u64,
+        grant: u64,
+        operator: TestKey,
+        licensee: TestKey,
+    }
+
+    /// Dataset with three contributors (all accepted), base model trained on it, a licensed
+    /// LoRA fine-tune, a licensee's grant on the fine-tune, and a bonded operator.
+    fn market() -> Market {
+        let w = world();
+        let (operator, licensee) = (TestKey::from_seed("operator"), TestKey::from_seed("licensee"));
+        for key in [&operator, &licensee] {
+            let send = crate::testkit::msg_send(&w.curator.address(), &key.address(), vec![crate::testkit::coin(50_000_000, "uopen")]);
+            assert_eq!(w.chain.exec(&w.curator, vec![send]).code, 0);
+        }
+        let create = ds::MsgCreateDataset { curator: w.curator.address().to_bech32(), name: "d".into(), description: String::new(), license_id: 0, policy: ds::Policy::Open as i32 };
+        let dataset_id = ok::<ds::MsgCreateDatasetResponse>(w.chain.exec(&w.curator, vec![any(&url(DS, "MsgCreateDataset"), &create)])).dataset_id;
+        let mut first = 0;
+        for (i, key) in w.contributors.iter().enumerate() {
+            let items = vec![ds::ContributionItem { content_sha256: sha(100 + i as u64), size: 10, uri: String::new(), metadata: String::new() }];
+            let msg = ds::MsgContribute { contributor: key.address().to_bech32(), dataset_id, items };
+            let r: ds::MsgContributeResponse = ok(w.chain.exec(key, vec![any(&url(DS, "MsgContribute"), &msg)]));
+            if i == 0 {
+                first = r.first_contribution_id;
+            }
+        }
+        let base_license = license(&w, &w.builder, lic::LicenseTerms { commercial_use: true, derivatives_allowed: true, royalty_bps: 1_000, data_share_bps: 2_000, ..Default::default() });
+        let base_model = register(&w, &w.builder, "base");
+        let uses = vec![mdl::DatasetUse { dataset_id, first_contribution_id: 0, last_contribution_id: u64::MAX }];
+        let base: mdl::MsgPublishVersionResponse = ok(publish(&w, &w.builder, base_model, vec![], mdl::TrainingMethod::Full, vec![base_license], uses));
+        let acquire = lic::MsgAcquireLicense { licensee: w.tuner.address().to_bech32(), target: version_target(base.version_id), license_id: base_license, escrow: "0".into() };
+        ok::<lic::MsgAcquireLicenseResponse>(w.chain.exec(&w.tuner, vec![any(&url(LIC, "MsgAcquireLicense"), &acquire)]));
+        let paid = license(&w, &w.tuner, lic::LicenseTerms { commercial_use: true, per_use_price: "1000".into(), data_share_bps: 3_000, duration_blocks: 1_000, ..Default::default() });
+        let tuned_model = register(&w, &w.tuner, "tuned");
+        let tuned: mdl::MsgPublishVersionResponse = ok(publish(&w, &w.tuner, tuned_model, vec![base.version_id], mdl::TrainingMethod::Lora, vec![paid], vec![]));
+        let buy = lic::MsgAcquireLicense { licensee: licensee.address().to_bech32(), target: version_target(tuned.version_id), license_id: paid, escrow: "150000".into() };
+        let grant = ok::<lic::MsgAcquireLicenseResponse>(w.chain.exec(&licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)])).grant_id;
+        let reg = att::MsgRegisterOperator { operator: operator.address().to_bech32(), version_id: tuned.version_id, endpoint: "https://infer.example".into(), bond: "2000000".into() };
+        assert_eq!(w.chain.exec(&operator, vec![any(&url(ATT, "MsgRegisterOperator"), &reg)]).code, 0);
+        Market { w, dataset_id, first, base: base.version_id, tuned: tuned.version_id, grant, operator, licensee }
+    }
+
+    fn weights(first: u64, pattern: &[(u64, u64)]) -> Vec<att::Weight> {
+        pattern.iter().map(|&(offset, weight)| att::Weight { contribution_id: first + offset, weight }).collect()
+    }
+
+    fn report(m: &Market, batch: &str, uses: Vec<att::Use>, aggregated: Vec<att::AggregatedUses>) -> tendermint_proto::v0_38::abci::ExecTxResult {
+        let msg = att::MsgReportUsage { operator: m.operator.address().to_bech32(), version_id: m.tuned, batch_id: batch.into(), uses, aggregated };
+        m.w.chain.exec(&m.operator, vec![any(&url(ATT, "MsgReportUsage"), &msg)])
+    }
+
+    fn counters(m: &Market, offset: u64) -> att::ContributionCounters {
+        let r: att::QueryUsageResponse = m.w.chain.query(&url(ATT, "Query/Usage"), &att::QueryUsageRequest { contribution_id: m.first + offset }).unwrap();
+        r.counters.unwrap()
+    }
+
+    fn supply(m: &Market) -> u128 {
+        let storage = m.w.chain.app.storage();
+        crate::modules::bank::state::supply(&mut crate::context::Unmetered(&storage), "uopen").unwrap()
+    }
+
+    #[test]
+    fn a_hundred_paid_uses_are_settled_to_the_last_unit_and_claimed() {
+        let m = market();
+        let supply_before = supply(&m);
+        // 100 uses: each attributes contribution 0; every other one also contribution 2.
+        let uses: Vec<att::Use> = (0..100)
+            .map(|i| att::Use { request_id: format!("req-{i}"), grant_id: m.grant, units: 1, weights: weights(m.first, if i % 2 == 0 { &[(0, 3), (2, 1)] } else { &[(0, 1)] }) })
+            .collect();
+        let preview: att::QuerySplitPreviewResponse = m.w.chain.query(&url(ATT, "Query/SplitPreview"), &att::QuerySplitPreviewRequest { version_id: m.tuned, price: "1000".into(), license_id: 0, weights: weights(m.first, &[(0, 1)]) }).unwrap();
+        assert_eq!(preview.total, "1000");
+        let result = report(&m, "batch-1", uses, vec![]);
+        let response: att::MsgReportUsageResponse = ok(result.clone());
+        assert_eq!((response.uses, response.paid.as_str()), (100, "100000"));
+        // Every settlement's parts sum exactly to its price.
+        let settled: Vec<_> = result.events.iter().filter(|e| e.r#type == "use_settled").collect();
+        assert_eq!(settled.len(), 100);
+        for e in settled {
+            let get = |k: &str| e.attributes.iter().find(|a| a.key == k).unwrap().value.parse::<u128>().unwrap();
+            assert_eq!(get("protocol_fee") + get("parts"), get("price"));
+        }
+        // Counters: contribution 0 is attributed in all 100 uses and 2 in 50, and the base's
+        // declared data (all three) is paid through the royalty on every use: each counts the
+        // uses that touched it once, and sums the weights it got (attributed, plus 1 per use as
+        // declared data at the base).
+        assert_eq!((counters(&m, 0).uses, counters(&m, 1).uses, counters(&m, 2).uses), (100, 100, 100));
+        assert_eq!(counters(&m, 0).weight, (50 * 3 + 50 + 100).to_string());
+        assert_eq!(counters(&m, 1).weight, 100.to_string());
+        assert_eq!(counters(&m, 2).weight, (50 + 100).to_string());
+        let earned = |o| counters(&m, o).earned.parse::<u128>().unwrap();
+        assert!(earned(0) > earned(2) && earned(2) > earned(1), "paid by weight");
+        let version: att::QueryVersionUsageResponse = m.w.chain.query(&url(ATT, "Query/VersionUsage"), &att::QueryVersionUsageRequest { version_id: m.base }).unwrap();
+        assert_eq!(version.counters.unwrap().uses, 100, "the base ran every time its fine-tune did");
+
+        // Claims move rewards to bank balances; nothing is created or lost.
+        let c0 = &m.w.contributors[0];
+        let earnings: att::QueryEarningsResponse = m.w.chain.query(&url(ATT, "Query/Earnings"), &att::QueryEarningsRequest { address: c0.address().to_bech32() }).unwrap();
+        let earned: u128 = earnings.rewards.unwrap().earned.parse().unwrap();
+        assert!(earned > 0 && earnings.contributions.iter().any(|c| c.contribution_id == m.first));
+        let before = m.w.chain.balance(&c0.address());
+        let claim = att::MsgClaimRewards { claimant: c0.address().to_bech32() };
+        let claimed: att::MsgClaimRewardsResponse = ok(m.w.chain.exec(c0, vec![any(&url(ATT, "MsgClaimRewards"), &claim)]));
+        assert_eq!(claimed.claimed, earned.to_string());
+        assert_eq!(m.w.chain.balance(&c0.address()), before + earned - 250_000, "rewards in, the claim's fee out");
+        refused(m.w.chain.exec(c0, vec![any(&url(ATT, "MsgClaimRewards"), &claim)]), "attribution", 11);
+        assert_eq!(supply(&m), supply_before);
+        let _ = m.dataset_id;
+    }
+
+    #[test]
+    fn the_aggregated_form_settles_a_thousand_uses_in_one_entry() {
+        let m = market();
+        let grant_before: lic::QueryGrantResponse = m.w.chain.query(&url(LIC, "Query/Grant"), &lic::QueryGrantRequest { grant_id: m.grant }).unwrap();
+        let agg = att::AggregatedUses { grant_id: m.grant, uses: 100, units: 100, weights: weights(m.first, &[(0, 300), (1, 100)]), receipts_root: vec![7; 32] };
+        let response: att::MsgReportUsageResponse = ok(report(&m, "agg-1", vec![], vec![agg]));
+        assert_eq!((response.uses, response.paid.as_str()), (100, "100000"));
+        let grant: lic::QueryGrantResponse = m.w.chain.query(&url(LIC, "Query/Grant"), &lic::QueryGrantRequest { grant_id: m.grant }).unwrap();
+        let (before, after) = (grant_before.grant.unwrap(), grant.grant.unwrap());
+        assert_eq!(before.escrow.parse::<u128>().unwrap() - after.escrow.parse::<u128>().unwrap(), 100_000);
+        assert_eq!(after.uses, 100);
+        assert_eq!(counters(&m, 0).uses, 100);
+        assert_eq!(counters(&m, 0).weight, (300 + 100).to_string(), "summed weight plus declared weight at the base");
+    }
+
+    #[test]
+    fn refused_reports_change_nothing() {
+        let m = market();
+        let one = |request: &str, grant: u64, w: Vec<att::Weight>| vec![att::Use { request_id: request.into(), grant_id: grant, units: 1, weights: w }];
+        assert_eq!(report(&m, "ok", one("r1", m.grant, weights(m.first, &[(0, 1)])), vec![]).code, 0);
+        let hash = m.w.chain.app.committed().app_hash;
+        let cases: Vec<(&str, tendermint_proto::v0_38::abci::ExecTxResult, &str, u32)> = vec![
+            ("replayed batch", report(&m, "ok", one("r2", m.grant, vec![]), vec![]), "attribution", 7),
+            ("replayed request", report(&m, "b2", one("r1", m.grant, vec![]), vec![]), "attribution", 8),
+            ("grant of another version", report(&m, "b3", one("r3", 1, vec![]), vec![]), "licenses", 15),
+            ("unknown grant", report(&m, "b4", one("r4", 99, vec![]), vec![]), "licenses", 9),
+            ("weights outside the lineage", report(&m, "b5", one("r5", m.grant, weights(m.first, &[(50, 1)])), vec![]), "attribution", 9),
+            ("zero weight", report(&m, "b6", one("r6", m.grant, weights(m.first, &[(0, 0)])), vec![]), "attribution", 10),
+            ("overflowing weights", report(&m, "b7", one("r7", m.grant, weights(m.first, &[(0, u64::MAX), (1, 1)])), vec![]), "attribution", 10),
+            ("escrow too small", report(&m, "b8", vec![], vec![att::AggregatedUses { grant_id: m.grant, uses: 1_000, units: 1_000, weights: vec![], receipts_root: vec![0; 32] }]), "licenses", 17),
+        ];
+        for (what, result, codespace, code) in cases {
+            assert_eq!((result.codespace.as_str(), result.code), (codespace, code), "{what}: {}", result.log);
+        }
+        // Only the operator's fees and sequence moved: no report, no reward, no counter.
+        let reports: att::QueryReportsResponse = m.w.chain.query(&url(ATT, "Query/Reports"), &att::QueryReportsRequest { operator: m.operator.address().to_bech32() }).unwrap();
+        assert_eq!(reports.reports.len(), 1);
+        assert_eq!(counters(&m, 0).uses, 1);
+        assert_ne!(m.w.chain.app.committed().app_hash, hash, "fees were charged");
+
+        // An unbonding operator may not report; an expired grant pays nothing.
+        let unbond = att::MsgUnbondOperator { operator: m.operator.address().to_bech32(), version_id: m.tuned };
+        assert_eq!(m.w.chain.exec(&m.operator, vec![any(&url(ATT, "MsgUnbondOperator"), &unbond)]).code, 0);
+        refused(report(&m, "b9", one("r9", m.grant, vec![]), vec![]), "attribution", 3);
+        refused(m.w.chain.exec(&m.operator, vec![any(&url(ATT, "MsgUnbondOperator"), &unbond)]), "attribution", 6);
+        let _ = &m.licensee;
+    }
+}

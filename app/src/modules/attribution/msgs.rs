@@ -171,41 +171,73 @@ fn eligible_weights(ctx: &mut Ctx, ledger: &impl Ledger, datasets: &BTreeSet<u64
     Ok(out)
 }
 
-/// Credits a settlement: rewards to each payee, counters, the fee to the fee collector.
-fn credit(ctx: &mut Ctx, settlement: &Settlement, uses: u64) -> Result<(), Failure> {
-    bank::Keeper::send_uopen(ctx, &rewards_account(), &bank::fee_collector(), settlement.fee)?;
-    let mut by_address: BTreeMap<&str, u128> = BTreeMap::new();
-    for p in &settlement.parts {
-        *by_address.entry(p.address.as_str()).or_default() += p.amount;
-    }
-    for (addr, amount) in by_address {
-        let addr = Address::from_bech32(addr)?;
-        let mut rewards = state::rewards(ctx, &addr)?;
-        rewards.earned = add(&rewards.earned, amount)?;
-        state::set_rewards(ctx, &addr, &rewards)?;
-    }
-    for p in &settlement.parts {
-        let addr = Address::from_bech32(&p.address)?;
-        if p.contribution_id != 0 {
-            ctx.put(S, state::keyed_by_address(state::EARNED_FROM_CONTRIBUTION, &addr, &p.contribution_id.to_be_bytes()), Vec::new())?;
-        } else {
-            ctx.put(S, state::keyed_by_address(state::EARNED_FROM_VERSION, &addr, &p.version_id.to_be_bytes()), Vec::new())?;
+/// What a report's settlements add up to, written once at the end of the report: one write
+/// per payee and counter however many uses touched them.
+#[derive(Default)]
+struct Credits {
+    fee: u128,
+    by_address: BTreeMap<String, u128>,
+    /// contribution id → (uses, weight, earned)
+    contributions: BTreeMap<u64, (u64, u128, u128)>,
+    /// version id → (uses, revenue)
+    versions: BTreeMap<u64, (u64, u128)>,
+    /// (address, index prefix, contribution or version id)
+    earned_from: BTreeSet<(String, u8, u64)>,
+}
+
+impl Credits {
+    fn add(&mut self, settlement: &Settlement, uses: u64) {
+        self.fee += settlement.fee;
+        for p in &settlement.parts {
+            *self.by_address.entry(p.address.clone()).or_default() += p.amount;
+            let index = if p.contribution_id != 0 {
+                (state::EARNED_FROM_CONTRIBUTION, p.contribution_id)
+            } else {
+                (state::EARNED_FROM_VERSION, p.version_id)
+            };
+            self.earned_from.insert((p.address.clone(), index.0, index.1));
+        }
+        // A use touches a contribution once, however many lineage paths paid it.
+        for (&id, &(weight, earned)) in &settlement.contributions {
+            let entry = self.contributions.entry(id).or_default();
+            entry.0 = entry.0.saturating_add(uses);
+            entry.1 += weight;
+            entry.2 += earned;
+        }
+        for (&id, &revenue) in &settlement.revenue {
+            let entry = self.versions.entry(id).or_default();
+            entry.0 = entry.0.saturating_add(uses);
+            entry.1 += revenue;
         }
     }
-    for (&id, &(weight, earned)) in &settlement.contributions {
-        let mut c = state::contribution_counters(ctx, id)?;
-        c.uses = c.uses.saturating_add(uses);
-        c.weight = add(&c.weight, weight)?;
-        c.earned = add(&c.earned, earned)?;
-        ctx.put_msg(S, id_key(state::CONTRIBUTION, id), &c)?;
+
+    /// Rewards to each payee, counters, the fee to the fee collector.
+    fn write(self, ctx: &mut Ctx) -> Result<(), Failure> {
+        bank::Keeper::send_uopen(ctx, &rewards_account(), &bank::fee_collector(), self.fee)?;
+        for (addr, amount) in self.by_address {
+            let addr = Address::from_bech32(&addr)?;
+            let mut rewards = state::rewards(ctx, &addr)?;
+            rewards.earned = add(&rewards.earned, amount)?;
+            state::set_rewards(ctx, &addr, &rewards)?;
+        }
+        for (addr, prefix, id) in self.earned_from {
+            ctx.put(S, state::keyed_by_address(prefix, &Address::from_bech32(&addr)?, &id.to_be_bytes()), Vec::new())?;
+        }
+        for (id, (uses, weight, earned)) in self.contributions {
+            let mut c = state::contribution_counters(ctx, id)?;
+            c.uses = c.uses.saturating_add(uses);
+            c.weight = add(&c.weight, weight)?;
+            c.earned = add(&c.earned, earned)?;
+            ctx.put_msg(S, id_key(state::CONTRIBUTION, id), &c)?;
+        }
+        for (id, (uses, revenue)) in self.versions {
+            let mut v = state::version_counters(ctx, id)?;
+            v.uses = v.uses.saturating_add(uses);
+            v.revenue = add(&v.revenue, revenue)?;
+            ctx.put_msg(S, id_key(state::VERSION, id), &v)?;
+        }
+        Ok(())
     }
-    for (&id, &revenue) in &settlement.revenue {
-        let mut v = state::version_counters(ctx, id)?;
-        v.uses = v.uses.saturating_add(uses);
-        v.revenue = add(&v.revenue, revenue)?;
-        ctx.put_msg(S, id_key(state::VERSION, id), &v)?;
-    }
-    Ok(())
 }
 
 /// Charges the grant and settles one priced batch (one use, or one aggregated entry).
@@ -220,10 +252,11 @@ fn settle_one(
     uses: u64,
     units: u64,
     weights: &[(u64, u64)],
+    credits: &mut Credits,
 ) -> Result<u128, Failure> {
     let (terms, price) = grants.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
-    let settlement = settle::split(ctx, ledger, params, version_id, price, terms.data_share_bps, weights)?;
-    credit(ctx, &settlement, uses)?;
+    let settlement = settle::split(ctx, ledger, params, version_id, price, terms.data_share_bps, weights, uses)?;
+    credits.add(&settlement, uses);
     let parts: u128 = settlement.parts.iter().map(|p| p.amount).sum();
     ctx.emit(event(
         "use_settled",
@@ -257,6 +290,7 @@ pub fn report(ctx: &mut Ctx, ledger: &impl Ledger, grants: &impl Grants, msg: &M
     let datasets = lineage_datasets(ctx, ledger, msg.version_id)?;
     let mut paid = 0u128;
     let mut uses = 0u64;
+    let mut credits = Credits::default();
     for u in &msg.uses {
         let request_key = state::keyed_by_address(state::REQUEST, operator, u.request_id.as_bytes());
         if ctx.get(S, &request_key)?.is_some() {
@@ -264,14 +298,15 @@ pub fn report(ctx: &mut Ctx, ledger: &impl Ledger, grants: &impl Grants, msg: &M
         }
         ctx.put(S, request_key, Vec::new())?;
         let weights = eligible_weights(ctx, ledger, &datasets, &u.weights, params.max_weights_per_use)?;
-        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, u.grant_id, 1, u.units, &weights)?;
+        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, u.grant_id, 1, u.units, &weights, &mut credits)?;
         uses += 1;
     }
     for a in &msg.aggregated {
         let weights = eligible_weights(ctx, ledger, &datasets, &a.weights, params.max_weights_per_use)?;
-        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, a.grant_id, a.uses, a.units, &weights)?;
+        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, a.grant_id, a.uses, a.units, &weights, &mut credits)?;
         uses = uses.saturating_add(a.uses);
     }
+    credits.write(ctx)?;
     let id = next_id(ctx, S, state::LAST_REPORT_ID)?;
     ctx.put(S, batch_key, id.to_be_bytes().to_vec())?;
     let report = Report {

@@ -39,7 +39,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(r: &mut R, ledger: &L, r
     let mut weights: Vec<(u64, u64)> = request.weights.iter().map(|w| (w.contribution_id, w.weight)).collect();
     weights.sort();
     let params = state::params(r)?;
-    let settlement = settle::split(r, ledger, &params, request.version_id, price, data_bps, &weights)?;
+    let settlement = settle::split(r, ledger, &params, request.version_id, price, data_bps, &weights, 1)?;
     let mut payouts = vec![Payout {
         address: crate::modules::bank::fee_collector().to_bech32(),
         amount: settlement.fee.to_string(),

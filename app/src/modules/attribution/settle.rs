@@ -70,6 +70,9 @@ struct Walk<'a, R: Read, L: Ledger> {
     ledger: &'a L,
     max_depth: u32,
     max_declared: usize,
+    /// Uses this settlement stands for: each declared contribution's weight, so weight counters
+    /// read the same whether uses are reported one by one or aggregated.
+    uses: u64,
     nodes: usize,
     out: Settlement,
 }
@@ -88,7 +91,7 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
                 break;
             }
             for c in self.ledger.accepted_in(self.r, d.dataset_id, d.first_contribution_id, d.last_contribution_id, room)? {
-                out.push((c.id, 1));
+                out.push((c.id, self.uses.max(1)));
             }
         }
         out.sort();
@@ -164,7 +167,8 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
 
 /// Splits `price` paid for a use of `version_id`: the protocol fee, then the version and its
 /// ancestors. `data_bps` is the data share of the terms the use was bought under; `weights`
-/// the use's attribution (contribution id, weight), already checked for eligibility.
+/// the use's attribution (contribution id, weight), already checked for eligibility; `uses` how
+/// many uses the price pays for.
 #[allow(clippy::too_many_arguments)]
 pub fn split<R: Read, L: Ledger>(
     r: &mut R,
@@ -174,6 +178,7 @@ pub fn split<R: Read, L: Ledger>(
     price: u128,
     data_bps: u32,
     weights: &[(u64, u64)],
+    uses: u64,
 ) -> Result<Settlement, Failure> {
     let fee = bps(price, params.protocol_fee_bps);
     let mut walk = Walk {
@@ -181,6 +186,7 @@ pub fn split<R: Read, L: Ledger>(
         ledger,
         max_depth: params.max_lineage_depth,
         max_declared: params.max_declared_contributions as usize,
+        uses,
         nodes: 0,
         out: Settlement { fee, ..Default::default() },
     };

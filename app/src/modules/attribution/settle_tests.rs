@@ -94,7 +94,7 @@ fn one_use_of_a_fine_tune_pays_data_tuner_and_the_base_exactly() {
     // Fine-tune (2) owes the base 10% royalty; the base's edge terms give data 20%.
     l.versions.insert(2, version(2, &[("tuner", 7_000), ("evaluator", 3_000)], &[(1, 1_000, 2_000)], &[]));
     // Price 1,000 under terms with a 30% data share; the use is attributed 3:1 to 100 and 101.
-    let s = split(&mut NoState, &l, &params(100, 8), 2, 1_000, 3_000, &[(100, 3), (101, 1)]).unwrap();
+    let s = split(&mut NoState, &l, &params(100, 8), 2, 1_000, 3_000, &[(100, 3), (101, 1)], 1).unwrap();
     assert_eq!(s.fee, 10); // 1% of 1,000
     // R = 990: data 297 split 3:1 → 222.75 / 74.25 → 223 / 74 (largest remainder to 100 first).
     // Royalty 99 to the base: its data 20% = 19.8 → 19, equal weight over 100 and 101 → 10 / 9;
@@ -116,7 +116,7 @@ fn without_attribution_the_declared_training_data_is_paid_in_equal_weight() {
     for (id, who) in [(1, "a"), (2, "b"), (3, "c")] {
         l.contributions.insert(id, contribution(id, 10, who));
     }
-    let s = split(&mut NoState, &l, &params(0, 8), 1, 100, 5_000, &[]).unwrap();
+    let s = split(&mut NoState, &l, &params(0, 8), 1, 100, 5_000, &[], 1).unwrap();
     assert_eq!((paid_to(&s, "a"), paid_to(&s, "b"), paid_to(&s, "c"), paid_to(&s, "dev")), (17, 17, 16, 50));
 }
 
@@ -126,9 +126,9 @@ fn royalties_stop_at_the_depth_limit_and_stay_with_the_child() {
     l.versions.insert(1, version(1, &[("root", 10_000)], &[], &[]));
     l.versions.insert(2, version(2, &[("mid", 10_000)], &[(1, 5_000, 0)], &[]));
     l.versions.insert(3, version(3, &[("leaf", 10_000)], &[(2, 5_000, 0)], &[]));
-    let s = split(&mut NoState, &l, &params(0, 1), 3, 1_000, 0, &[]).unwrap();
+    let s = split(&mut NoState, &l, &params(0, 1), 3, 1_000, 0, &[], 1).unwrap();
     assert_eq!((paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")), (500, 500, 0));
-    let s = split(&mut NoState, &l, &params(0, 2), 3, 1_000, 0, &[]).unwrap();
+    let s = split(&mut NoState, &l, &params(0, 2), 3, 1_000, 0, &[], 1).unwrap();
     assert_eq!((paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")), (500, 250, 250));
 }
 
@@ -171,7 +171,7 @@ proptest! {
         let mut weights: Vec<(u64, u64)> = weights.into_iter().filter(|(c, _)| l.contributions.contains_key(c)).collect();
         weights.sort();
         weights.dedup_by_key(|w| w.0);
-        let s = split(&mut NoState, &l, &params(fee, depth), top, price, data, &weights).unwrap();
+        let s = split(&mut NoState, &l, &params(fee, depth), top, price, data, &weights, 1).unwrap();
         prop_assert_eq!(s.total(), price);
         prop_assert!(s.parts.iter().all(|p| p.amount > 0));
         prop_assert_eq!(s.revenue.get(&top).copied(), Some(price - s.fee));
