@@ -46,6 +46,8 @@ struct Inner {
 pub struct BlockOutcome {
     pub tx_results: Vec<ExecTxResult>,
     pub app_hash: [u8; 32],
+    /// Bytes of state the block writes (keys and values), for benchmarks.
+    pub state_bytes: usize,
 }
 
 impl App {
@@ -137,8 +139,9 @@ impl App {
         let writes = block.into_writes();
         let prepared = inner.storage.prepare(height, writes)?;
         let app_hash = prepared.app_hash();
+        let state_bytes = prepared.write_bytes();
         inner.pending = Some(prepared);
-        Ok(BlockOutcome { tx_results, app_hash })
+        Ok(BlockOutcome { tx_results, app_hash, state_bytes })
     }
 
     /// Commit: writes the finalized block atomically and resets the mempool's state.

@@ -136,6 +136,10 @@ impl PreparedBlock {
     pub fn height(&self) -> u64 {
         self.height
     }
+    /// Bytes of keys and values the block writes to the flat state (deletions count their key).
+    pub fn write_bytes(&self) -> usize {
+        self.writes.iter().map(|((_, k), v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum()
+    }
 }
 
 /// The persistent store. Cheap to clone (shared RocksDB handle).
