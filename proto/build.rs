@@ -8,14 +8,22 @@ fn main() -> std::io::Result<()> {
     collect(&root.join("openledger"), &mut protos)?;
     protos.sort();
     // The folder too, so a new .proto file triggers a rebuild.
-    println!("cargo:rerun-if-changed={}", root.join("openledger").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("openledger").display()
+    );
     for p in &protos {
         println!("cargo:rerun-if-changed={}", p.display());
     }
     // serde lets genesis JSON and the CLI's --output json carry these types as they are.
     prost_build::Config::new()
-        .type_attribute(".openledger", "#[derive(serde::Serialize, serde::Deserialize)]")
+        .type_attribute(
+            ".openledger",
+            "#[derive(serde::Serialize, serde::Deserialize)]",
+        )
         .message_attribute(".openledger", "#[serde(default)]")
+        // Typed events take their ABCI event type from the message's full name.
+        .enable_type_names()
         .compile_protos(&protos, &[root])
 }
 

@@ -9,7 +9,10 @@ use openledger_app::testkit::{coin, msg_send, sign_tx, TestChain, TestKey, TxPar
 use openledger_app::tx::ante::verify_secp256k1;
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -18,7 +21,9 @@ fn main() {
     }
     let senders = env_or("BENCH_SENDERS", 2_000);
     let blocks = env_or("BENCH_BLOCKS", 5);
-    let keys: Vec<TestKey> = (0..senders).map(|i| TestKey::from_seed(&format!("sender-{i}"))).collect();
+    let keys: Vec<TestKey> = (0..senders)
+        .map(|i| TestKey::from_seed(&format!("sender-{i}")))
+        .collect();
     let chain = TestChain::new(&keys.iter().collect::<Vec<_>>());
     let app = &chain.app;
 
@@ -37,7 +42,11 @@ fn main() {
                         fee: vec![coin(5_000, "uopen")],
                         memo: String::new(),
                     };
-                    sign_tx(key, vec![msg_send(&key.address(), &to, vec![coin(1, "uopen")])], &p)
+                    sign_tx(
+                        key,
+                        vec![msg_send(&key.address(), &to, vec![coin(1, "uopen")])],
+                        &p,
+                    )
                 })
                 .collect()
         })
@@ -61,11 +70,18 @@ fn main() {
         })
         .collect();
     let started = Instant::now();
-    let valid = sig_samples.iter().zip(&pubkeys).filter(|((msg, sig), key)| verify_secp256k1(key, msg, sig)).count();
+    let valid = sig_samples
+        .iter()
+        .zip(&pubkeys)
+        .filter(|((msg, sig), key)| verify_secp256k1(key, msg, sig))
+        .count();
     let sig_time = started.elapsed();
     // Sender 0 has account number 0, so its signature checks out; the others fail only at the
     // final comparison, which costs the same.
-    assert_eq!(valid, 1, "the sign doc is rebuilt as the ante check builds it");
+    assert_eq!(
+        valid, 1,
+        "the sign doc is rebuilt as the ante check builds it"
+    );
 
     let (mut finalize, mut commit) = (Duration::ZERO, Duration::ZERO);
     for (i, txs) in blocks_txs.iter().enumerate() {
@@ -74,7 +90,16 @@ fn main() {
         let outcome = app.finalize_block(height, txs).expect("finalize");
         finalize += started.elapsed();
         let failed = outcome.tx_results.iter().filter(|r| r.code != 0).count();
-        assert_eq!(failed, 0, "every bench tx must succeed: {:?}", outcome.tx_results.iter().find(|r| r.code != 0).map(|r| &r.log));
+        assert_eq!(
+            failed,
+            0,
+            "every bench tx must succeed: {:?}",
+            outcome
+                .tx_results
+                .iter()
+                .find(|r| r.code != 0)
+                .map(|r| &r.log)
+        );
         let started = Instant::now();
         app.commit().expect("commit");
         commit += started.elapsed();
@@ -84,9 +109,19 @@ fn main() {
     let per_tx_us = |d: Duration| d.as_secs_f64() * 1e6 / total_txs;
     let sig_us = sig_time.as_secs_f64() * 1e6 / senders as f64;
     println!("bank sends: {blocks} blocks x {senders} txs on RocksDB");
-    println!("  throughput (FinalizeBlock + Commit): {:.0} tx/s", total_txs / (finalize + commit).as_secs_f64());
+    println!(
+        "  throughput (FinalizeBlock + Commit): {:.0} tx/s",
+        total_txs / (finalize + commit).as_secs_f64()
+    );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("  per tx: FinalizeBlock {:.1} us, Commit {:.1} us", per_tx_us(finalize), per_tx_us(commit));
+    println!(
+        "  per tx: FinalizeBlock {:.1} us, Commit {:.1} us",
+        per_tx_us(finalize),
+        per_tx_us(commit)
+    );
     println!("  signature check alone: {sig_us:.1} us on one core; FinalizeBlock spreads them over {cores} cores before executing");
-    println!("  FinalizeBlock besides signatures (execution, Merkle roots): about {:.1} us", (per_tx_us(finalize) - sig_us / cores as f64).max(0.0));
+    println!(
+        "  FinalizeBlock besides signatures (execution, Merkle roots): about {:.1} us",
+        (per_tx_us(finalize) - sig_us / cores as f64).max(0.0)
+    );
 }

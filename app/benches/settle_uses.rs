@@ -18,7 +18,8 @@ const CONTRIBUTIONS: u64 = 8;
 
 fn response<M: Message + Default>(r: &tendermint_proto::v0_38::abci::ExecTxResult) -> M {
     assert_eq!(r.code, 0, "{}", r.log);
-    let data = cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData::decode(r.data.as_ref()).expect("data");
+    let data = cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData::decode(r.data.as_ref())
+        .expect("data");
     M::decode(data.msg_responses[0].value.as_slice()).expect("response")
 }
 
@@ -31,37 +32,147 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let (owner, operator, licensee) = (TestKey::from_seed("owner"), TestKey::from_seed("operator"), TestKey::from_seed("licensee"));
+    let (owner, operator, licensee) = (
+        TestKey::from_seed("owner"),
+        TestKey::from_seed("operator"),
+        TestKey::from_seed("licensee"),
+    );
     let chain = TestChain::new(&[&owner, &operator, &licensee]);
     let me = owner.address().to_bech32();
-    let ds_id = response::<ds::MsgCreateDatasetResponse>(&chain.exec(&owner, vec![any("/openledger.datasets.v1.MsgCreateDataset", &ds::MsgCreateDataset { curator: me.clone(), name: "d".into(), policy: ds::Policy::Open as i32, ..Default::default() })])).dataset_id;
-    let items = (0..CONTRIBUTIONS).map(|i| ds::ContributionItem { content_sha256: format!("{i:064x}"), size: 1, ..Default::default() }).collect();
-    let first = response::<ds::MsgContributeResponse>(&chain.exec(&owner, vec![any("/openledger.datasets.v1.MsgContribute", &ds::MsgContribute { contributor: me.clone(), dataset_id: ds_id, items })])).first_contribution_id;
-    let terms = |price: &str| lic::LicenseTerms { commercial_use: true, derivatives_allowed: true, per_use_price: price.into(), royalty_bps: 1_000, data_share_bps: 2_000, ..Default::default() };
-    let license = |t| response::<lic::MsgCreateLicenseResponse>(&chain.exec(&owner, vec![any("/openledger.licenses.v1.MsgCreateLicense", &lic::MsgCreateLicense { creator: me.clone(), terms: Some(t) })])).license_id;
+    let ds_id = response::<ds::MsgCreateDatasetResponse>(&chain.exec(
+        &owner,
+        vec![any(
+            "/openledger.datasets.v1.MsgCreateDataset",
+            &ds::MsgCreateDataset {
+                curator: me.clone(),
+                name: "d".into(),
+                policy: ds::Policy::Open as i32,
+                ..Default::default()
+            },
+        )],
+    ))
+    .dataset_id;
+    let items = (0..CONTRIBUTIONS)
+        .map(|i| ds::ContributionItem {
+            content_sha256: format!("{i:064x}"),
+            size: 1,
+            ..Default::default()
+        })
+        .collect();
+    let first = response::<ds::MsgContributeResponse>(&chain.exec(
+        &owner,
+        vec![any(
+            "/openledger.datasets.v1.MsgContribute",
+            &ds::MsgContribute {
+                contributor: me.clone(),
+                dataset_id: ds_id,
+                items,
+            },
+        )],
+    ))
+    .first_contribution_id;
+    let terms = |price: &str| lic::LicenseTerms {
+        commercial_use: true,
+        derivatives_allowed: true,
+        per_use_price: price.into(),
+        royalty_bps: 1_000,
+        data_share_bps: 2_000,
+        ..Default::default()
+    };
+    let license = |t| {
+        response::<lic::MsgCreateLicenseResponse>(&chain.exec(
+            &owner,
+            vec![any(
+                "/openledger.licenses.v1.MsgCreateLicense",
+                &lic::MsgCreateLicense {
+                    creator: me.clone(),
+                    terms: Some(t),
+                },
+            )],
+        ))
+        .license_id
+    };
     let (open, paid) = (license(terms("0")), license(terms("10")));
-    let model = response::<mdl::MsgRegisterModelResponse>(&chain.exec(&owner, vec![any("/openledger.models.v1.MsgRegisterModel", &mdl::MsgRegisterModel { owner: me.clone(), name: "m".into(), ..Default::default() })])).model_id;
+    let model = response::<mdl::MsgRegisterModelResponse>(&chain.exec(
+        &owner,
+        vec![any(
+            "/openledger.models.v1.MsgRegisterModel",
+            &mdl::MsgRegisterModel {
+                owner: me.clone(),
+                name: "m".into(),
+                ..Default::default()
+            },
+        )],
+    ))
+    .model_id;
     let publish = |parents: Vec<u64>, license: u64| {
         let msg = mdl::MsgPublishVersion {
             owner: me.clone(),
             model_id: model,
             artifact_sha256: "ab".repeat(32),
             parent_version_ids: parents,
-            training: Some(mdl::TrainingRecord { method: 1, hyperparams_sha256: String::new(), datasets: vec![mdl::DatasetUse { dataset_id: ds_id, first_contribution_id: 0, last_contribution_id: u64::MAX }] }),
-            contributors: vec![mdl::Contributor { address: me.clone(), role: 1, share_bps: 10_000 }],
+            training: Some(mdl::TrainingRecord {
+                method: 1,
+                hyperparams_sha256: String::new(),
+                datasets: vec![mdl::DatasetUse {
+                    dataset_id: ds_id,
+                    first_contribution_id: 0,
+                    last_contribution_id: u64::MAX,
+                }],
+            }),
+            contributors: vec![mdl::Contributor {
+                address: me.clone(),
+                role: 1,
+                share_bps: 10_000,
+            }],
             license_ids: vec![license],
             ..Default::default()
         };
-        response::<mdl::MsgPublishVersionResponse>(&chain.exec(&owner, vec![any("/openledger.models.v1.MsgPublishVersion", &msg)])).version_id
+        response::<mdl::MsgPublishVersionResponse>(&chain.exec(
+            &owner,
+            vec![any("/openledger.models.v1.MsgPublishVersion", &msg)],
+        ))
+        .version_id
     };
     let base = publish(vec![], open);
     let version = publish(vec![base], paid);
-    let target = Some(lic::Target { kind: lic::TargetKind::ModelVersion as i32, id: version });
-    let buy = lic::MsgAcquireLicense { licensee: licensee.address().to_bech32(), target, license_id: paid, escrow: "100000000000".into() };
-    let grant = response::<lic::MsgAcquireLicenseResponse>(&chain.exec(&licensee, vec![any("/openledger.licenses.v1.MsgAcquireLicense", &buy)])).grant_id;
-    let reg = att::MsgRegisterOperator { operator: operator.address().to_bech32(), version_id: version, endpoint: String::new(), bond: "1000000".into() };
-    assert_eq!(chain.exec(&operator, vec![any("/openledger.attribution.v1.MsgRegisterOperator", &reg)]).code, 0);
-    Setup { chain, operator, version, grant, first }
+    let target = Some(lic::Target {
+        kind: lic::TargetKind::ModelVersion as i32,
+        id: version,
+    });
+    let buy = lic::MsgAcquireLicense {
+        licensee: licensee.address().to_bech32(),
+        target,
+        license_id: paid,
+        escrow: "100000000000".into(),
+    };
+    let grant = response::<lic::MsgAcquireLicenseResponse>(&chain.exec(
+        &licensee,
+        vec![any("/openledger.licenses.v1.MsgAcquireLicense", &buy)],
+    ))
+    .grant_id;
+    let reg = att::MsgRegisterOperator {
+        operator: operator.address().to_bech32(),
+        version_id: version,
+        endpoint: String::new(),
+        bond: "1000000".into(),
+    };
+    assert_eq!(
+        chain
+            .exec(
+                &operator,
+                vec![any("/openledger.attribution.v1.MsgRegisterOperator", &reg)]
+            )
+            .code,
+        0
+    );
+    Setup {
+        chain,
+        operator,
+        version,
+        grant,
+        first,
+    }
 }
 
 /// Runs reports, one per block, signed up front; (uses/s, state bytes per use).
@@ -79,7 +190,11 @@ fn run(s: &Setup, reports: Vec<att::MsgReportUsage>, uses_per_report: u64) -> (f
                 fee: vec![coin(2_500_000, "uopen")],
                 memo: String::new(),
             };
-            sign_tx(&s.operator, vec![any("/openledger.attribution.v1.MsgReportUsage", msg)], &p)
+            sign_tx(
+                &s.operator,
+                vec![any("/openledger.attribution.v1.MsgReportUsage", msg)],
+                &p,
+            )
         })
         .collect();
     let (mut elapsed, mut bytes) = (Duration::ZERO, 0usize);
@@ -89,7 +204,11 @@ fn run(s: &Setup, reports: Vec<att::MsgReportUsage>, uses_per_report: u64) -> (f
         let outcome = s.chain.app.finalize_block(height, &[tx]).expect("finalize");
         s.chain.app.commit().expect("commit");
         elapsed += started.elapsed();
-        assert_eq!(outcome.tx_results[0].code, 0, "{}", outcome.tx_results[0].log);
+        assert_eq!(
+            outcome.tx_results[0].code, 0,
+            "{}",
+            outcome.tx_results[0].log
+        );
         bytes += outcome.state_bytes;
     }
     let uses = (reports.len() as u64 * uses_per_report) as f64;
@@ -100,9 +219,17 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let blocks: usize = std::env::var("BENCH_BLOCKS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let blocks: usize = std::env::var("BENCH_BLOCKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let s = setup();
-    let weights: Vec<att::Weight> = (0..CONTRIBUTIONS).map(|i| att::Weight { contribution_id: s.first + i, weight: i + 1 }).collect();
+    let weights: Vec<att::Weight> = (0..CONTRIBUTIONS)
+        .map(|i| att::Weight {
+            contribution_id: s.first + i,
+            weight: i + 1,
+        })
+        .collect();
 
     const PER_REPORT: u64 = 1_000;
     let individual: Vec<att::MsgReportUsage> = (0..blocks)
@@ -110,7 +237,14 @@ fn main() {
             operator: s.operator.address().to_bech32(),
             version_id: s.version,
             batch_id: format!("i{b}"),
-            uses: (0..PER_REPORT).map(|u| att::Use { request_id: format!("{b}-{u}"), grant_id: s.grant, units: 1, weights: weights.clone() }).collect(),
+            uses: (0..PER_REPORT)
+                .map(|u| att::Use {
+                    request_id: format!("{b}-{u}"),
+                    grant_id: s.grant,
+                    units: 1,
+                    weights: weights.clone(),
+                })
+                .collect(),
             aggregated: vec![],
         })
         .collect();
@@ -126,7 +260,13 @@ fn main() {
             batch_id: format!("a{b}"),
             uses: vec![],
             aggregated: (0..ENTRIES)
-                .map(|_| att::AggregatedUses { grant_id: s.grant, uses: USES_PER_ENTRY, units: USES_PER_ENTRY, weights: weights.clone(), receipts_root: vec![1; 32] })
+                .map(|_| att::AggregatedUses {
+                    grant_id: s.grant,
+                    uses: USES_PER_ENTRY,
+                    units: USES_PER_ENTRY,
+                    weights: weights.clone(),
+                    receipts_root: vec![1; 32],
+                })
                 .collect(),
         })
         .collect();

@@ -53,13 +53,22 @@ pub struct BlockOutcome {
 impl App {
     pub fn new(storage: Storage) -> Result<Self, AppError> {
         let committed = storage.committed()?;
-        Ok(App { inner: Arc::new(Mutex::new(Inner { storage, check_writes: Writes::new(), pending: None, committed })) })
+        Ok(App {
+            inner: Arc::new(Mutex::new(Inner {
+                storage,
+                check_writes: Writes::new(),
+                pending: None,
+                committed,
+            })),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves no partial state behind (writes are staged), so
         // the data is still consistent.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn committed(&self) -> Committed {
@@ -76,7 +85,11 @@ impl App {
         let genesis = AppGenesis::from_json(app_state)?;
         let mut inner = self.lock();
         let mut ctx = Ctx::new(&inner.storage, GasMeter::infinite(), 0);
-        ctx.put(Substore::Auth, auth::state::CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec())?;
+        ctx.put(
+            Substore::Auth,
+            auth::state::CHAIN_ID_KEY.to_vec(),
+            chain_id.as_bytes().to_vec(),
+        )?;
         genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
         let prepared = inner.storage.prepare(0, writes)?;
@@ -90,14 +103,20 @@ impl App {
         let mut r = Unmetered(state);
         let params = auth::state::params(&mut r)?;
         let min_gas_price = GasPrice::parse(&params.min_gas_price)?;
-        Ok(Env { chain_id: auth::state::chain_id(&mut r)?, params, min_gas_price, height })
+        Ok(Env {
+            chain_id: auth::state::chain_id(&mut r)?,
+            params,
+            min_gas_price,
+            height,
+        })
     }
 
     /// CheckTx: ante checks against the mempool's state; accepted effects stay in it.
     pub fn check_tx(&self, bytes: &[u8]) -> ExecTxResult {
         let mut guard = self.lock();
         let inner = &mut *guard;
-        let check_state = Overlay::with_writes(&inner.storage, std::mem::take(&mut inner.check_writes));
+        let check_state =
+            Overlay::with_writes(&inner.storage, std::mem::take(&mut inner.check_writes));
         let outcome = match Self::env(&check_state, inner.committed.height + 1) {
             Ok(env) => tx::run(&check_state, &env, bytes, Mode::Check),
             Err(e) => return internal(e),
@@ -121,7 +140,11 @@ impl App {
     }
 
     /// FinalizeBlock: executes the txs in order and computes the app hash, persisting nothing.
-    pub fn finalize_block<T: AsRef<[u8]> + Sync>(&self, height: u64, txs: &[T]) -> Result<BlockOutcome, AppError> {
+    pub fn finalize_block<T: AsRef<[u8]> + Sync>(
+        &self,
+        height: u64,
+        txs: &[T],
+    ) -> Result<BlockOutcome, AppError> {
         let mut inner = self.lock();
         let want = inner.committed.height + 1;
         if height != want {
@@ -141,13 +164,20 @@ impl App {
         let app_hash = prepared.app_hash();
         let state_bytes = prepared.write_bytes();
         inner.pending = Some(prepared);
-        Ok(BlockOutcome { tx_results, app_hash, state_bytes })
+        Ok(BlockOutcome {
+            tx_results,
+            app_hash,
+            state_bytes,
+        })
     }
 
     /// Commit: writes the finalized block atomically and resets the mempool's state.
     pub fn commit(&self) -> Result<Committed, AppError> {
         let mut inner = self.lock();
-        let prepared = inner.pending.take().ok_or(crate::store::StoreError::NothingPrepared)?;
+        let prepared = inner
+            .pending
+            .take()
+            .ok_or(crate::store::StoreError::NothingPrepared)?;
         inner.committed = inner.storage.commit(prepared)?;
         inner.check_writes.clear();
         Ok(inner.committed)
@@ -162,8 +192,14 @@ impl App {
 
 /// Checks the block's signatures on all cores against the state before the block. Execution
 /// stays sequential and decides; this only spares it the signature checks it can reuse.
-fn preverify_all<T: AsRef<[u8]> + Sync>(state: &Storage, env: &Env, txs: &[T]) -> Vec<Option<Verified>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(txs.len().max(1));
+fn preverify_all<T: AsRef<[u8]> + Sync>(
+    state: &Storage,
+    env: &Env,
+    txs: &[T],
+) -> Vec<Option<Verified>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(txs.len().max(1));
     let chunk = txs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = txs
@@ -171,18 +207,28 @@ fn preverify_all<T: AsRef<[u8]> + Sync>(state: &Storage, env: &Env, txs: &[T]) -
             .map(|part| {
                 let worker = scope.spawn(move || {
                     let mut reader = Unmetered(state);
-                    part.iter().map(|tx| tx::ante::preverify(&mut reader, tx.as_ref(), env)).collect::<Vec<_>>()
+                    part.iter()
+                        .map(|tx| tx::ante::preverify(&mut reader, tx.as_ref(), env))
+                        .collect::<Vec<_>>()
                 });
                 (part.len(), worker)
             })
             .collect();
         // A worker that panicked vouches for none of its txs (the ante checks verify them), and
         // every position keeps its tx so no result lands on another tx.
-        workers.into_iter().flat_map(|(len, w)| w.join().unwrap_or_else(|_| vec![None; len])).collect()
+        workers
+            .into_iter()
+            .flat_map(|(len, w)| w.join().unwrap_or_else(|_| vec![None; len]))
+            .collect()
     })
 }
 
 fn internal(e: SdkError) -> ExecTxResult {
     use crate::error::AbciError;
-    ExecTxResult { code: e.code(), codespace: e.codespace().into(), log: e.to_string(), ..Default::default() }
+    ExecTxResult {
+        code: e.code(),
+        codespace: e.codespace().into(),
+        log: e.to_string(),
+        ..Default::default()
+    }
 }

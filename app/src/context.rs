@@ -16,19 +16,30 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(parent: &'a dyn StateRead, gas: GasMeter, height: u64) -> Self {
-        Ctx { state: Overlay::new(parent), gas, events: Vec::new(), height }
+        Ctx {
+            state: Overlay::new(parent),
+            gas,
+            events: Vec::new(),
+            height,
+        }
     }
 
     pub fn get(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         self.gas.consume(gas::READ_COST_FLAT, "ReadFlat")?;
         let value = self.state.get(store, key)?;
         let len = key.len() + value.as_ref().map_or(0, Vec::len);
-        self.gas.consume_per_byte(0, gas::READ_COST_PER_BYTE, len, "ReadPerByte")?;
+        self.gas
+            .consume_per_byte(0, gas::READ_COST_PER_BYTE, len, "ReadPerByte")?;
         Ok(value)
     }
 
     pub fn put(&mut self, store: Substore, key: Vec<u8>, value: Vec<u8>) -> Result<(), SdkError> {
-        self.gas.consume_per_byte(gas::WRITE_COST_FLAT, gas::WRITE_COST_PER_BYTE, key.len() + value.len(), "WriteFlat")?;
+        self.gas.consume_per_byte(
+            gas::WRITE_COST_FLAT,
+            gas::WRITE_COST_PER_BYTE,
+            key.len() + value.len(),
+            "WriteFlat",
+        )?;
         self.state.put(store, key, value);
         Ok(())
     }
@@ -39,16 +50,30 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    pub fn prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    pub fn prefix(
+        &mut self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
         self.gas.consume(gas::READ_COST_FLAT, "IterFlat")?;
         let items = self.state.prefix(store, prefix)?;
         for (k, v) in &items {
-            self.gas.consume_per_byte(gas::ITER_NEXT_COST_FLAT, gas::READ_COST_PER_BYTE, k.len() + v.len(), "IterNext")?;
+            self.gas.consume_per_byte(
+                gas::ITER_NEXT_COST_FLAT,
+                gas::READ_COST_PER_BYTE,
+                k.len() + v.len(),
+                "IterNext",
+            )?;
         }
         Ok(items)
     }
 
-    pub fn put_msg<M: prost::Message>(&mut self, store: Substore, key: Vec<u8>, value: &M) -> Result<(), SdkError> {
+    pub fn put_msg<M: prost::Message>(
+        &mut self,
+        store: Substore,
+        key: Vec<u8>,
+        value: &M,
+    ) -> Result<(), SdkError> {
         self.put(store, key, value.encode_to_vec())
     }
 
@@ -65,9 +90,17 @@ impl<'a> Ctx<'a> {
 /// serve both.
 pub trait Read {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError>;
-    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError>;
+    fn read_prefix(
+        &mut self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError>;
 
-    fn read_msg<M: prost::Message + Default>(&mut self, store: Substore, key: &[u8]) -> Result<Option<M>, SdkError> {
+    fn read_msg<M: prost::Message + Default>(
+        &mut self,
+        store: Substore,
+        key: &[u8],
+    ) -> Result<Option<M>, SdkError> {
         match self.read(store, key)? {
             Some(bytes) => Ok(Some(decode_state(&bytes)?)),
             None => Ok(None),
@@ -83,7 +116,11 @@ impl Read for Ctx<'_> {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         self.get(store, key)
     }
-    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    fn read_prefix(
+        &mut self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
         self.prefix(store, prefix)
     }
 }
@@ -95,7 +132,11 @@ impl Read for Unmetered<'_> {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         Ok(self.0.get(store, key)?)
     }
-    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    fn read_prefix(
+        &mut self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
         Ok(self.0.prefix(store, prefix)?)
     }
 }
@@ -106,7 +147,31 @@ pub fn event(kind: &str, attributes: &[(&str, String)]) -> Event {
         r#type: kind.to_string(),
         attributes: attributes
             .iter()
-            .map(|(key, value)| EventAttribute { key: key.to_string(), value: value.clone(), index: true })
+            .map(|(key, value)| EventAttribute {
+                key: key.to_string(),
+                value: value.clone(),
+                index: true,
+            })
             .collect(),
+    }
+}
+
+/// A typed event, as the SDK's `EmitTypedEvent`: the event type is the message's full proto
+/// name and each field an indexed attribute whose value is the field's JSON.
+pub fn typed_event<M: prost::Name + serde::Serialize>(msg: &M) -> Event {
+    let attributes = match serde_json::to_value(msg) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .map(|(key, value)| EventAttribute {
+                key,
+                value: value.to_string(),
+                index: true,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Event {
+        r#type: M::full_name(),
+        attributes,
     }
 }

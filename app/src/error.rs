@@ -32,7 +32,11 @@ pub enum SdkError {
     #[error("invalid coins: {0}")]
     InvalidCoins(String),
     #[error("out of gas in location: {location}; gasWanted: {limit}, gasUsed: {used}: out of gas")]
-    OutOfGas { location: &'static str, limit: u64, used: u64 },
+    OutOfGas {
+        location: &'static str,
+        limit: u64,
+        used: u64,
+    },
     #[error("memo too large: {0}")]
     MemoTooLarge(String),
     #[error("insufficient fee: {0}")]
@@ -119,7 +123,11 @@ pub struct Failure {
 
 impl<E: AbciError> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure { codespace: e.codespace(), code: e.code(), log: e.to_string() }
+        Failure {
+            codespace: e.codespace(),
+            code: e.code(),
+            log: e.to_string(),
+        }
     }
 }
 

@@ -37,14 +37,27 @@ impl GasMeter {
     pub fn consume(&mut self, amount: u64, location: &'static str) -> Result<(), SdkError> {
         self.used = self.used.saturating_add(amount);
         if self.used > self.limit {
-            return Err(SdkError::OutOfGas { location, limit: self.limit, used: self.used });
+            return Err(SdkError::OutOfGas {
+                location,
+                limit: self.limit,
+                used: self.used,
+            });
         }
         Ok(())
     }
 
-    pub fn consume_per_byte(&mut self, flat: u64, per_byte: u64, len: usize, location: &'static str) -> Result<(), SdkError> {
+    pub fn consume_per_byte(
+        &mut self,
+        flat: u64,
+        per_byte: u64,
+        len: usize,
+        location: &'static str,
+    ) -> Result<(), SdkError> {
         let bytes = u64::try_from(len).unwrap_or(u64::MAX);
-        self.consume(flat.saturating_add(per_byte.saturating_mul(bytes)), location)
+        self.consume(
+            flat.saturating_add(per_byte.saturating_mul(bytes)),
+            location,
+        )
     }
 }
 
@@ -57,14 +70,23 @@ mod tests {
         let mut meter = GasMeter::new(2_500);
         meter.consume(2_000, "a").unwrap();
         let err = meter.consume(600, "b").unwrap_err();
-        assert_eq!(err, SdkError::OutOfGas { location: "b", limit: 2_500, used: 2_600 });
+        assert_eq!(
+            err,
+            SdkError::OutOfGas {
+                location: "b",
+                limit: 2_500,
+                used: 2_600
+            }
+        );
     }
 
     #[test]
     fn saturates_instead_of_overflowing() {
         let mut meter = GasMeter::infinite();
         meter.consume(u64::MAX, "a").unwrap();
-        meter.consume_per_byte(u64::MAX, u64::MAX, usize::MAX, "b").unwrap();
+        meter
+            .consume_per_byte(u64::MAX, u64::MAX, usize::MAX, "b")
+            .unwrap();
         assert_eq!(meter.used(), u64::MAX);
     }
 }

@@ -11,7 +11,11 @@ use openledger_app::store::Storage;
 use openledger_app::App;
 
 #[derive(Parser)]
-#[command(name = "openledgerd", version, about = "The OpenLedger chain's ABCI application")]
+#[command(
+    name = "openledgerd",
+    version,
+    about = "The OpenLedger chain's ABCI application"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,12 +62,26 @@ enum GenesisCommand {
 
 fn main() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Start { home, abci_addr, grpc_addr, pruning_keep_recent } => start(home, abci_addr, &grpc_addr, pruning_keep_recent),
-        Command::Genesis { command: GenesisCommand::AddAccount { genesis, address, coins } } => add_account(&genesis, &address, &coins),
+        Command::Start {
+            home,
+            abci_addr,
+            grpc_addr,
+            pruning_keep_recent,
+        } => start(home, abci_addr, &grpc_addr, pruning_keep_recent),
+        Command::Genesis {
+            command:
+                GenesisCommand::AddAccount {
+                    genesis,
+                    address,
+                    coins,
+                },
+        } => add_account(&genesis, &address, &coins),
         Command::Export { home } => {
             let app = App::new(Storage::open(&home.join("data"), 0)?)?;
             println!("{}", serde_json::to_string_pretty(&app.export_genesis()?)?);
@@ -75,43 +93,59 @@ fn main() -> Result<()> {
 fn start(home: PathBuf, abci_addr: SocketAddr, grpc_addr: &str, keep_recent: u64) -> Result<()> {
     let data = home.join("data");
     std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
-    let storage = Storage::open(&data, keep_recent).with_context(|| format!("opening state at {}", data.display()))?;
+    let storage = Storage::open(&data, keep_recent)
+        .with_context(|| format!("opening state at {}", data.display()))?;
     let app = App::new(storage)?;
     let committed = app.committed();
     tracing::info!(height = committed.height, app_hash = %hex::encode_upper(committed.app_hash), "state loaded");
 
     if grpc_addr != "off" {
-        let addr: SocketAddr = grpc_addr.parse().with_context(|| format!("--grpc-addr {grpc_addr}"))?;
+        let addr: SocketAddr = grpc_addr
+            .parse()
+            .with_context(|| format!("--grpc-addr {grpc_addr}"))?;
         let grpc_app = app.clone();
-        std::thread::Builder::new().name("grpc".into()).spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
-            match runtime {
-                Ok(rt) => {
-                    if let Err(e) = rt.block_on(openledger_app::grpc::serve(grpc_app, addr)) {
-                        tracing::error!(%e, "gRPC server stopped");
+        std::thread::Builder::new()
+            .name("grpc".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build();
+                match runtime {
+                    Ok(rt) => {
+                        if let Err(e) = rt.block_on(openledger_app::grpc::serve(grpc_app, addr)) {
+                            tracing::error!(%e, "gRPC server stopped");
+                        }
                     }
+                    Err(e) => tracing::error!(%e, "gRPC runtime"),
                 }
-                Err(e) => tracing::error!(%e, "gRPC runtime"),
-            }
-        })?;
+            })?;
     }
 
     let server = tendermint_abci::ServerBuilder::new(1 << 20)
         .bind(abci_addr, app)
         .map_err(|e| anyhow::anyhow!("binding ABCI on {abci_addr}: {e}"))?;
     tracing::info!(%abci_addr, "ABCI server listening");
-    server.listen().map_err(|e| anyhow::anyhow!("ABCI server: {e}"))
+    server
+        .listen()
+        .map_err(|e| anyhow::anyhow!("ABCI server: {e}"))
 }
 
 fn add_account(path: &PathBuf, address: &str, coins: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut doc: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let state = doc.get("app_state").map(|v| v.to_string()).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let state = doc
+        .get("app_state")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
     let mut genesis = AppGenesis::from_json(state.as_bytes())?;
     genesis.add_account(address, &parse_coins(coins)?)?;
     genesis.validate()?;
     doc["app_state"] = serde_json::to_value(&genesis)?;
-    std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -119,12 +153,17 @@ fn add_account(path: &PathBuf, address: &str, coins: &str) -> Result<()> {
 fn parse_coins(text: &str) -> Result<Vec<GenesisCoin>> {
     text.split(',')
         .map(|part| {
-            let split = part.find(|c: char| !c.is_ascii_digit()).unwrap_or(part.len());
+            let split = part
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(part.len());
             let (amount, denom) = part.split_at(split);
             if amount.is_empty() || denom.is_empty() {
                 bail!("invalid coin {part:?}: want AMOUNTDENOM such as 1000uopen");
             }
-            Ok(GenesisCoin { denom: denom.into(), amount: amount.into() })
+            Ok(GenesisCoin {
+                denom: denom.into(),
+                amount: amount.into(),
+            })
         })
         .collect()
 }

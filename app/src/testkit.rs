@@ -5,7 +5,9 @@ use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
 use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
 use cosmrs::proto::cosmos::tx::signing::v1beta1::SignMode;
-use cosmrs::proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw};
+use cosmrs::proto::cosmos::tx::v1beta1::{
+    mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw,
+};
 use k256::ecdsa::signature::Signer;
 use k256::ecdsa::{Signature, SigningKey};
 use prost::Message;
@@ -23,11 +25,17 @@ impl TestKey {
     pub fn from_seed(seed: &str) -> Self {
         use sha2::{Digest, Sha256};
         let secret = Sha256::digest(seed.as_bytes());
-        TestKey { key: SigningKey::from_slice(&secret).expect("sha256 output is a valid secret") }
+        TestKey {
+            key: SigningKey::from_slice(&secret).expect("sha256 output is a valid secret"),
+        }
     }
 
     pub fn public_key(&self) -> Vec<u8> {
-        self.key.verifying_key().to_encoded_point(true).as_bytes().to_vec()
+        self.key
+            .verifying_key()
+            .to_encoded_point(true)
+            .as_bytes()
+            .to_vec()
     }
 
     pub fn address(&self) -> Address {
@@ -47,25 +55,54 @@ pub struct TxParams {
 }
 
 pub fn coin(amount: u128, denom: &str) -> Coin {
-    Coin { denom: denom.into(), amount: amount.to_string() }
+    Coin {
+        denom: denom.into(),
+        amount: amount.to_string(),
+    }
 }
 
 pub fn msg_send(from: &Address, to: &Address, amount: Vec<Coin>) -> Any {
-    let msg = MsgSend { from_address: from.to_bech32(), to_address: to.to_bech32(), amount };
-    Any { type_url: crate::modules::bank::msgs::MSG_SEND_URL.into(), value: msg.encode_to_vec() }
+    let msg = MsgSend {
+        from_address: from.to_bech32(),
+        to_address: to.to_bech32(),
+        amount,
+    };
+    Any {
+        type_url: crate::modules::bank::msgs::MSG_SEND_URL.into(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 /// Signs `messages` with SIGN_MODE_DIRECT and returns the encoded TxRaw.
 pub fn sign_tx(key: &TestKey, messages: Vec<Any>, p: &TxParams) -> Vec<u8> {
-    let body = TxBody { messages, memo: p.memo.clone(), ..Default::default() };
+    let body = TxBody {
+        messages,
+        memo: p.memo.clone(),
+        ..Default::default()
+    };
     let signer = SignerInfo {
-        public_key: Some(Any { type_url: SECP256K1_PUBKEY_URL.into(), value: PubKey { key: key.public_key() }.encode_to_vec() }),
-        mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+        public_key: Some(Any {
+            type_url: SECP256K1_PUBKEY_URL.into(),
+            value: PubKey {
+                key: key.public_key(),
+            }
+            .encode_to_vec(),
+        }),
+        mode_info: Some(ModeInfo {
+            sum: Some(mode_info::Sum::Single(mode_info::Single {
+                mode: SignMode::Direct as i32,
+            })),
+        }),
         sequence: p.sequence,
     };
     let auth_info = AuthInfo {
         signer_infos: vec![signer],
-        fee: Some(Fee { amount: p.fee.clone(), gas_limit: p.gas_limit, payer: String::new(), granter: String::new() }),
+        fee: Some(Fee {
+            amount: p.fee.clone(),
+            gas_limit: p.gas_limit,
+            payer: String::new(),
+            granter: String::new(),
+        }),
         ..Default::default()
     };
     let (body_bytes, auth_info_bytes) = (body.encode_to_vec(), auth_info.encode_to_vec());
@@ -76,7 +113,12 @@ pub fn sign_tx(key: &TestKey, messages: Vec<Any>, p: &TxParams) -> Vec<u8> {
         account_number: p.account_number,
     };
     let signature: Signature = key.key.sign(&doc.encode_to_vec());
-    TxRaw { body_bytes, auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }.encode_to_vec()
+    TxRaw {
+        body_bytes,
+        auth_info_bytes,
+        signatures: vec![signature.to_bytes().to_vec()],
+    }
+    .encode_to_vec()
 }
 
 /// A chain in-process: the real App over RocksDB in a temp dir, fed blocks directly.
@@ -93,15 +135,29 @@ impl TestChain {
     /// Genesis with each key funded with [`TEST_FUNDS`] uopen; account numbers follow the order.
     pub fn new(keys: &[&TestKey]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = crate::App::new(crate::store::Storage::open(dir.path(), 0).expect("store")).expect("app");
+        let app = crate::App::new(crate::store::Storage::open(dir.path(), 0).expect("store"))
+            .expect("app");
         let mut genesis = crate::genesis::AppGenesis::default();
         for key in keys {
-            let coins = [crate::modules::bank::genesis::GenesisCoin { denom: "uopen".into(), amount: TEST_FUNDS.to_string() }];
-            genesis.add_account(&key.address().to_bech32(), &coins).expect("genesis account");
+            let coins = [crate::modules::bank::genesis::GenesisCoin {
+                denom: "uopen".into(),
+                amount: TEST_FUNDS.to_string(),
+            }];
+            genesis
+                .add_account(&key.address().to_bech32(), &coins)
+                .expect("genesis account");
         }
         let chain_id = "openledger-test-1".to_string();
-        app.init_chain(&chain_id, serde_json::to_string(&genesis).expect("json").as_bytes()).expect("init");
-        TestChain { app, chain_id, _dir: dir }
+        app.init_chain(
+            &chain_id,
+            serde_json::to_string(&genesis).expect("json").as_bytes(),
+        )
+        .expect("init");
+        TestChain {
+            app,
+            chain_id,
+            _dir: dir,
+        }
     }
 
     /// One block holding `txs`, committed; the txs' results.
@@ -113,7 +169,11 @@ impl TestChain {
     }
 
     /// Signs `messages` as `key` (number and sequence read from state) and runs them in a block.
-    pub fn exec(&self, key: &TestKey, messages: Vec<Any>) -> tendermint_proto::v0_38::abci::ExecTxResult {
+    pub fn exec(
+        &self,
+        key: &TestKey,
+        messages: Vec<Any>,
+    ) -> tendermint_proto::v0_38::abci::ExecTxResult {
         let account = self.account(key);
         let p = TxParams {
             chain_id: self.chain_id.clone(),
@@ -128,18 +188,30 @@ impl TestChain {
 
     pub fn account(&self, key: &TestKey) -> cosmrs::proto::cosmos::auth::v1beta1::BaseAccount {
         let storage = self.app.storage();
-        crate::modules::auth::state::account(&mut crate::context::Unmetered(&storage), &key.address())
-            .expect("read")
-            .expect("account exists")
+        crate::modules::auth::state::account(
+            &mut crate::context::Unmetered(&storage),
+            &key.address(),
+        )
+        .expect("read")
+        .expect("account exists")
     }
 
     pub fn balance(&self, addr: &Address) -> u128 {
         let storage = self.app.storage();
-        crate::modules::bank::state::balance(&mut crate::context::Unmetered(&storage), addr, "uopen").expect("read")
+        crate::modules::bank::state::balance(
+            &mut crate::context::Unmetered(&storage),
+            addr,
+            "uopen",
+        )
+        .expect("read")
     }
 
     /// A gRPC query by method path, decoded; Err((code, log)) when refused.
-    pub fn query<Req: Message, Resp: Message + Default>(&self, path: &str, request: &Req) -> Result<Resp, (u32, String)> {
+    pub fn query<Req: Message, Resp: Message + Default>(
+        &self,
+        path: &str,
+        request: &Req,
+    ) -> Result<Resp, (u32, String)> {
         let response = self.app.query(path, &request.encode_to_vec(), 0, false);
         if response.code != 0 {
             return Err((response.code, response.log));
@@ -150,5 +222,8 @@ impl TestChain {
 
 /// Packs a generated message as an Any with its full type URL.
 pub fn any<M: Message>(type_url: &str, msg: &M) -> Any {
-    Any { type_url: type_url.into(), value: msg.encode_to_vec() }
+    Any {
+        type_url: type_url.into(),
+        value: msg.encode_to_vec(),
+    }
 }

@@ -1,7 +1,7 @@
 //! Bech32 account addresses with the chain's `ol` prefix.
 
-use anyhow::{bail, Context as _, Result};
 use crate::config::ACCOUNT_PREFIX;
+use anyhow::{bail, Context as _, Result};
 
 /// Decodes an `ol1…` address, returning its raw bytes (20 for keys, 32 for module accounts).
 pub fn decode(addr: &str) -> Result<Vec<u8>> {
@@ -14,7 +14,10 @@ pub fn decode(addr: &str) -> Result<Vec<u8>> {
         );
     }
     if data.is_empty() || data.len() > 255 {
-        bail!("address {addr} has an invalid length of {} bytes", data.len());
+        bail!(
+            "address {addr} has an invalid length of {} bytes",
+            data.len()
+        );
     }
     Ok(data)
 }

@@ -13,7 +13,9 @@ const ADJUSTMENT_PRECISION: u32 = 6;
 pub enum CoinError {
     #[error("invalid coin {0:?}: expected an integer amount followed by a denom, like 1000uopen")]
     Malformed(String),
-    #[error("invalid denom {0:?}: a letter, then 2 to 127 of letters, digits, '/', ':', '.', '_', '-'")]
+    #[error(
+        "invalid denom {0:?}: a letter, then 2 to 127 of letters, digits, '/', ':', '.', '_', '-'"
+    )]
     Denom(String),
     #[error("invalid decimal {0:?}")]
     Decimal(String),
@@ -101,7 +103,10 @@ pub fn parse_coins(s: &str) -> Result<Vec<Coin>, CoinError> {
     if s.trim().is_empty() {
         return Err(CoinError::Empty);
     }
-    let mut coins = s.split(',').map(parse_coin).collect::<Result<Vec<_>, _>>()?;
+    let mut coins = s
+        .split(',')
+        .map(parse_coin)
+        .collect::<Result<Vec<_>, _>>()?;
     coins.sort_by(|a, b| a.denom.cmp(&b.denom));
     if let Some(w) = coins.windows(2).find(|w| w[0].denom == w[1].denom) {
         return Err(CoinError::Duplicate(w[0].denom.clone()));
@@ -117,7 +122,9 @@ pub fn parse_decimal(s: &str, precision: u32) -> Result<u128, CoinError> {
         None => (s, ""),
     };
     let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part)
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
     {
         return Err(bad());
     }
@@ -217,14 +224,19 @@ mod tests {
     fn parses_single_and_multiple_coins() {
         assert_eq!(
             parse_coin("1000uopen").unwrap(),
-            Coin { denom: "uopen".into(), amount: 1000 }
+            Coin {
+                denom: "uopen".into(),
+                amount: 1000
+            }
         );
         let coins = parse_coins("5ufoo, 1000uopen,7ibc/ABC-1").unwrap();
         let shown: Vec<String> = coins.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["7ibc/ABC-1", "5ufoo", "1000uopen"]);
         assert_eq!(parse_coin("0uopen").unwrap().amount, 0);
         assert_eq!(
-            parse_coin("340282366920938463463374607431768211455uopen").unwrap().amount,
+            parse_coin("340282366920938463463374607431768211455uopen")
+                .unwrap()
+                .amount,
             u128::MAX
         );
     }
@@ -232,8 +244,16 @@ mod tests {
     #[test]
     fn rejects_bad_coins() {
         for bad in [
-            "", "uopen", "1000", "1.5uopen", "-1uopen", "10 uopen", "10u", "10_open",
-            "340282366920938463463374607431768211456uopen", "10uopen!",
+            "",
+            "uopen",
+            "1000",
+            "1.5uopen",
+            "-1uopen",
+            "10 uopen",
+            "10u",
+            "10_open",
+            "340282366920938463463374607431768211456uopen",
+            "10uopen!",
         ] {
             assert!(parse_coins(bad).is_err(), "{bad:?} should be rejected");
         }
@@ -254,28 +274,39 @@ mod tests {
         assert_eq!(parse_decimal(".5", 3).unwrap(), 500);
         assert!(parse_decimal("0.0000000000000000001", 18).is_err());
         for bad in ["", ".", "1.", "1.2.3", "abc", "-1", "1e5"] {
-            assert!(parse_decimal(bad, 18).is_err(), "{bad:?} should be rejected");
+            assert!(
+                parse_decimal(bad, 18).is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 
     #[test]
     fn computes_fee_with_ceiling() {
         let price = parse_dec_coin("0.025000000000000000uopen").unwrap();
-        assert_eq!(fee_for_gas(200_000, &price).unwrap().to_string(), "5000uopen");
+        assert_eq!(
+            fee_for_gas(200_000, &price).unwrap().to_string(),
+            "5000uopen"
+        );
         // 1 gas × 0.025 = 0.025 → rounds up to 1.
         assert_eq!(fee_for_gas(1, &price).unwrap().amount, 1);
         assert_eq!(fee_for_gas(0, &price).unwrap().amount, 0);
         assert_eq!(fee_for_gas(41, &price).unwrap().amount, 2); // 1.025 → 2
         assert_eq!(fee_for_gas(40, &price).unwrap().amount, 1); // exactly 1
         let big = parse_dec_coin("1000000uopen").unwrap();
-        assert_eq!(fee_for_gas(u64::MAX, &big).unwrap().amount, u128::from(u64::MAX) * 1_000_000);
+        assert_eq!(
+            fee_for_gas(u64::MAX, &big).unwrap().amount,
+            u128::from(u64::MAX) * 1_000_000
+        );
         let mixed = parse_dec_coin("2.5uopen").unwrap();
         assert_eq!(fee_for_gas(3, &mixed).unwrap().amount, 8); // 7.5 → 8
     }
 
     #[test]
     fn first_gas_price_of_a_list() {
-        let p = parse_first_gas_price("0.1ufoo,0.025uopen").unwrap().unwrap();
+        let p = parse_first_gas_price("0.1ufoo,0.025uopen")
+            .unwrap()
+            .unwrap();
         assert_eq!(p.denom, "ufoo");
         assert_eq!(parse_first_gas_price("").unwrap(), None);
         assert!(parse_first_gas_price("abc").is_err());
@@ -286,7 +317,10 @@ mod tests {
         let adj = parse_gas_adjustment("1.5").unwrap();
         assert_eq!(adjusted_gas(100_000, adj).unwrap(), 150_000);
         assert_eq!(adjusted_gas(3, adj).unwrap(), 5); // 4.5 → 5
-        assert_eq!(adjusted_gas(7, parse_gas_adjustment("1").unwrap()).unwrap(), 7);
+        assert_eq!(
+            adjusted_gas(7, parse_gas_adjustment("1").unwrap()).unwrap(),
+            7
+        );
         assert!(parse_gas_adjustment("0").is_err());
         assert!(parse_gas_adjustment("-1").is_err());
         assert!(adjusted_gas(u64::MAX, parse_gas_adjustment("2").unwrap()).is_err());

@@ -12,7 +12,10 @@ use anyhow::{bail, Context, Result};
 pub fn read_line(prompt: &str) -> Result<String> {
     match read_line_opt(prompt)? {
         Some(line) => Ok(line),
-        None => bail!("unexpected end of input on stdin ({})", prompt.trim_end_matches([':', ' '])),
+        None => bail!(
+            "unexpected end of input on stdin ({})",
+            prompt.trim_end_matches([':', ' '])
+        ),
     }
 }
 

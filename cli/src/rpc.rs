@@ -81,6 +81,5 @@ pub async fn grpc_query<Req: Message, Resp: Message + Default>(
     req: &Req,
 ) -> Result<Resp> {
     let resp = abci_query(client, path, req.encode_to_vec(), None, false).await?;
-    Resp::decode(resp.value.as_slice())
-        .with_context(|| format!("decoding the response of {path}"))
+    Resp::decode(resp.value.as_slice()).with_context(|| format!("decoding the response of {path}"))
 }

@@ -18,13 +18,21 @@ fn ok(net: &Localnet, args: &[&str]) -> TxOutcome {
 
 /// The first message response's field, as the CLI prints it.
 fn response_id(t: &TxOutcome, field: &str) -> u64 {
-    let responses = t.json.get("msg_responses").unwrap_or_else(|| panic!("no msg_responses: {}", t.describe()));
+    let responses = t
+        .json
+        .get("msg_responses")
+        .unwrap_or_else(|| panic!("no msg_responses: {}", t.describe()));
     let value = &responses[0][field];
-    value.as_u64().or_else(|| value.as_str()?.parse().ok()).unwrap_or_else(|| panic!("no {field}: {}", t.describe()))
+    value
+        .as_u64()
+        .or_else(|| value.as_str()?.parse().ok())
+        .unwrap_or_else(|| panic!("no {field}: {}", t.describe()))
 }
 
 fn as_u64(v: &Value) -> u64 {
-    v.as_u64().or_else(|| v.as_str()?.parse().ok()).unwrap_or_else(|| panic!("not a number: {v}"))
+    v.as_u64()
+        .or_else(|| v.as_str()?.parse().ok())
+        .unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
 #[test]
@@ -39,7 +47,19 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     let (builder, tuner, second) = ("erin", "frank", "grace");
 
     // A curated dataset; each contributor sends a batch of two real files.
-    let created = ok(&net, &["tx", "datasets", "create", curator, "--name", "medical-qa", "--policy", "curated"]);
+    let created = ok(
+        &net,
+        &[
+            "tx",
+            "datasets",
+            "create",
+            curator,
+            "--name",
+            "medical-qa",
+            "--policy",
+            "curated",
+        ],
+    );
     let dataset = response_id(&created, "dataset_id").to_string();
     let files = tempfile::tempdir().expect("tempdir");
     let mut firsts = Vec::new();
@@ -47,42 +67,127 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
         let paths: Vec<String> = (0..2)
             .map(|j| {
                 let path = files.path().join(format!("{who}-{j}.txt"));
-                std::fs::write(&path, format!("contribution {j} of {who}: question {i} and its answer")).expect("write");
+                std::fs::write(
+                    &path,
+                    format!("contribution {j} of {who}: question {i} and its answer"),
+                )
+                .expect("write");
                 path.display().to_string()
             })
             .collect();
-        let mut args = vec!["tx", "datasets", "contribute", who, dataset.as_str(), "--content"];
+        let mut args = vec![
+            "tx",
+            "datasets",
+            "contribute",
+            who,
+            dataset.as_str(),
+            "--content",
+        ];
         args.extend(paths.iter().map(String::as_str));
         let t = ok(&net, &args);
         assert_eq!(response_id(&t, "count"), 2);
         firsts.push(response_id(&t, "first_contribution_id"));
     }
     // The curator accepts the first two contributors' batches and rejects the third's.
-    let accept = format!("{},{},{},{}", firsts[0], firsts[0] + 1, firsts[1], firsts[1] + 1);
+    let accept = format!(
+        "{},{},{},{}",
+        firsts[0],
+        firsts[0] + 1,
+        firsts[1],
+        firsts[1] + 1
+    );
     let reject = format!("{},{}", firsts[2], firsts[2] + 1);
-    ok(&net, &["tx", "datasets", "review", curator, &dataset, "--accept", &accept, "--reject", &reject, "--reason", "unverified source"]);
-    let accepted = net.cli_json(&["query", "datasets", "contributions", &dataset, "--status", "accepted"]);
-    assert_eq!(accepted["contributions"].as_array().expect("list").len(), 4, "{accepted}");
+    ok(
+        &net,
+        &[
+            "tx",
+            "datasets",
+            "review",
+            curator,
+            &dataset,
+            "--accept",
+            &accept,
+            "--reject",
+            &reject,
+            "--reason",
+            "unverified source",
+        ],
+    );
+    let accepted = net.cli_json(&[
+        "query",
+        "datasets",
+        "contributions",
+        &dataset,
+        "--status",
+        "accepted",
+    ]);
+    assert_eq!(
+        accepted["contributions"].as_array().expect("list").len(),
+        4,
+        "{accepted}"
+    );
 
     // The base model under a commercial licence allowing derivatives for a 10% royalty.
     let base_license = response_id(
-        &ok(&net, &[
-            "tx", "licenses", "create", builder, "--commercial", "--derivatives", "--attribution", "--prohibit", "military",
-            "--upfront-fee", "100uopen", "--per-use-price", "10uopen", "--royalty-bps", "1000", "--data-share-bps", "2000",
-        ]),
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "create",
+                builder,
+                "--commercial",
+                "--derivatives",
+                "--attribution",
+                "--prohibit",
+                "military",
+                "--upfront-fee",
+                "100uopen",
+                "--per-use-price",
+                "10uopen",
+                "--royalty-bps",
+                "1000",
+                "--data-share-bps",
+                "2000",
+            ],
+        ),
         "license_id",
     )
     .to_string();
-    let base_model = response_id(&ok(&net, &["tx", "models", "register", builder, "--name", "base-llm"]), "model_id").to_string();
+    let base_model = response_id(
+        &ok(
+            &net,
+            &["tx", "models", "register", builder, "--name", "base-llm"],
+        ),
+        "model_id",
+    )
+    .to_string();
     let uses = format!("{dataset}:{}-{}", firsts[0], firsts[1] + 1);
     let builder_addr = net.address(builder);
     let bob_addr = net.address("bob");
     let base = response_id(
-        &ok(&net, &[
-            "tx", "models", "publish-version", builder, &base_model, "--artifact-sha256", &"a1".repeat(32), "--method", "full",
-            "--dataset", &uses, "--contributor", &format!("{builder_addr}:architect:8000"), "--contributor",
-            &format!("{bob_addr}:data:2000"), "--license-id", &base_license,
-        ]),
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "publish-version",
+                builder,
+                &base_model,
+                "--artifact-sha256",
+                &"a1".repeat(32),
+                "--method",
+                "full",
+                "--dataset",
+                &uses,
+                "--contributor",
+                &format!("{builder_addr}:architect:8000"),
+                "--contributor",
+                &format!("{bob_addr}:data:2000"),
+                "--license-id",
+                &base_license,
+            ],
+        ),
         "version_id",
     )
     .to_string();
@@ -90,36 +195,138 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     // The fine-tuner buys a grant (upfront fee to the base's contributors by share) ...
     let builder_before = net.balance(&builder_addr);
     let bob_before = net.balance(&bob_addr);
-    let grant = ok(&net, &["tx", "licenses", "acquire", tuner, "--version", &base, &base_license, "--escrow", "5000uopen"]);
+    let grant = ok(
+        &net,
+        &[
+            "tx",
+            "licenses",
+            "acquire",
+            tuner,
+            "--version",
+            &base,
+            &base_license,
+            "--escrow",
+            "5000uopen",
+        ],
+    );
     assert!(response_id(&grant, "grant_id") > 0);
-    assert_eq!(net.balance(&builder_addr), builder_before + 80, "80% of the 100 uopen upfront fee");
+    assert_eq!(
+        net.balance(&builder_addr),
+        builder_before + 80,
+        "80% of the 100 uopen upfront fee"
+    );
     assert_eq!(net.balance(&bob_addr), bob_before + 20, "20% of it");
 
     // ... and publishes a LoRA version under its own non-commercial licence, open to derivatives.
     let tuned_license = response_id(
-        &ok(&net, &["tx", "licenses", "create", tuner, "--derivatives", "--prohibit", "military", "--royalty-bps", "500"]),
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "create",
+                tuner,
+                "--derivatives",
+                "--prohibit",
+                "military",
+                "--royalty-bps",
+                "500",
+            ],
+        ),
         "license_id",
     )
     .to_string();
-    let tuned_model = response_id(&ok(&net, &["tx", "models", "register", tuner, "--name", "base-llm-medical"]), "model_id").to_string();
+    let tuned_model = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "register",
+                tuner,
+                "--name",
+                "base-llm-medical",
+            ],
+        ),
+        "model_id",
+    )
+    .to_string();
     let tuner_addr = net.address(tuner);
     let tuned = response_id(
-        &ok(&net, &[
-            "tx", "models", "publish-version", tuner, &tuned_model, "--artifact-sha256", &"b2".repeat(32), "--method", "lora",
-            "--parent", &base, "--contributor", &format!("{tuner_addr}:fine-tuner:10000"), "--license-id", &tuned_license,
-        ]),
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "publish-version",
+                tuner,
+                &tuned_model,
+                "--artifact-sha256",
+                &"b2".repeat(32),
+                "--method",
+                "lora",
+                "--parent",
+                &base,
+                "--contributor",
+                &format!("{tuner_addr}:fine-tuner:10000"),
+                "--license-id",
+                &tuned_license,
+            ],
+        ),
         "version_id",
     )
     .to_string();
 
     // A second fine-tune: commercial terms on a derivative of the non-commercial LoRA are refused.
     let second_addr = net.address(second);
-    let commercial = response_id(&ok(&net, &["tx", "licenses", "create", second, "--commercial", "--prohibit", "military"]), "license_id").to_string();
-    let second_model = response_id(&ok(&net, &["tx", "models", "register", second, "--name", "base-llm-medical-fr"]), "model_id").to_string();
+    let commercial = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "create",
+                second,
+                "--commercial",
+                "--prohibit",
+                "military",
+            ],
+        ),
+        "license_id",
+    )
+    .to_string();
+    let second_model = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "register",
+                second,
+                "--name",
+                "base-llm-medical-fr",
+            ],
+        ),
+        "model_id",
+    )
+    .to_string();
     let publish_second = |license: Option<&str>| {
         let mut args = vec![
-            "tx", "models", "publish-version", second, &second_model, "--artifact-sha256", "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3",
-            "--method", "adapter", "--parent", &tuned, "--gas", "2000000", "--fees", "50000uopen",
+            "tx",
+            "models",
+            "publish-version",
+            second,
+            &second_model,
+            "--artifact-sha256",
+            "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3",
+            "--method",
+            "adapter",
+            "--parent",
+            &tuned,
+            "--gas",
+            "2000000",
+            "--fees",
+            "50000uopen",
         ];
         let contributor = format!("{second_addr}:fine-tuner:10000");
         args.extend(["--contributor", contributor.as_str()]);
@@ -129,27 +336,82 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
         net.tx(&args)
     };
     let refused = publish_second(Some(&commercial));
-    assert_eq!((refused.codespace.as_str(), refused.code), ("models", Some(8)), "{}", refused.describe());
-    assert!(refused.raw_log.contains("non-commercial"), "the refusal names its rule: {}", refused.raw_log);
+    assert_eq!(
+        (refused.codespace.as_str(), refused.code),
+        ("models", Some(8)),
+        "{}",
+        refused.describe()
+    );
+    assert!(
+        refused.raw_log.contains("non-commercial"),
+        "the refusal names its rule: {}",
+        refused.raw_log
+    );
     let published = publish_second(None);
     published.assert_committed_ok("second fine-tune");
     let second_version = response_id(&published, "version_id").to_string();
 
     // The lineage shows all three, nearest first, with contributors, datasets and licences.
     let lineage = net.cli_json(&["query", "models", "lineage", &second_version]);
-    let nodes = lineage["nodes"].as_array().unwrap_or_else(|| panic!("lineage: {lineage}"));
-    let ids: Vec<(u64, u64)> = nodes.iter().map(|n| (as_u64(&n["version"]["id"]), as_u64(&n["depth"]))).collect();
-    let want: Vec<(u64, u64)> = vec![(second_version.parse().unwrap(), 0), (tuned.parse().unwrap(), 1), (base.parse().unwrap(), 2)];
+    let nodes = lineage["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("lineage: {lineage}"));
+    let ids: Vec<(u64, u64)> = nodes
+        .iter()
+        .map(|n| (as_u64(&n["version"]["id"]), as_u64(&n["depth"])))
+        .collect();
+    let want: Vec<(u64, u64)> = vec![
+        (second_version.parse().unwrap(), 0),
+        (tuned.parse().unwrap(), 1),
+        (base.parse().unwrap(), 2),
+    ];
     assert_eq!(ids, want);
     let root = &nodes[2];
-    assert_eq!(root["version"]["contributors"].as_array().expect("contributors").len(), 2);
-    assert_eq!(as_u64(&root["version"]["training"]["datasets"][0]["dataset_id"]), dataset.parse::<u64>().unwrap());
-    assert_eq!(as_u64(&root["licenses"][0]["id"]), base_license.parse::<u64>().unwrap());
+    assert_eq!(
+        root["version"]["contributors"]
+            .as_array()
+            .expect("contributors")
+            .len(),
+        2
+    );
+    assert_eq!(
+        as_u64(&root["version"]["training"]["datasets"][0]["dataset_id"]),
+        dataset.parse::<u64>().unwrap()
+    );
+    assert_eq!(
+        as_u64(&root["licenses"][0]["id"]),
+        base_license.parse::<u64>().unwrap()
+    );
     assert_eq!(root["model"]["name"], "base-llm");
 
     // A person can look at it: Graphviz DOT and Mermaid.
-    let dot = String::from_utf8(net.cli(&["query", "models", "lineage", &second_version, "--output", "dot"]).stdout).expect("utf-8");
-    assert!(dot.starts_with("digraph") && dot.contains("base-llm"), "{dot}");
-    let mermaid = String::from_utf8(net.cli(&["query", "models", "lineage", &second_version, "--output", "mermaid"]).stdout).expect("utf-8");
+    let dot = String::from_utf8(
+        net.cli(&[
+            "query",
+            "models",
+            "lineage",
+            &second_version,
+            "--output",
+            "dot",
+        ])
+        .stdout,
+    )
+    .expect("utf-8");
+    assert!(
+        dot.starts_with("digraph") && dot.contains("base-llm"),
+        "{dot}"
+    );
+    let mermaid = String::from_utf8(
+        net.cli(&[
+            "query",
+            "models",
+            "lineage",
+            &second_version,
+            "--output",
+            "mermaid",
+        ])
+        .stdout,
+    )
+    .expect("utf-8");
     assert!(mermaid.contains("graph TD"), "{mermaid}");
 }

@@ -4,9 +4,10 @@ use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
 use prost::Message;
 use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::{
-    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo, RequestInitChain,
-    RequestPrepareProposal, RequestProcessProposal, RequestQuery, ResponseCheckTx, ResponseCommit, ResponseFinalizeBlock,
-    ResponseInfo, ResponseInitChain, ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery,
+    response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo,
+    RequestInitChain, RequestPrepareProposal, RequestProcessProposal, RequestQuery,
+    ResponseCheckTx, ResponseCommit, ResponseFinalizeBlock, ResponseInfo, ResponseInitChain,
+    ResponsePrepareProposal, ResponseProcessProposal, ResponseQuery,
 };
 
 use crate::app::App;
@@ -33,14 +34,21 @@ impl Application for App {
             version: env!("CARGO_PKG_VERSION").into(),
             app_version: APP_VERSION,
             last_block_height: committed.height as i64,
-            last_block_app_hash: if committed.height == 0 { Default::default() } else { committed.app_hash.to_vec().into() },
+            last_block_app_hash: if committed.height == 0 {
+                Default::default()
+            } else {
+                committed.app_hash.to_vec().into()
+            },
         }
     }
 
     fn init_chain(&self, request: RequestInitChain) -> ResponseInitChain {
         let _span = tracing::info_span!("init_chain", chain_id = %request.chain_id).entered();
         match self.init_chain(&request.chain_id, &request.app_state_bytes) {
-            Ok(app_hash) => ResponseInitChain { app_hash: app_hash.to_vec().into(), ..Default::default() },
+            Ok(app_hash) => ResponseInitChain {
+                app_hash: app_hash.to_vec().into(),
+                ..Default::default()
+            },
             Err(e) => fatal("InitChain (invalid genesis?)", e),
         }
     }
@@ -79,13 +87,20 @@ impl Application for App {
     }
 
     fn process_proposal(&self, request: RequestProcessProposal) -> ResponseProcessProposal {
-        let status = if request.txs.iter().all(|tx| decodes_as_tx(tx)) { ProposalStatus::Accept } else { ProposalStatus::Reject };
-        ResponseProcessProposal { status: status as i32 }
+        let status = if request.txs.iter().all(|tx| decodes_as_tx(tx)) {
+            ProposalStatus::Accept
+        } else {
+            ProposalStatus::Reject
+        };
+        ResponseProcessProposal {
+            status: status as i32,
+        }
     }
 
     fn finalize_block(&self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock {
         let height = u64::try_from(request.height).unwrap_or(0);
-        let _span = tracing::info_span!("finalize_block", height, txs = request.txs.len()).entered();
+        let _span =
+            tracing::info_span!("finalize_block", height, txs = request.txs.len()).entered();
         match self.finalize_block(height, &request.txs) {
             Ok(outcome) => ResponseFinalizeBlock {
                 tx_results: outcome.tx_results,

@@ -77,9 +77,10 @@ impl UnaryService<Vec<u8>> for Method {
             };
             let data = request.into_inner();
             // Queries touch RocksDB; keep them off the async workers.
-            let response = tokio::task::spawn_blocking(move || app.query(&path, &data, height, false))
-                .await
-                .map_err(|e| Status::internal(e.to_string()))?;
+            let response =
+                tokio::task::spawn_blocking(move || app.query(&path, &data, height, false))
+                    .await
+                    .map_err(|e| Status::internal(e.to_string()))?;
             match response.code {
                 0 => {
                     let mut reply = Response::new(response.value.to_vec());
@@ -112,7 +113,10 @@ impl tower_service::Service<http::Request<axum::body::Body>> for Forwarder {
     }
 
     fn call(&mut self, request: http::Request<axum::body::Body>) -> Self::Future {
-        let method = Method { app: self.app.clone(), path: request.uri().path().to_string() };
+        let method = Method {
+            app: self.app.clone(),
+            path: request.uri().path().to_string(),
+        };
         Box::pin(async move {
             let mut grpc = tonic::server::Grpc::new(RawCodec);
             Ok(grpc.unary(method, request).await)
@@ -124,5 +128,8 @@ impl tower_service::Service<http::Request<axum::body::Body>> for Forwarder {
 pub async fn serve(app: App, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
     let router = axum::Router::new().fallback_service(Forwarder { app });
     tracing::info!(%addr, "gRPC server listening");
-    tonic::transport::Server::builder().add_routes(tonic::service::Routes::from(router)).serve(addr).await
+    tonic::transport::Server::builder()
+        .add_routes(tonic::service::Routes::from(router))
+        .serve(addr)
+        .await
 }

@@ -12,25 +12,100 @@ use crate::testkit::{any as pack, TestChain, TestKey};
 
 #[derive(Debug, Clone)]
 enum Action {
-    CreateLicense { who: u8, derivatives: bool, commercial: bool, royalty: u32, data: u32, upfront: u64, duration: u64 },
-    RegisterModel { who: u8 },
-    Publish { who: u8, model: u8, parents: Vec<u8>, license: Option<u8>, shares: Vec<u32>, exact: bool },
-    Acquire { who: u8, version: u8, license: u8, escrow: u64 },
-    TopUp { who: u8, grant: u8, amount: u64 },
-    Release { who: u8, grant: u8 },
+    CreateLicense {
+        who: u8,
+        derivatives: bool,
+        commercial: bool,
+        royalty: u32,
+        data: u32,
+        upfront: u64,
+        duration: u64,
+    },
+    RegisterModel {
+        who: u8,
+    },
+    Publish {
+        who: u8,
+        model: u8,
+        parents: Vec<u8>,
+        license: Option<u8>,
+        shares: Vec<u32>,
+        exact: bool,
+    },
+    Acquire {
+        who: u8,
+        version: u8,
+        license: u8,
+        escrow: u64,
+    },
+    TopUp {
+        who: u8,
+        grant: u8,
+        amount: u64,
+    },
+    Release {
+        who: u8,
+        grant: u8,
+    },
     Idle,
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (0..3u8, any::<bool>(), any::<bool>(), 0..4_000u32, 0..8_000u32, 0..300u64, 0..4u64).prop_map(
-            |(who, derivatives, commercial, royalty, data, upfront, duration)| Action::CreateLicense { who, derivatives, commercial, royalty, data, upfront, duration }
-        ),
+        (
+            0..3u8,
+            any::<bool>(),
+            any::<bool>(),
+            0..4_000u32,
+            0..8_000u32,
+            0..300u64,
+            0..4u64
+        )
+            .prop_map(
+                |(who, derivatives, commercial, royalty, data, upfront, duration)| {
+                    Action::CreateLicense {
+                        who,
+                        derivatives,
+                        commercial,
+                        royalty,
+                        data,
+                        upfront,
+                        duration,
+                    }
+                }
+            ),
         (0..3u8).prop_map(|who| Action::RegisterModel { who }),
-        (0..3u8, any::<u8>(), prop::collection::vec(any::<u8>(), 0..3), prop::option::of(any::<u8>()), prop::collection::vec(1..6_000u32, 1..4), any::<bool>())
-            .prop_map(|(who, model, parents, license, shares, exact)| Action::Publish { who, model, parents, license, shares, exact }),
-        (0..3u8, any::<u8>(), any::<u8>(), 0..2_000u64).prop_map(|(who, version, license, escrow)| Action::Acquire { who, version, license, escrow }),
-        (0..3u8, any::<u8>(), 1..500u64).prop_map(|(who, grant, amount)| Action::TopUp { who, grant, amount }),
+        (
+            0..3u8,
+            any::<u8>(),
+            prop::collection::vec(any::<u8>(), 0..3),
+            prop::option::of(any::<u8>()),
+            prop::collection::vec(1..6_000u32, 1..4),
+            any::<bool>()
+        )
+            .prop_map(
+                |(who, model, parents, license, shares, exact)| Action::Publish {
+                    who,
+                    model,
+                    parents,
+                    license,
+                    shares,
+                    exact
+                }
+            ),
+        (0..3u8, any::<u8>(), any::<u8>(), 0..2_000u64).prop_map(
+            |(who, version, license, escrow)| Action::Acquire {
+                who,
+                version,
+                license,
+                escrow
+            }
+        ),
+        (0..3u8, any::<u8>(), 1..500u64).prop_map(|(who, grant, amount)| Action::TopUp {
+            who,
+            grant,
+            amount
+        }),
         (0..3u8, any::<u8>()).prop_map(|(who, grant)| Action::Release { who, grant }),
         Just(Action::Idle),
     ]
@@ -53,12 +128,36 @@ fn last(chain: &TestChain, store: crate::store::Substore, key: &[u8]) -> u64 {
 fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
     let key = |who: &u8| &keys[*who as usize];
     let addr = |who: &u8| keys[*who as usize].address().to_bech32();
-    let licenses_last = last(chain, crate::store::Substore::Licenses, licenses::state::LAST_LICENSE_ID);
-    let versions_last = last(chain, crate::store::Substore::Models, models::state::LAST_VERSION_ID);
-    let grants_last = last(chain, crate::store::Substore::Licenses, licenses::state::LAST_GRANT_ID);
-    let models_last = last(chain, crate::store::Substore::Models, models::state::LAST_MODEL_ID);
+    let licenses_last = last(
+        chain,
+        crate::store::Substore::Licenses,
+        licenses::state::LAST_LICENSE_ID,
+    );
+    let versions_last = last(
+        chain,
+        crate::store::Substore::Models,
+        models::state::LAST_VERSION_ID,
+    );
+    let grants_last = last(
+        chain,
+        crate::store::Substore::Licenses,
+        licenses::state::LAST_GRANT_ID,
+    );
+    let models_last = last(
+        chain,
+        crate::store::Substore::Models,
+        models::state::LAST_MODEL_ID,
+    );
     let (who, msg) = match action {
-        Action::CreateLicense { who, derivatives, commercial, royalty, data, upfront, duration } => {
+        Action::CreateLicense {
+            who,
+            derivatives,
+            commercial,
+            royalty,
+            data,
+            upfront,
+            duration,
+        } => {
             let terms = lic::LicenseTerms {
                 derivatives_allowed: *derivatives,
                 commercial_use: *commercial,
@@ -68,52 +167,99 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
                 duration_blocks: *duration,
                 ..Default::default()
             };
-            (who, pack("/openledger.licenses.v1.MsgCreateLicense", &lic::MsgCreateLicense { creator: addr(who), terms: Some(terms) }))
+            (
+                who,
+                pack(
+                    "/openledger.licenses.v1.MsgCreateLicense",
+                    &lic::MsgCreateLicense {
+                        creator: addr(who),
+                        terms: Some(terms),
+                    },
+                ),
+            )
         }
         Action::RegisterModel { who } => {
-            let msg = mdl::MsgRegisterModel { owner: addr(who), name: "m".into(), ..Default::default() };
+            let msg = mdl::MsgRegisterModel {
+                owner: addr(who),
+                name: "m".into(),
+                ..Default::default()
+            };
             (who, pack("/openledger.models.v1.MsgRegisterModel", &msg))
         }
-        Action::Publish { who, model, parents, license, shares, exact } => {
+        Action::Publish {
+            who,
+            model,
+            parents,
+            license,
+            shares,
+            exact,
+        } => {
             // Mostly shares that sum to 10,000 (scaled exactly), sometimes the raw ones.
             let shares: Vec<u32> = if *exact {
                 let weights: Vec<u64> = shares.iter().map(|&s| u64::from(s)).collect();
-                crate::modules::util::split_proportional(10_000, &weights).unwrap().into_iter().map(|p| p as u32).filter(|&p| p > 0).collect()
+                crate::modules::util::split_proportional(10_000, &weights)
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p as u32)
+                    .filter(|&p| p > 0)
+                    .collect()
             } else {
                 shares.clone()
             };
             let contributors = shares
                 .iter()
                 .enumerate()
-                .map(|(i, &bps)| mdl::Contributor { address: keys[i % keys.len()].address().to_bech32(), role: mdl::Role::Data as i32, share_bps: bps })
+                .map(|(i, &bps)| mdl::Contributor {
+                    address: keys[i % keys.len()].address().to_bech32(),
+                    role: mdl::Role::Data as i32,
+                    share_bps: bps,
+                })
                 .collect();
             let msg = mdl::MsgPublishVersion {
                 owner: addr(who),
                 model_id: pick(*model, models_last),
                 artifact_sha256: "ab".repeat(32),
                 parent_version_ids: parents.iter().map(|p| pick(*p, versions_last)).collect(),
-                training: Some(mdl::TrainingRecord { method: mdl::TrainingMethod::Lora as i32, ..Default::default() }),
+                training: Some(mdl::TrainingRecord {
+                    method: mdl::TrainingMethod::Lora as i32,
+                    ..Default::default()
+                }),
                 contributors,
                 license_ids: license.iter().map(|l| pick(*l, licenses_last)).collect(),
                 ..Default::default()
             };
             (who, pack("/openledger.models.v1.MsgPublishVersion", &msg))
         }
-        Action::Acquire { who, version, license, escrow } => {
+        Action::Acquire {
+            who,
+            version,
+            license,
+            escrow,
+        } => {
             let msg = lic::MsgAcquireLicense {
                 licensee: addr(who),
-                target: Some(lic::Target { kind: lic::TargetKind::ModelVersion as i32, id: pick(*version, versions_last) }),
+                target: Some(lic::Target {
+                    kind: lic::TargetKind::ModelVersion as i32,
+                    id: pick(*version, versions_last),
+                }),
                 license_id: pick(*license, licenses_last),
                 escrow: escrow.to_string(),
             };
             (who, pack("/openledger.licenses.v1.MsgAcquireLicense", &msg))
         }
         Action::TopUp { who, grant, amount } => {
-            let msg = lic::MsgTopUpGrant { licensee: addr(who), grant_id: pick(*grant, grants_last), amount: amount.to_string() };
+            let msg = lic::MsgTopUpGrant {
+                licensee: addr(who),
+                grant_id: pick(*grant, grants_last),
+                amount: amount.to_string(),
+            };
             (who, pack("/openledger.licenses.v1.MsgTopUpGrant", &msg))
         }
         Action::Release { who, grant } => {
-            let msg = lic::MsgReleaseGrant { licensee: addr(who), grant_id: pick(*grant, grants_last) };
+            let msg = lic::MsgReleaseGrant {
+                licensee: addr(who),
+                grant_id: pick(*grant, grants_last),
+            };
             (who, pack("/openledger.licenses.v1.MsgReleaseGrant", &msg))
         }
         Action::Idle => {
@@ -128,15 +274,45 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
 fn check_invariants(chain: &TestChain, supply: u128) {
     let storage = chain.app.storage();
     let mut r = Unmetered(&storage);
-    let versions: Vec<mdl::ModelVersion> = crate::modules::util::read_values(&mut r, crate::store::Substore::Models, &[models::state::VERSION]).unwrap();
+    let versions: Vec<mdl::ModelVersion> = crate::modules::util::read_values(
+        &mut r,
+        crate::store::Substore::Models,
+        &[models::state::VERSION],
+    )
+    .unwrap();
     for v in &versions {
-        assert_eq!(v.contributors.iter().map(|c| c.share_bps).sum::<u32>(), 10_000, "version {}", v.id);
-        assert!(v.parent_version_ids.iter().all(|&p| p < v.id), "version {} has a parent that is not older", v.id);
+        assert_eq!(
+            v.contributors.iter().map(|c| c.share_bps).sum::<u32>(),
+            10_000,
+            "version {}",
+            v.id
+        );
+        assert!(
+            v.parent_version_ids.iter().all(|&p| p < v.id),
+            "version {} has a parent that is not older",
+            v.id
+        );
     }
-    let grants: Vec<lic::Grant> = crate::modules::util::read_values(&mut r, crate::store::Substore::Licenses, &[licenses::state::GRANT]).unwrap();
-    let escrowed: u128 = grants.iter().filter(|g| !g.released).map(|g| g.escrow.parse::<u128>().unwrap()).sum();
-    assert_eq!(bank::state::balance(&mut r, &licenses::escrow_account(), "uopen").unwrap(), escrowed);
-    let balances: u128 = bank::state::all_balances(&mut r).unwrap().iter().map(|(_, c)| c.amount.parse::<u128>().unwrap()).sum();
+    let grants: Vec<lic::Grant> = crate::modules::util::read_values(
+        &mut r,
+        crate::store::Substore::Licenses,
+        &[licenses::state::GRANT],
+    )
+    .unwrap();
+    let escrowed: u128 = grants
+        .iter()
+        .filter(|g| !g.released)
+        .map(|g| g.escrow.parse::<u128>().unwrap())
+        .sum();
+    assert_eq!(
+        bank::state::balance(&mut r, &licenses::escrow_account(), "uopen").unwrap(),
+        escrowed
+    );
+    let balances: u128 = bank::state::all_balances(&mut r)
+        .unwrap()
+        .iter()
+        .map(|(_, c)| c.amount.parse::<u128>().unwrap())
+        .sum();
     assert_eq!(balances, supply);
     assert_eq!(bank::state::supply(&mut r, "uopen").unwrap(), supply);
 }

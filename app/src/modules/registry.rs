@@ -21,10 +21,14 @@ impl licenses::msgs::Targets for Registry {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
         let owner = match target {
             TargetRef::Version(id) => match models::state::version(ctx, id).map_err(internal)? {
-                Some(v) => models::state::model(ctx, v.model_id).map_err(internal)?.map(|m| m.owner),
+                Some(v) => models::state::model(ctx, v.model_id)
+                    .map_err(internal)?
+                    .map(|m| m.owner),
                 None => None,
             },
-            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id).map_err(internal)?.map(|d| d.curator),
+            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)
+                .map_err(internal)?
+                .map(|d| d.curator),
         };
         owner.map(|o| Address::from_bech32(&o)).transpose()
     }
@@ -32,11 +36,19 @@ impl licenses::msgs::Targets for Registry {
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
         match target {
             TargetRef::Version(id) => {
-                let version = models::state::version(ctx, id).map_err(internal)?.ok_or_else(|| internal(format!("version {id}")))?;
-                version.contributors.iter().map(|c| Ok((Address::from_bech32(&c.address)?, c.share_bps))).collect()
+                let version = models::state::version(ctx, id)
+                    .map_err(internal)?
+                    .ok_or_else(|| internal(format!("version {id}")))?;
+                version
+                    .contributors
+                    .iter()
+                    .map(|c| Ok((Address::from_bech32(&c.address)?, c.share_bps)))
+                    .collect()
             }
             TargetRef::Dataset(id) => {
-                let dataset = datasets::state::dataset(ctx, id).map_err(internal)?.ok_or_else(|| internal(format!("dataset {id}")))?;
+                let dataset = datasets::state::dataset(ctx, id)
+                    .map_err(internal)?
+                    .ok_or_else(|| internal(format!("dataset {id}")))?;
                 Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
             }
         }
@@ -44,9 +56,17 @@ impl licenses::msgs::Targets for Registry {
 }
 
 impl models::query::Registries for Registry {
-    fn licenses_of_version<R: Read>(&self, r: &mut R, version_id: u64) -> Result<Vec<License>, SdkError> {
-        let offers = licenses::state::offers(r, TargetRef::Version(version_id)).map_err(internal)?;
-        offers.iter().map(|o| licenses::state::must_license(r, o.license_id).map_err(internal)).collect()
+    fn licenses_of_version<R: Read>(
+        &self,
+        r: &mut R,
+        version_id: u64,
+    ) -> Result<Vec<License>, SdkError> {
+        let offers =
+            licenses::state::offers(r, TargetRef::Version(version_id)).map_err(internal)?;
+        offers
+            .iter()
+            .map(|o| licenses::state::must_license(r, o.license_id).map_err(internal))
+            .collect()
     }
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
@@ -55,11 +75,19 @@ impl models::query::Registries for Registry {
 }
 
 impl attribution::settle::Ledger for Registry {
-    fn version<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
+    fn version<R: Read>(
+        &self,
+        r: &mut R,
+        id: u64,
+    ) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
         models::state::version(r, id).map_err(internal)
     }
 
-    fn contribution<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<openledger_proto::datasets::v1::Contribution>, SdkError> {
+    fn contribution<R: Read>(
+        &self,
+        r: &mut R,
+        id: u64,
+    ) -> Result<Option<openledger_proto::datasets::v1::Contribution>, SdkError> {
         datasets::state::contribution(r, id).map_err(internal)
     }
 
@@ -93,6 +121,25 @@ impl attribution::settle::Ledger for Registry {
 
 impl attribution::query::LicenseTerms for Registry {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
-        Ok(licenses::state::license(r, license_id).map_err(internal)?.and_then(|l| l.terms).map(|t| t.data_share_bps))
+        Ok(licenses::state::license(r, license_id)
+            .map_err(internal)?
+            .and_then(|l| l.terms)
+            .map(|t| t.data_share_bps))
+    }
+}
+
+impl datasets::query::UsageCounters for Registry {
+    fn usage<R: Read>(
+        &self,
+        r: &mut R,
+        contribution_id: u64,
+    ) -> Result<openledger_proto::datasets::v1::ContributionUsage, SdkError> {
+        let c = attribution::state::contribution_counters(r, contribution_id).map_err(internal)?;
+        Ok(openledger_proto::datasets::v1::ContributionUsage {
+            contribution_id,
+            uses: c.uses,
+            weight: c.weight,
+            earned: c.earned,
+        })
     }
 }

@@ -9,10 +9,17 @@ use super::auth::Address;
 /// Takes the next id from a counter key; ids start at 1 so 0 can mean "none" on the wire.
 pub fn next_id(ctx: &mut Ctx, store: Substore, counter_key: &[u8]) -> Result<u64, SdkError> {
     let current = match ctx.get(store, counter_key)? {
-        Some(bytes) => u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SdkError::Internal("id counter".into()))?),
+        Some(bytes) => u64::from_be_bytes(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| SdkError::Internal("id counter".into()))?,
+        ),
         None => 0,
     };
-    let next = current.checked_add(1).ok_or_else(|| SdkError::Internal("ids exhausted".into()))?;
+    let next = current
+        .checked_add(1)
+        .ok_or_else(|| SdkError::Internal("ids exhausted".into()))?;
     ctx.put(store, counter_key.to_vec(), next.to_be_bytes().to_vec())?;
     Ok(next)
 }
@@ -20,7 +27,12 @@ pub fn next_id(ctx: &mut Ctx, store: Substore, counter_key: &[u8]) -> Result<u64
 /// The last id handed out by a counter (0 when none).
 pub fn last_id(r: &mut impl Read, store: Substore, counter_key: &[u8]) -> Result<u64, SdkError> {
     match r.read(store, counter_key)? {
-        Some(bytes) => Ok(u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SdkError::Internal("id counter".into()))?)),
+        Some(bytes) => Ok(u64::from_be_bytes(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| SdkError::Internal("id counter".into()))?,
+        )),
         None => Ok(0),
     }
 }
@@ -44,19 +56,36 @@ pub fn address_key(prefix: u8, addr: &Address) -> Vec<u8> {
 }
 
 /// Reads all protobuf values under a prefix, in key order.
-pub fn read_values<M: prost::Message + Default>(r: &mut impl Read, store: Substore, prefix: &[u8]) -> Result<Vec<M>, SdkError> {
-    r.read_prefix(store, prefix)?.into_iter().map(|(_, v)| decode_state(&v)).collect()
+pub fn read_values<M: prost::Message + Default>(
+    r: &mut impl Read,
+    store: Substore,
+    prefix: &[u8],
+) -> Result<Vec<M>, SdkError> {
+    r.read_prefix(store, prefix)?
+        .into_iter()
+        .map(|(_, v)| decode_state(&v))
+        .collect()
 }
 
 /// The trailing big-endian id of an index key.
 pub fn trailing_id(key: &[u8]) -> Result<u64, SdkError> {
-    let tail = key.len().checked_sub(8).ok_or_else(|| SdkError::Internal("index key too short".into()))?;
-    Ok(u64::from_be_bytes(key[tail..].try_into().map_err(|_| SdkError::Internal("index key".into()))?))
+    let tail = key
+        .len()
+        .checked_sub(8)
+        .ok_or_else(|| SdkError::Internal("index key too short".into()))?;
+    Ok(u64::from_be_bytes(
+        key[tail..]
+            .try_into()
+            .map_err(|_| SdkError::Internal("index key".into()))?,
+    ))
 }
 
 /// Lower-case hex of 32 bytes.
 pub fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Default and largest page size of list queries.
@@ -64,7 +93,11 @@ pub const PAGE_DEFAULT: u32 = 100;
 pub const PAGE_MAX: u32 = 1_000;
 
 pub fn page_limit(limit: u32) -> usize {
-    (if limit == 0 { PAGE_DEFAULT } else { limit.min(PAGE_MAX) }) as usize
+    (if limit == 0 {
+        PAGE_DEFAULT
+    } else {
+        limit.min(PAGE_MAX)
+    }) as usize
 }
 
 /// Splits `total` in proportion to `weights`, exactly: each part is rounded down, then the units
@@ -102,8 +135,17 @@ mod tests {
     fn split_sums_exactly_and_breaks_ties_to_the_lower_index() {
         assert_eq!(split_proportional(10, &[1, 1, 1]).unwrap(), vec![4, 3, 3]);
         assert_eq!(split_proportional(1, &[5_000, 5_000]).unwrap(), vec![1, 0]);
-        assert_eq!(split_proportional(100, &[7_000, 2_000, 1_000]).unwrap(), vec![70, 20, 10]);
-        assert_eq!(split_proportional(u128::MAX, &[1, 2]).unwrap().iter().sum::<u128>(), u128::MAX);
+        assert_eq!(
+            split_proportional(100, &[7_000, 2_000, 1_000]).unwrap(),
+            vec![70, 20, 10]
+        );
+        assert_eq!(
+            split_proportional(u128::MAX, &[1, 2])
+                .unwrap()
+                .iter()
+                .sum::<u128>(),
+            u128::MAX
+        );
         assert!(split_proportional(5, &[0, 0]).is_none());
         assert!(split_proportional(5, &[u64::MAX, 1]).is_none());
     }
@@ -113,7 +155,9 @@ mod tests {
         // A fixed linear congruential sequence: deterministic, no dependency.
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             x >> 11
         };
         for _ in 0..2_000 {

@@ -1,10 +1,10 @@
 //! ABCI Query: the SDK's gRPC method paths with protobuf bodies, and `store/<substore>/key`
 //! with ICS23 proofs. The gRPC server calls the same entry point.
 
+use cosmrs::proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use cosmrs::proto::cosmos::base::node::v1beta1::ConfigResponse;
 use cosmrs::proto::cosmos::base::tendermint::v1beta1::{GetNodeInfoResponse, VersionInfo};
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
-use cosmrs::proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use prost::Message;
 use tendermint_proto::v0_38::abci::ResponseQuery;
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
@@ -20,7 +20,12 @@ use crate::store::{StateRead, Storage, StoreError, Substore};
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
 
 /// The state-reading gRPC methods, by full method path; None for an unknown path.
-fn dispatch(path: &str, r: &mut Unmetered, data: &[u8], height: u64) -> Option<Result<Vec<u8>, Failure>> {
+fn dispatch(
+    path: &str,
+    r: &mut Unmetered,
+    data: &[u8],
+    height: u64,
+) -> Option<Result<Vec<u8>, Failure>> {
     fn f<E: Into<Failure>>(result: Result<Vec<u8>, E>) -> Result<Vec<u8>, Failure> {
         result.map_err(Into::into)
     }
@@ -35,13 +40,19 @@ fn dispatch(path: &str, r: &mut Unmetered, data: &[u8], height: u64) -> Option<R
         "/openledger.datasets.v1.Query/Dataset" => f(datasets::query::dataset(r, data)),
         "/openledger.datasets.v1.Query/Datasets" => f(datasets::query::datasets(r, data)),
         "/openledger.datasets.v1.Query/Contributions" => f(datasets::query::contributions(r, data)),
-        "/openledger.datasets.v1.Query/ContributionsOf" => f(datasets::query::contributions_of(r, data)),
-        "/openledger.datasets.v1.Query/Usage" => f(datasets::query::usage(r, data)),
+        "/openledger.datasets.v1.Query/ContributionsOf" => {
+            f(datasets::query::contributions_of(r, data))
+        }
+        "/openledger.datasets.v1.Query/Usage" => f(datasets::query::usage(r, &Registry, data)),
         "/openledger.licenses.v1.Query/License" => f(licenses::query::license(r, data)),
         "/openledger.licenses.v1.Query/LicensesOf" => f(licenses::query::licenses_of(r, data)),
         "/openledger.licenses.v1.Query/Grant" => f(licenses::query::grant(r, data)),
-        "/openledger.licenses.v1.Query/GrantsOfLicensee" => f(licenses::query::grants_of_licensee(r, data)),
-        "/openledger.licenses.v1.Query/GrantsOnTarget" => f(licenses::query::grants_on_target(r, data)),
+        "/openledger.licenses.v1.Query/GrantsOfLicensee" => {
+            f(licenses::query::grants_of_licensee(r, data))
+        }
+        "/openledger.licenses.v1.Query/GrantsOnTarget" => {
+            f(licenses::query::grants_on_target(r, data))
+        }
         // "Can I" is asked of the next block: a grant expiring at height H is dead in block H.
         "/openledger.licenses.v1.Query/CanI" => f(licenses::query::can_i(r, data, height + 1)),
         "/openledger.models.v1.Query/Model" => f(models::query::model(r, data)),
@@ -50,11 +61,17 @@ fn dispatch(path: &str, r: &mut Unmetered, data: &[u8], height: u64) -> Option<R
         "/openledger.models.v1.Query/ModelsByOwner" => f(models::query::models_by_owner(r, data)),
         "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Registry, data)),
         "/openledger.models.v1.Query/Descendants" => f(models::query::descendants(r, data)),
-        "/openledger.models.v1.Query/Provenance" => f(models::query::provenance(r, &Registry, data)),
-        "/openledger.attribution.v1.Query/SplitPreview" => attribution::query::split_preview(r, &Registry, data),
+        "/openledger.models.v1.Query/Provenance" => {
+            f(models::query::provenance(r, &Registry, data))
+        }
+        "/openledger.attribution.v1.Query/SplitPreview" => {
+            attribution::query::split_preview(r, &Registry, data)
+        }
         "/openledger.attribution.v1.Query/Earnings" => f(attribution::query::earnings(r, data)),
         "/openledger.attribution.v1.Query/Usage" => f(attribution::query::usage(r, data)),
-        "/openledger.attribution.v1.Query/VersionUsage" => f(attribution::query::version_usage(r, data)),
+        "/openledger.attribution.v1.Query/VersionUsage" => {
+            f(attribution::query::version_usage(r, data))
+        }
         "/openledger.attribution.v1.Query/Operator" => f(attribution::query::operator(r, data)),
         "/openledger.attribution.v1.Query/Reports" => f(attribution::query::reports(r, data)),
         "/openledger.attribution.v1.Query/Params" => f(attribution::query::params(r, data)),
@@ -82,10 +99,18 @@ impl App {
         let latest = self.committed().height;
         let height = if height <= 0 { latest } else { height as u64 };
         let _span = tracing::debug_span!("query", path, height).entered();
-        let result = if let Some(store) = path.strip_prefix("store/").or_else(|| path.strip_prefix("/store/")) {
-            self.store_query(store, data, height, prove).map_err(Failure::from)
+        let result = if let Some(store) = path
+            .strip_prefix("store/")
+            .or_else(|| path.strip_prefix("/store/"))
+        {
+            self.store_query(store, data, height, prove)
+                .map_err(Failure::from)
         } else {
-            self.grpc_query(path, data, height, latest).map(|value| ResponseQuery { value: value.into(), ..Default::default() })
+            self.grpc_query(path, data, height, latest)
+                .map(|value| ResponseQuery {
+                    value: value.into(),
+                    ..Default::default()
+                })
         };
         match result {
             Ok(mut response) => {
@@ -103,7 +128,13 @@ impl App {
     }
 
     /// A gRPC method call with a protobuf body, as over ABCI or the gRPC server.
-    pub fn grpc_query(&self, path: &str, data: &[u8], height: u64, latest: u64) -> Result<Vec<u8>, Failure> {
+    pub fn grpc_query(
+        &self,
+        path: &str,
+        data: &[u8],
+        height: u64,
+        latest: u64,
+    ) -> Result<Vec<u8>, Failure> {
         match path {
             "/cosmos.tx.v1beta1.Service/Simulate" => return Ok(self.simulate_query(data)?),
             "/cosmos.base.node.v1beta1.Service/Config" => {
@@ -120,21 +151,36 @@ impl App {
             _ => {}
         }
         let storage = self.storage();
-        let past = AtHeight { storage: &storage, height };
+        let past = AtHeight {
+            storage: &storage,
+            height,
+        };
         let state: &dyn StateRead = if height == latest { &storage } else { &past };
-        dispatch(path, &mut Unmetered(state), data, height)
-            .unwrap_or_else(|| Err(SdkError::UnknownRequest(format!("unknown query path {path}")).into()))
+        dispatch(path, &mut Unmetered(state), data, height).unwrap_or_else(|| {
+            Err(SdkError::UnknownRequest(format!("unknown query path {path}")).into())
+        })
     }
 
     fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, SdkError> {
         let request = SimulateRequest::decode(data)?;
         let result = self.simulate(&request.tx_bytes);
         if result.code != 0 {
-            return Err(SdkError::InvalidRequest(format!("simulation failed: code {}: {}", result.code, result.log)));
+            return Err(SdkError::InvalidRequest(format!(
+                "simulation failed: code {}: {}",
+                result.code, result.log
+            )));
         }
         let response = SimulateResponse {
-            gas_info: Some(GasInfo { gas_wanted: result.gas_wanted as u64, gas_used: result.gas_used as u64 }),
-            result: Some(AbciResult { log: result.log, events: Vec::new(), msg_responses: Vec::new(), ..Default::default() }),
+            gas_info: Some(GasInfo {
+                gas_wanted: result.gas_wanted as u64,
+                gas_used: result.gas_used as u64,
+            }),
+            result: Some(AbciResult {
+                log: result.log,
+                events: Vec::new(),
+                msg_responses: Vec::new(),
+                ..Default::default()
+            }),
         };
         Ok(response.encode_to_vec())
     }
@@ -143,7 +189,10 @@ impl App {
         let storage = self.storage();
         let chain_id = auth::state::chain_id(&mut Unmetered(&storage))?;
         let response = GetNodeInfoResponse {
-            default_node_info: Some(tendermint_proto::p2p::DefaultNodeInfo { network: chain_id, ..Default::default() }),
+            default_node_info: Some(tendermint_proto::p2p::DefaultNodeInfo {
+                network: chain_id,
+                ..Default::default()
+            }),
             application_version: Some(VersionInfo {
                 name: "openledger".into(),
                 app_name: "openledgerd".into(),
@@ -157,18 +206,39 @@ impl App {
 
     /// `store/<substore>/key`: the raw value, and with `prove` the two ICS23 proofs
     /// [key in substore, substore root in root tree].
-    fn store_query(&self, path: &str, key: &[u8], height: u64, prove: bool) -> Result<ResponseQuery, SdkError> {
-        let name = path.strip_suffix("/key").ok_or_else(|| SdkError::UnknownRequest(format!("unsupported store query store/{path}")))?;
-        let store = Substore::from_name(name).ok_or_else(|| SdkError::UnknownRequest(format!("unknown substore {name}")))?;
+    fn store_query(
+        &self,
+        path: &str,
+        key: &[u8],
+        height: u64,
+        prove: bool,
+    ) -> Result<ResponseQuery, SdkError> {
+        let name = path.strip_suffix("/key").ok_or_else(|| {
+            SdkError::UnknownRequest(format!("unsupported store query store/{path}"))
+        })?;
+        let store = Substore::from_name(name)
+            .ok_or_else(|| SdkError::UnknownRequest(format!("unknown substore {name}")))?;
         let storage = self.storage();
         if !prove {
             let value = storage.get_at(store, key, height)?;
-            return Ok(ResponseQuery { key: key.to_vec().into(), value: value.unwrap_or_default().into(), ..Default::default() });
+            return Ok(ResponseQuery {
+                key: key.to_vec().into(),
+                value: value.unwrap_or_default().into(),
+                ..Default::default()
+            });
         }
         let (value, key_proof, store_proof) = storage.get_with_proof(store, key, height)?;
         let ops = vec![
-            ProofOp { r#type: PROOF_OP_TYPE.into(), key: key.to_vec(), data: key_proof.encode_to_vec() },
-            ProofOp { r#type: PROOF_OP_TYPE.into(), key: name.as_bytes().to_vec(), data: store_proof.encode_to_vec() },
+            ProofOp {
+                r#type: PROOF_OP_TYPE.into(),
+                key: key.to_vec(),
+                data: key_proof.encode_to_vec(),
+            },
+            ProofOp {
+                r#type: PROOF_OP_TYPE.into(),
+                key: name.as_bytes().to_vec(),
+                data: store_proof.encode_to_vec(),
+            },
         ];
         Ok(ResponseQuery {
             key: key.to_vec().into(),
@@ -178,4 +248,3 @@ impl App {
         })
     }
 }
-

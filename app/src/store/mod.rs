@@ -138,7 +138,10 @@ impl PreparedBlock {
     }
     /// Bytes of keys and values the block writes to the flat state (deletions count their key).
     pub fn write_bytes(&self) -> usize {
-        self.writes.iter().map(|((_, k), v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum()
+        self.writes
+            .iter()
+            .map(|((_, k), v)| k.len() + v.as_ref().map_or(0, Vec::len))
+            .sum()
     }
 }
 
@@ -155,23 +158,37 @@ impl Storage {
         let mut opts = Options::default();
         opts.create_if_missing(true);
         opts.create_missing_column_families(true);
-        let cfs = [CF_NODES, CF_VALUES, CF_PREIMAGES, CF_LATEST, CF_STALE, CF_META]
-            .into_iter()
-            .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
+        let cfs = [
+            CF_NODES,
+            CF_VALUES,
+            CF_PREIMAGES,
+            CF_LATEST,
+            CF_STALE,
+            CF_META,
+        ]
+        .into_iter()
+        .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)?;
-        Ok(Storage { db: Arc::new(db), keep_recent })
+        Ok(Storage {
+            db: Arc::new(db),
+            keep_recent,
+        })
     }
 
     fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         // The column families are created in `open`, so they are always present.
-        self.db.cf_handle(name).expect("column family created at open")
+        self.db
+            .cf_handle(name)
+            .expect("column family created at open")
     }
 
     pub fn committed(&self) -> Result<Committed, StoreError> {
         let meta = self.cf(CF_META);
         let height = match self.db.get_cf(meta, META_HEIGHT)? {
             Some(b) => u64::from_be_bytes(
-                b.as_slice().try_into().map_err(|_| StoreError::Corrupt("height".into()))?,
+                b.as_slice()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("height".into()))?,
             ),
             None => return Ok(Committed::default()),
         };
@@ -199,7 +216,10 @@ impl Storage {
             if value.is_some() {
                 preimages.push((store.tree_id(), key_hash, key.clone()));
             }
-            per_store.entry(*store).or_default().push((key_hash, value.clone()));
+            per_store
+                .entry(*store)
+                .or_default()
+                .push((key_hash, value.clone()));
         }
         let mut tree_batches = Vec::with_capacity(Substore::ALL.len() + 1);
         let mut substore_roots = BTreeMap::new();
@@ -212,7 +232,11 @@ impl Storage {
             substore_roots.insert(store, root.0);
             if previous_root != Some(root) {
                 root_leaves.push((KeyHash::with::<Sha256>(store.name()), Some(root.0.to_vec())));
-                preimages.push((ROOT_TREE, KeyHash::with::<Sha256>(store.name()), store.name().as_bytes().to_vec()));
+                preimages.push((
+                    ROOT_TREE,
+                    KeyHash::with::<Sha256>(store.name()),
+                    store.name().as_bytes().to_vec(),
+                ));
             }
             tree_batches.push((store.tree_id(), batch));
         }
@@ -241,20 +265,39 @@ impl Storage {
     /// Writes a prepared block in one atomic batch, then prunes versions out of the window.
     pub fn commit(&self, block: PreparedBlock) -> Result<Committed, StoreError> {
         let mut batch = WriteBatch::default();
-        let (nodes, values, latest, stale) =
-            (self.cf(CF_NODES), self.cf(CF_VALUES), self.cf(CF_LATEST), self.cf(CF_STALE));
+        let (nodes, values, latest, stale) = (
+            self.cf(CF_NODES),
+            self.cf(CF_VALUES),
+            self.cf(CF_LATEST),
+            self.cf(CF_STALE),
+        );
         for (tree, update) in &block.tree_batches {
             for (node_key, node) in update.node_batch.nodes() {
-                batch.put_cf(nodes, tree::node_row(*tree, node_key)?, borsh::to_vec(node).map_err(io_err)?);
+                batch.put_cf(
+                    nodes,
+                    tree::node_row(*tree, node_key)?,
+                    borsh::to_vec(node).map_err(io_err)?,
+                );
             }
             for ((version, key_hash), value) in update.node_batch.values() {
-                batch.put_cf(values, tree::value_row(*tree, key_hash, *version), tree::encode_value(value.as_deref()));
+                batch.put_cf(
+                    values,
+                    tree::value_row(*tree, key_hash, *version),
+                    tree::encode_value(value.as_deref()),
+                );
             }
             // A root copied forward by an empty update is never marked stale by jmt, so every
             // root is marked stale from the next version on: its own version alone needs it.
-            let roots = update.node_batch.nodes().keys().filter(|k| k.nibble_path().is_empty());
+            let roots = update
+                .node_batch
+                .nodes()
+                .keys()
+                .filter(|k| k.nibble_path().is_empty());
             let root_rows = roots.map(|k| (block.height + 1, k));
-            let stale_rows = update.stale_node_index_batch.iter().map(|i| (i.stale_since_version, &i.node_key));
+            let stale_rows = update
+                .stale_node_index_batch
+                .iter()
+                .map(|i| (i.stale_since_version, &i.node_key));
             for (since, node_key) in stale_rows.chain(root_rows) {
                 let mut row = since.to_be_bytes().to_vec();
                 row.extend(tree::node_row(*tree, node_key)?);
@@ -262,7 +305,11 @@ impl Storage {
             }
         }
         for (tree, key_hash, key) in &block.preimages {
-            batch.put_cf(self.cf(CF_PREIMAGES), tree::preimage_row(*tree, key_hash), key);
+            batch.put_cf(
+                self.cf(CF_PREIMAGES),
+                tree::preimage_row(*tree, key_hash),
+                key,
+            );
         }
         for ((store, key), value) in block.writes.iter() {
             let row = latest_row(*store, key);
@@ -277,7 +324,10 @@ impl Storage {
         self.db.write(batch)?;
         self.prune(block.height)?;
         tracing::debug!(height = block.height, roots = ?block.substore_roots.len(), "committed");
-        Ok(Committed { height: block.height, app_hash: block.app_hash })
+        Ok(Committed {
+            height: block.height,
+            app_hash: block.app_hash,
+        })
     }
 
     /// Deletes tree nodes that only versions older than the keep window reference.
@@ -290,7 +340,11 @@ impl Storage {
         let (stale, nodes) = (self.cf(CF_STALE), self.cf(CF_NODES));
         for item in self.db.iterator_cf(stale, IteratorMode::Start) {
             let (row, _) = item?;
-            let since = u64::from_be_bytes(row[..8].try_into().map_err(|_| StoreError::Corrupt("stale row".into()))?);
+            let since = u64::from_be_bytes(
+                row[..8]
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("stale row".into()))?,
+            );
             if since > oldest_kept {
                 break;
             }
@@ -307,10 +361,17 @@ impl Storage {
     }
 
     /// Latest committed key/values under a prefix, in key order.
-    pub fn prefix_latest(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn prefix_latest(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         let start = latest_row(store, prefix);
         let mut out = Vec::new();
-        for item in self.db.iterator_cf(self.cf(CF_LATEST), IteratorMode::From(&start, Direction::Forward)) {
+        for item in self.db.iterator_cf(
+            self.cf(CF_LATEST),
+            IteratorMode::From(&start, Direction::Forward),
+        ) {
             let (row, value) = item?;
             if !row.starts_with(&start) {
                 break;
@@ -321,7 +382,12 @@ impl Storage {
     }
 
     /// Value of a key at a committed height, read through the substore's tree.
-    pub fn get_at(&self, store: Substore, key: &[u8], height: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    pub fn get_at(
+        &self,
+        store: Substore,
+        key: &[u8],
+        height: u64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         self.check_height(height)?;
         let view = TreeView::new(self, store.tree_id());
         Ok(Sha256Jmt::new(&view).get(KeyHash::with::<Sha256>(key), height)?)
@@ -333,13 +399,21 @@ impl Storage {
         store: Substore,
         key: &[u8],
         height: u64,
-    ) -> Result<(Option<Vec<u8>>, ics23::CommitmentProof, ics23::CommitmentProof), StoreError> {
+    ) -> Result<
+        (
+            Option<Vec<u8>>,
+            ics23::CommitmentProof,
+            ics23::CommitmentProof,
+        ),
+        StoreError,
+    > {
         self.check_height(height)?;
         let view = TreeView::new(self, store.tree_id());
-        let (value, key_proof) = Sha256Jmt::new(&view).get_with_ics23_proof(key.to_vec(), height)?;
+        let (value, key_proof) =
+            Sha256Jmt::new(&view).get_with_ics23_proof(key.to_vec(), height)?;
         let root_view = TreeView::new(self, ROOT_TREE);
-        let (_, store_proof) =
-            Sha256Jmt::new(&root_view).get_with_ics23_proof(store.name().as_bytes().to_vec(), height)?;
+        let (_, store_proof) = Sha256Jmt::new(&root_view)
+            .get_with_ics23_proof(store.name().as_bytes().to_vec(), height)?;
         Ok((value, key_proof, store_proof))
     }
 
@@ -347,7 +421,10 @@ impl Storage {
         let latest = self.committed()?.height;
         let pruned = self.keep_recent != 0 && height + self.keep_recent <= latest;
         if height > latest || pruned {
-            return Err(StoreError::HeightUnavailable { requested: height, latest });
+            return Err(StoreError::HeightUnavailable {
+                requested: height,
+                latest,
+            });
         }
         Ok(())
     }
@@ -357,7 +434,11 @@ impl StateRead for Storage {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.get_latest(store, key)
     }
-    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn prefix(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         self.prefix_latest(store, prefix)
     }
 }

@@ -12,7 +12,8 @@ pub type Writes = BTreeMap<(Substore, Vec<u8>), Option<Vec<u8>>>;
 pub trait StateRead {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// All live key/values under `prefix`, in key order.
-    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn prefix(&self, store: Substore, prefix: &[u8])
+        -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
 }
 
 /// Writes over a parent state. Reads see the writes first.
@@ -23,7 +24,10 @@ pub struct Overlay<'a> {
 
 impl<'a> Overlay<'a> {
     pub fn new(parent: &'a dyn StateRead) -> Self {
-        Overlay { parent, writes: Writes::new() }
+        Overlay {
+            parent,
+            writes: Writes::new(),
+        }
     }
 
     pub fn with_writes(parent: &'a dyn StateRead, writes: Writes) -> Self {
@@ -62,8 +66,13 @@ impl StateRead for Overlay<'_> {
         }
     }
 
-    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.parent.prefix(store, prefix)?.into_iter().collect();
+    fn prefix(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
+            self.parent.prefix(store, prefix)?.into_iter().collect();
         let start = (store, prefix.to_vec());
         for ((s, key), value) in self.writes.range(start..) {
             if *s != store || !key.starts_with(prefix) {

@@ -8,7 +8,13 @@ fn writes(items: &[(Substore, &[u8], Option<&[u8]>)]) -> Writes {
 }
 
 fn verify(proof: &ics23::CommitmentProof, root: &[u8], key: &[u8], value: &[u8]) -> bool {
-    ics23::verify_membership::<ics23::HostFunctionsManager>(proof, &jmt::ics23_spec(), &root.to_vec(), key, value)
+    ics23::verify_membership::<ics23::HostFunctionsManager>(
+        proof,
+        &jmt::ics23_spec(),
+        &root.to_vec(),
+        key,
+        value,
+    )
 }
 
 #[test]
@@ -16,34 +22,69 @@ fn commits_versions_and_proves_keys_in_two_levels() {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::open(dir.path(), 0).unwrap();
     let genesis = storage
-        .prepare(0, writes(&[(Substore::Bank, b"alice", Some(b"10")), (Substore::Auth, b"acct", Some(b"1"))]))
+        .prepare(
+            0,
+            writes(&[
+                (Substore::Bank, b"alice", Some(b"10")),
+                (Substore::Auth, b"acct", Some(b"1")),
+            ]),
+        )
         .unwrap();
     let c0 = storage.commit(genesis).unwrap();
-    let b1 = storage.prepare(1, writes(&[(Substore::Bank, b"alice", Some(b"7"))])).unwrap();
+    let b1 = storage
+        .prepare(1, writes(&[(Substore::Bank, b"alice", Some(b"7"))]))
+        .unwrap();
     let c1 = storage.commit(b1).unwrap();
     assert_ne!(c0.app_hash, c1.app_hash);
     assert_eq!(storage.committed().unwrap(), c1);
 
-    assert_eq!(storage.get_at(Substore::Bank, b"alice", 0).unwrap().as_deref(), Some(&b"10"[..]));
-    assert_eq!(storage.get_at(Substore::Bank, b"alice", 1).unwrap().as_deref(), Some(&b"7"[..]));
-    assert_eq!(storage.get_latest(Substore::Bank, b"alice").unwrap().as_deref(), Some(&b"7"[..]));
+    assert_eq!(
+        storage
+            .get_at(Substore::Bank, b"alice", 0)
+            .unwrap()
+            .as_deref(),
+        Some(&b"10"[..])
+    );
+    assert_eq!(
+        storage
+            .get_at(Substore::Bank, b"alice", 1)
+            .unwrap()
+            .as_deref(),
+        Some(&b"7"[..])
+    );
+    assert_eq!(
+        storage
+            .get_latest(Substore::Bank, b"alice")
+            .unwrap()
+            .as_deref(),
+        Some(&b"7"[..])
+    );
 
-    let (value, key_proof, store_proof) = storage.get_with_proof(Substore::Bank, b"alice", 1).unwrap();
+    let (value, key_proof, store_proof) =
+        storage.get_with_proof(Substore::Bank, b"alice", 1).unwrap();
     assert_eq!(value.as_deref(), Some(&b"7"[..]));
-    let ics23::commitment_proof::Proof::Exist(exist) = key_proof.proof.clone().unwrap() else { panic!("existence") };
+    let ics23::commitment_proof::Proof::Exist(exist) = key_proof.proof.clone().unwrap() else {
+        panic!("existence")
+    };
     let bank_root = ics23::calculate_existence_root::<ics23::HostFunctionsManager>(&exist).unwrap();
     assert!(verify(&key_proof, &bank_root, b"alice", b"7"));
     assert!(!verify(&key_proof, &bank_root, b"alice", b"8"));
     assert!(verify(&store_proof, &c1.app_hash, b"bank", &bank_root));
     // An unchanged substore still proves at the new height.
     let (_, _, auth_proof) = storage.get_with_proof(Substore::Auth, b"acct", 1).unwrap();
-    assert!(matches!(auth_proof.proof, Some(ics23::commitment_proof::Proof::Exist(_))));
+    assert!(matches!(
+        auth_proof.proof,
+        Some(ics23::commitment_proof::Proof::Exist(_))
+    ));
 }
 
 #[test]
 fn app_hash_depends_only_on_state_not_on_history_of_empty_blocks() {
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (Storage::open(d1.path(), 0).unwrap(), Storage::open(d2.path(), 0).unwrap());
+    let (a, b) = (
+        Storage::open(d1.path(), 0).unwrap(),
+        Storage::open(d2.path(), 0).unwrap(),
+    );
     let w = writes(&[(Substore::Bank, b"k", Some(b"v"))]);
     let ha = a.commit(a.prepare(0, w.clone()).unwrap()).unwrap();
     let hb = b.commit(b.prepare(0, w).unwrap()).unwrap();
@@ -56,12 +97,28 @@ fn app_hash_depends_only_on_state_not_on_history_of_empty_blocks() {
 fn deletes_leave_latest_and_tree_consistent() {
     let dir = tempfile::tempdir().unwrap();
     let s = Storage::open(dir.path(), 0).unwrap();
-    s.commit(s.prepare(0, writes(&[(Substore::Bank, b"a1", Some(b"x")), (Substore::Bank, b"a2", Some(b"y"))])).unwrap())
-        .unwrap();
-    s.commit(s.prepare(1, writes(&[(Substore::Bank, b"a1", None)])).unwrap()).unwrap();
+    s.commit(
+        s.prepare(
+            0,
+            writes(&[
+                (Substore::Bank, b"a1", Some(b"x")),
+                (Substore::Bank, b"a2", Some(b"y")),
+            ]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    s.commit(
+        s.prepare(1, writes(&[(Substore::Bank, b"a1", None)]))
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(s.get_latest(Substore::Bank, b"a1").unwrap(), None);
     assert_eq!(s.get_at(Substore::Bank, b"a1", 1).unwrap(), None);
-    assert_eq!(s.prefix_latest(Substore::Bank, b"a").unwrap(), vec![(b"a2".to_vec(), b"y".to_vec())]);
+    assert_eq!(
+        s.prefix_latest(Substore::Bank, b"a").unwrap(),
+        vec![(b"a2".to_vec(), b"y".to_vec())]
+    );
 }
 
 #[test]
@@ -70,29 +127,70 @@ fn pruning_keeps_the_window_and_refuses_older_heights() {
     let s = Storage::open(dir.path(), 2).unwrap();
     for h in 0..6u64 {
         let v = h.to_string();
-        s.commit(s.prepare(h, writes(&[(Substore::Bank, b"k", Some(v.as_bytes()))])).unwrap()).unwrap();
+        s.commit(
+            s.prepare(h, writes(&[(Substore::Bank, b"k", Some(v.as_bytes()))]))
+                .unwrap(),
+        )
+        .unwrap();
     }
-    assert_eq!(s.get_at(Substore::Bank, b"k", 5).unwrap().as_deref(), Some(&b"5"[..]));
-    assert_eq!(s.get_at(Substore::Bank, b"k", 4).unwrap().as_deref(), Some(&b"4"[..]));
-    assert!(matches!(s.get_at(Substore::Bank, b"k", 3), Err(StoreError::HeightUnavailable { .. })));
+    assert_eq!(
+        s.get_at(Substore::Bank, b"k", 5).unwrap().as_deref(),
+        Some(&b"5"[..])
+    );
+    assert_eq!(
+        s.get_at(Substore::Bank, b"k", 4).unwrap().as_deref(),
+        Some(&b"4"[..])
+    );
+    assert!(matches!(
+        s.get_at(Substore::Bank, b"k", 3),
+        Err(StoreError::HeightUnavailable { .. })
+    ));
     // The next block still builds on the kept version.
-    s.commit(s.prepare(6, writes(&[(Substore::Bank, b"k2", Some(b"z"))])).unwrap()).unwrap();
-    assert_eq!(s.get_at(Substore::Bank, b"k", 6).unwrap().as_deref(), Some(&b"5"[..]));
+    s.commit(
+        s.prepare(6, writes(&[(Substore::Bank, b"k2", Some(b"z"))]))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        s.get_at(Substore::Bank, b"k", 6).unwrap().as_deref(),
+        Some(&b"5"[..])
+    );
 }
 
 #[test]
 fn overlay_reads_its_writes_first_and_merges_prefixes() {
     let dir = tempfile::tempdir().unwrap();
     let s = Storage::open(dir.path(), 0).unwrap();
-    s.commit(s.prepare(0, writes(&[(Substore::Bank, b"p1", Some(b"a")), (Substore::Bank, b"p2", Some(b"b"))])).unwrap())
-        .unwrap();
+    s.commit(
+        s.prepare(
+            0,
+            writes(&[
+                (Substore::Bank, b"p1", Some(b"a")),
+                (Substore::Bank, b"p2", Some(b"b")),
+            ]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     let mut block = Overlay::new(&s);
     block.put(Substore::Bank, b"p3".to_vec(), b"c".to_vec());
     let mut tx = Overlay::new(&block);
     tx.delete(Substore::Bank, b"p1".to_vec());
-    let keys: Vec<_> = tx.prefix(Substore::Bank, b"p").unwrap().into_iter().map(|(k, _)| k).collect();
+    let keys: Vec<_> = tx
+        .prefix(Substore::Bank, b"p")
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     assert_eq!(keys, vec![b"p2".to_vec(), b"p3".to_vec()]);
-    assert_eq!(block.get(Substore::Bank, b"p1").unwrap().as_deref(), Some(&b"a"[..]));
+    assert_eq!(
+        block.get(Substore::Bank, b"p1").unwrap().as_deref(),
+        Some(&b"a"[..])
+    );
     drop(tx);
-    assert_eq!(s.get_latest(Substore::Bank, b"p3").unwrap(), None, "nothing persists before commit");
+    assert_eq!(
+        s.get_latest(Substore::Bank, b"p3").unwrap(),
+        None,
+        "nothing persists before commit"
+    );
 }

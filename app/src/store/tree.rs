@@ -65,12 +65,16 @@ impl TreeReader for TreeView<'_> {
         }
     }
 
-    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+    fn get_value_option(
+        &self,
+        max_version: Version,
+        key_hash: KeyHash,
+    ) -> anyhow::Result<Option<OwnedValue>> {
         let seek = value_row(self.tree, &key_hash, max_version);
-        let mut iter = self
-            .storage
-            .db
-            .iterator_cf(self.storage.cf(CF_VALUES), IteratorMode::From(&seek, Direction::Reverse));
+        let mut iter = self.storage.db.iterator_cf(
+            self.storage.cf(CF_VALUES),
+            IteratorMode::From(&seek, Direction::Reverse),
+        );
         match iter.next() {
             Some(item) => {
                 let (row, value) = item?;
@@ -94,9 +98,9 @@ impl TreeReader for TreeView<'_> {
 
 impl HasPreimage for TreeView<'_> {
     fn preimage(&self, key_hash: KeyHash) -> anyhow::Result<Option<Vec<u8>>> {
-        Ok(self
-            .storage
-            .db
-            .get_cf(self.storage.cf(CF_PREIMAGES), preimage_row(self.tree, &key_hash))?)
+        Ok(self.storage.db.get_cf(
+            self.storage.cf(CF_PREIMAGES),
+            preimage_row(self.tree, &key_hash),
+        )?)
     }
 }

@@ -52,14 +52,20 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
     ctx.gas.consume(size_gas, "txSize")?;
 
     if tx.timeout_height != 0 && env.height > tx.timeout_height {
-        return Err(SdkError::TxTimeoutHeight(format!("block height {} > timeout height {}", env.height, tx.timeout_height)));
+        return Err(SdkError::TxTimeoutHeight(format!(
+            "block height {} > timeout height {}",
+            env.height, tx.timeout_height
+        )));
     }
 
     if mode != Mode::Simulate {
         let required = env.min_gas_price.fee_for(tx.gas_limit);
         let paid = tx.fee.amount_of(&params.fee_denom);
         if paid < required {
-            return Err(SdkError::InsufficientFee(format!("got: {}; required: {required}{}", tx.fee, params.fee_denom)));
+            return Err(SdkError::InsufficientFee(format!(
+                "got: {}; required: {required}{}",
+                tx.fee, params.fee_denom
+            )));
         }
     }
 
@@ -67,18 +73,37 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         .ok_or_else(|| SdkError::UnknownAddress(format!("account {} does not exist", tx.signer)))?;
 
     if !tx.fee.is_empty() {
-        bank::msgs::send(ctx, &auth::Keeper, &tx.signer, &bank::fee_collector(), &tx.fee).map_err(|e| match e {
-            SdkError::InsufficientFunds(m) => SdkError::InsufficientFunds(format!("{m}: insufficient funds to pay fees")),
+        bank::msgs::send(
+            ctx,
+            &auth::Keeper,
+            &tx.signer,
+            &bank::fee_collector(),
+            &tx.fee,
+        )
+        .map_err(|e| match e {
+            SdkError::InsufficientFunds(m) => {
+                SdkError::InsufficientFunds(format!("{m}: insufficient funds to pay fees"))
+            }
             other => other,
         })?;
     }
-    ctx.emit(event("tx", &[("fee", tx.fee.to_string()), ("fee_payer", tx.signer.to_bech32())]));
+    ctx.emit(event(
+        "tx",
+        &[
+            ("fee", tx.fee.to_string()),
+            ("fee_payer", tx.signer.to_bech32()),
+        ],
+    ));
 
     let key = signer_key(account.pub_key.as_ref(), tx)?;
     if Address::from_secp256k1(&key) != tx.signer {
-        return Err(SdkError::InvalidPubKey(format!("public key does not match signer address {}", tx.signer)));
+        return Err(SdkError::InvalidPubKey(format!(
+            "public key does not match signer address {}",
+            tx.signer
+        )));
     }
-    ctx.gas.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")?;
+    ctx.gas
+        .consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")?;
 
     if tx.signer_info.sequence != account.sequence {
         return Err(SdkError::WrongSequence(format!(
@@ -87,7 +112,9 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         )));
     }
     let already_verified = match mode {
-        Mode::Deliver { verified: Some(v) } => v.account_number == account.account_number && v.key[..] == key[..],
+        Mode::Deliver { verified: Some(v) } => {
+            v.account_number == account.account_number && v.key[..] == key[..]
+        }
         _ => false,
     };
     if mode != Mode::Simulate && !already_verified {
@@ -101,11 +128,20 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
 
     account.sequence += 1;
     if account.pub_key.is_none() {
-        account.pub_key = Some(Any { type_url: SECP256K1_PUBKEY_URL.into(), value: PubKey { key: key.clone() }.encode_to_vec() });
+        account.pub_key = Some(Any {
+            type_url: SECP256K1_PUBKEY_URL.into(),
+            value: PubKey { key: key.clone() }.encode_to_vec(),
+        });
     }
     accounts::set_account(ctx, &tx.signer, &account)?;
     let signature = base64::engine::general_purpose::STANDARD.encode(&tx.signature);
-    ctx.emit(event("tx", &[("acc_seq", format!("{}/{}", tx.signer, tx.signer_info.sequence))]));
+    ctx.emit(event(
+        "tx",
+        &[(
+            "acc_seq",
+            format!("{}/{}", tx.signer, tx.signer_info.sequence),
+        )],
+    ));
     ctx.emit(event("tx", &[("signature", signature)]));
     Ok(())
 }
@@ -123,34 +159,57 @@ pub fn verify_signature(tx: &DecodedTx, key: &[u8], chain_id: &str, account_numb
 
 /// Checks a tx's signature against the account as `state` has it, off the sequential path:
 /// Some when valid. Any failure here is left for the ante check to report in order.
-pub fn preverify(state: &mut impl crate::context::Read, bytes: &[u8], env: &Env) -> Option<Verified> {
+pub fn preverify(
+    state: &mut impl crate::context::Read,
+    bytes: &[u8],
+    env: &Env,
+) -> Option<Verified> {
     let tx = super::decode::decode(bytes, &env.params).ok()?;
     let account = accounts::account(state, &tx.signer).ok()??;
     let key = signer_key(account.pub_key.as_ref(), &tx).ok()?;
     if !verify_signature(&tx, &key, &env.chain_id, account.account_number) {
         return None;
     }
-    Some(Verified { account_number: account.account_number, key: key.try_into().ok()? })
+    Some(Verified {
+        account_number: account.account_number,
+        key: key.try_into().ok()?,
+    })
 }
 
 /// The signer's compressed key: the account's if it has signed before, else the tx's.
 fn signer_key(stored: Option<&Any>, tx: &DecodedTx) -> Result<Vec<u8>, SdkError> {
     let any = stored
         .or(tx.signer_info.public_key.as_ref())
-        .ok_or_else(|| SdkError::InvalidPubKey(format!("no public key for {}: the first tx of an account must carry it", tx.signer)))?;
+        .ok_or_else(|| {
+            SdkError::InvalidPubKey(format!(
+                "no public key for {}: the first tx of an account must carry it",
+                tx.signer
+            ))
+        })?;
     if any.type_url != SECP256K1_PUBKEY_URL {
-        return Err(SdkError::InvalidPubKey(format!("unsupported key type {}", any.type_url)));
+        return Err(SdkError::InvalidPubKey(format!(
+            "unsupported key type {}",
+            any.type_url
+        )));
     }
-    let key = PubKey::decode(any.value.as_slice()).map_err(|e| SdkError::InvalidPubKey(e.to_string()))?.key;
+    let key = PubKey::decode(any.value.as_slice())
+        .map_err(|e| SdkError::InvalidPubKey(e.to_string()))?
+        .key;
     if key.len() != 33 {
-        return Err(SdkError::InvalidPubKey(format!("secp256k1 key must be 33 bytes compressed, got {}", key.len())));
+        return Err(SdkError::InvalidPubKey(format!(
+            "secp256k1 key must be 33 bytes compressed, got {}",
+            key.len()
+        )));
     }
     Ok(key)
 }
 
 /// ECDSA over sha256(msg), 64-byte r||s, low-S only (k256 rejects high-S), as the SDK.
 pub fn verify_secp256k1(key: &[u8], msg: &[u8], signature: &[u8]) -> bool {
-    let (Ok(key), Ok(sig)) = (VerifyingKey::from_sec1_bytes(key), Signature::from_slice(signature)) else {
+    let (Ok(key), Ok(sig)) = (
+        VerifyingKey::from_sec1_bytes(key),
+        Signature::from_slice(signature),
+    ) else {
         return false;
     };
     key.verify(msg, &sig).is_ok()

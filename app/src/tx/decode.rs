@@ -28,7 +28,12 @@ pub struct DecodedTx {
 
 pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
     if bytes.len() as u64 > params.max_tx_bytes {
-        return Err(SdkError::TxTooLarge(format!("{} bytes, limit {}", bytes.len(), params.max_tx_bytes)).into());
+        return Err(SdkError::TxTooLarge(format!(
+            "{} bytes, limit {}",
+            bytes.len(),
+            params.max_tx_bytes
+        ))
+        .into());
     }
     let raw = TxRaw::decode(bytes).map_err(SdkError::from)?;
     let body = TxBody::decode(raw.body_bytes.as_slice()).map_err(SdkError::from)?;
@@ -43,7 +48,8 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
             "maximum number of characters is {} but received {} characters",
             params.max_memo_characters,
             body.memo.chars().count()
-        )).into());
+        ))
+        .into());
     }
     if !body.extension_options.is_empty() || !body.non_critical_extension_options.is_empty() {
         return Err(SdkError::UnknownExtensionOptions.into());
@@ -52,13 +58,29 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
         return Err(SdkError::InvalidRequest("must contain at least one message".into()).into());
     }
     if body.messages.len() as u64 > params.max_msgs_per_tx {
-        return Err(SdkError::InvalidRequest(format!("{} messages, limit {}", body.messages.len(), params.max_msgs_per_tx)).into());
+        return Err(SdkError::InvalidRequest(format!(
+            "{} messages, limit {}",
+            body.messages.len(),
+            params.max_msgs_per_tx
+        ))
+        .into());
     }
-    let msgs = body.messages.iter().map(Msg::decode).collect::<Result<Vec<_>, Failure>>()?;
+    let msgs = body
+        .messages
+        .iter()
+        .map(Msg::decode)
+        .collect::<Result<Vec<_>, Failure>>()?;
 
-    let fee = auth_info.fee.clone().ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
+    let fee = auth_info
+        .fee
+        .clone()
+        .ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
     if fee.gas_limit == 0 || fee.gas_limit > params.max_gas_per_tx {
-        return Err(SdkError::InvalidGasLimit(format!("{} not in 1..={}", fee.gas_limit, params.max_gas_per_tx)).into());
+        return Err(SdkError::InvalidGasLimit(format!(
+            "{} not in 1..={}",
+            fee.gas_limit, params.max_gas_per_tx
+        ))
+        .into());
     }
     if !fee.payer.is_empty() || !fee.granter.is_empty() {
         return Err(SdkError::NotSupported("fee payer and fee granter".into()).into());
@@ -77,7 +99,8 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
             "wrong number of signers; expected 1, got {} signatures and {} signer infos",
             raw.signatures.len(),
             auth_info.signer_infos.len()
-        )).into());
+        ))
+        .into());
     }
     let signer_info = auth_info.signer_infos[0].clone();
     let direct = matches!(

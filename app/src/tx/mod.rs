@@ -24,7 +24,13 @@ pub struct TxOutcome {
 }
 
 impl TxOutcome {
-    fn failed(err: impl Into<Failure>, gas_wanted: u64, gas_used: u64, writes: Writes, events: Vec<Event>) -> Self {
+    fn failed(
+        err: impl Into<Failure>,
+        gas_wanted: u64,
+        gas_used: u64,
+        writes: Writes,
+        events: Vec<Event>,
+    ) -> Self {
         let err: Failure = err.into();
         TxOutcome {
             writes,
@@ -51,34 +57,62 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
         Ok(tx) => tx,
         Err(e) => return TxOutcome::failed(e, 0, 0, Writes::new(), Vec::new()),
     };
-    let gas = if mode == Mode::Simulate { GasMeter::infinite() } else { GasMeter::new(tx.gas_limit) };
+    let gas = if mode == Mode::Simulate {
+        GasMeter::infinite()
+    } else {
+        GasMeter::new(tx.gas_limit)
+    };
     let mut ante_ctx = Ctx::new(state, gas, env.height);
     if let Err(e) = ante::run(&mut ante_ctx, &tx, env, mode) {
-        return TxOutcome::failed(e, tx.gas_limit, ante_ctx.gas.used(), Writes::new(), Vec::new());
+        return TxOutcome::failed(
+            e,
+            tx.gas_limit,
+            ante_ctx.gas.used(),
+            Writes::new(),
+            Vec::new(),
+        );
     }
     let (ante_writes, gas, mut events) = ante_ctx.finish();
     if mode == Mode::Check {
-        return TxOutcome { writes: ante_writes, result: success(&tx, gas, events, Vec::new()) };
+        return TxOutcome {
+            writes: ante_writes,
+            result: success(&tx, gas, events, Vec::new()),
+        };
     }
 
     let after_ante = Overlay::with_writes(state, ante_writes);
     let mut msg_ctx = Ctx::new(&after_ante, gas, env.height);
-    let outcome: Result<Vec<_>, Failure> = tx.msgs.iter().map(|msg| router::execute(&mut msg_ctx, msg)).collect();
+    let outcome: Result<Vec<_>, Failure> = tx
+        .msgs
+        .iter()
+        .map(|msg| router::execute(&mut msg_ctx, msg))
+        .collect();
     let (msg_writes, gas, msg_events) = msg_ctx.finish();
     let mut writes = after_ante.into_writes();
     match outcome {
         Ok(responses) => {
             writes.extend(msg_writes);
             events.extend(msg_events);
-            TxOutcome { writes, result: success(&tx, gas, events, responses) }
+            TxOutcome {
+                writes,
+                result: success(&tx, gas, events, responses),
+            }
         }
         Err(e) => TxOutcome::failed(e, tx.gas_limit, gas.used(), writes, events),
     }
 }
 
-fn success(tx: &decode::DecodedTx, gas: GasMeter, events: Vec<Event>, msg_responses: Vec<tendermint_proto::google::protobuf::Any>) -> ExecTxResult {
+fn success(
+    tx: &decode::DecodedTx,
+    gas: GasMeter,
+    events: Vec<Event>,
+    msg_responses: Vec<tendermint_proto::google::protobuf::Any>,
+) -> ExecTxResult {
     use prost::Message;
-    let data = cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData { msg_responses, ..Default::default() };
+    let data = cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData {
+        msg_responses,
+        ..Default::default()
+    };
     ExecTxResult {
         code: 0,
         data: data.encode_to_vec().into(),

@@ -38,7 +38,8 @@ pub enum Msg {
 }
 
 fn body<M: Message + Default>(any: &Any) -> Result<M, SdkError> {
-    M::decode(any.value.as_slice()).map_err(|e| SdkError::TxDecode(format!("{}: {e}", any.type_url)))
+    M::decode(any.value.as_slice())
+        .map_err(|e| SdkError::TxDecode(format!("{}: {e}", any.type_url)))
 }
 
 /// Full type URL of a generated message type.
@@ -141,7 +142,12 @@ impl Msg {
                 let who = attribution::msgs::validate_claim(&m)?;
                 Msg::ClaimRewards(m, who)
             }
-            other => return Err(SdkError::UnknownRequest(format!("unrecognized message type {other:?}")).into()),
+            other => {
+                return Err(SdkError::UnknownRequest(format!(
+                    "unrecognized message type {other:?}"
+                ))
+                .into())
+            }
         })
     }
 
@@ -151,7 +157,9 @@ impl Msg {
             Msg::BankSend(_) => (bank::msgs::MSG_SEND_URL, "bank"),
             Msg::CreateDataset(..) => (url!("datasets", "MsgCreateDataset"), "datasets"),
             Msg::Contribute(..) => (url!("datasets", "MsgContribute"), "datasets"),
-            Msg::ReviewContributions(..) => (url!("datasets", "MsgReviewContributions"), "datasets"),
+            Msg::ReviewContributions(..) => {
+                (url!("datasets", "MsgReviewContributions"), "datasets")
+            }
             Msg::UpdateCurator(..) => (url!("datasets", "MsgUpdateCurator"), "datasets"),
             Msg::CreateLicense(..) => (url!("licenses", "MsgCreateLicense"), "licenses"),
             Msg::AttachLicense(..) => (url!("licenses", "MsgAttachLicense"), "licenses"),
@@ -162,7 +170,9 @@ impl Msg {
             Msg::RegisterModel(..) => (url!("models", "MsgRegisterModel"), "models"),
             Msg::PublishVersion(..) => (url!("models", "MsgPublishVersion"), "models"),
             Msg::TransferModel(..) => (url!("models", "MsgTransferModelOwnership"), "models"),
-            Msg::RegisterOperator(..) => (url!("attribution", "MsgRegisterOperator"), "attribution"),
+            Msg::RegisterOperator(..) => {
+                (url!("attribution", "MsgRegisterOperator"), "attribution")
+            }
             Msg::UnbondOperator(..) => (url!("attribution", "MsgUnbondOperator"), "attribution"),
             Msg::ReportUsage(..) => (url!("attribution", "MsgReportUsage"), "attribution"),
             Msg::ClaimRewards(..) => (url!("attribution", "MsgClaimRewards"), "attribution"),
@@ -195,19 +205,31 @@ impl Msg {
 
 /// A response as TxMsgData carries it: its type URL is the message's plus "Response".
 fn response(msg: &Msg, value: Vec<u8>) -> Any {
-    Any { type_url: format!("{}Response", msg.type_url().0), value }
+    Any {
+        type_url: format!("{}Response", msg.type_url().0),
+        value,
+    }
 }
 
 /// Executes one message; returns its response for TxMsgData.
 pub fn execute(ctx: &mut Ctx, msg: &Msg) -> Result<Any, Failure> {
     let (action, module) = msg.type_url();
-    ctx.emit(event("message", &[("action", action.to_string()), ("sender", msg.signer().to_bech32()), ("module", module.to_string())]));
+    ctx.emit(event(
+        "message",
+        &[
+            ("action", action.to_string()),
+            ("sender", msg.signer().to_bech32()),
+            ("module", module.to_string()),
+        ],
+    ));
     let value = match msg {
         Msg::BankSend(m) => {
             bank::msgs::handle_send(ctx, &auth::Keeper, m)?;
             Vec::new()
         }
-        Msg::CreateDataset(m, who) => datasets::msgs::create(ctx, &licenses::Keeper, m, who)?.encode_to_vec(),
+        Msg::CreateDataset(m, who) => {
+            datasets::msgs::create(ctx, &licenses::Keeper, m, who)?.encode_to_vec()
+        }
         Msg::Contribute(m, who) => datasets::msgs::contribute(ctx, m, who)?.encode_to_vec(),
         Msg::ReviewContributions(m, who) => {
             datasets::msgs::review(ctx, m, who)?;
@@ -226,14 +248,19 @@ pub fn execute(ctx: &mut Ctx, msg: &Msg) -> Result<Any, Failure> {
             licenses::msgs::retire(ctx, &Registry, m, who, *target)?;
             Vec::new()
         }
-        Msg::AcquireLicense(m, who, target, escrow) => licenses::msgs::acquire(ctx, &Registry, m, who, *target, *escrow)?.encode_to_vec(),
+        Msg::AcquireLicense(m, who, target, escrow) => {
+            licenses::msgs::acquire(ctx, &Registry, m, who, *target, *escrow)?.encode_to_vec()
+        }
         Msg::TopUpGrant(m, who, amount) => {
             licenses::msgs::top_up(ctx, m, who, *amount)?;
             Vec::new()
         }
         Msg::ReleaseGrant(m, who) => licenses::msgs::release(ctx, m, who)?.encode_to_vec(),
         Msg::RegisterModel(m, who) => models::msgs::register(ctx, m, who)?.encode_to_vec(),
-        Msg::PublishVersion(m, who) => models::msgs::publish(ctx, &licenses::Keeper, &datasets::Keeper, m, who)?.encode_to_vec(),
+        Msg::PublishVersion(m, who) => {
+            models::msgs::publish(ctx, &licenses::Keeper, &datasets::Keeper, m, who)?
+                .encode_to_vec()
+        }
         Msg::TransferModel(m, who, new) => {
             models::msgs::transfer(ctx, m, who, new)?;
             Vec::new()
@@ -243,7 +270,9 @@ pub fn execute(ctx: &mut Ctx, msg: &Msg) -> Result<Any, Failure> {
             Vec::new()
         }
         Msg::UnbondOperator(m, who) => attribution::msgs::unbond(ctx, m, who)?.encode_to_vec(),
-        Msg::ReportUsage(m, who) => attribution::msgs::report(ctx, &Registry, &licenses::Keeper, m, who)?.encode_to_vec(),
+        Msg::ReportUsage(m, who) => {
+            attribution::msgs::report(ctx, &Registry, &licenses::Keeper, m, who)?.encode_to_vec()
+        }
         Msg::ClaimRewards(_, who) => attribution::msgs::claim(ctx, who)?.encode_to_vec(),
     };
     Ok(response(msg, value))

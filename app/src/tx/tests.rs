@@ -17,16 +17,35 @@ struct Chain {
 
 fn chain() -> Chain {
     let (alice, bob) = (TestKey::from_seed("alice"), TestKey::from_seed("bob"));
-    Chain { chain: TestChain::new(&[&alice, &bob]), alice, bob }
+    Chain {
+        chain: TestChain::new(&[&alice, &bob]),
+        alice,
+        bob,
+    }
 }
 
 fn params(sequence: u64) -> TxParams {
-    TxParams { chain_id: "openledger-test-1".into(), account_number: 0, sequence, gas_limit: 200_000, fee: vec![coin(5_000, "uopen")], memo: String::new() }
+    TxParams {
+        chain_id: "openledger-test-1".into(),
+        account_number: 0,
+        sequence,
+        gas_limit: 200_000,
+        fee: vec![coin(5_000, "uopen")],
+        memo: String::new(),
+    }
 }
 
 impl Chain {
     fn send(&self, amount: u128, p: &TxParams) -> Vec<u8> {
-        sign_tx(&self.alice, vec![msg_send(&self.alice.address(), &self.bob.address(), vec![coin(amount, "uopen")])], p)
+        sign_tx(
+            &self.alice,
+            vec![msg_send(
+                &self.alice.address(),
+                &self.bob.address(),
+                vec![coin(amount, "uopen")],
+            )],
+            p,
+        )
     }
 
     /// Runs one tx in its own block; returns (code, codespace, gas_used).
@@ -65,22 +84,116 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
     let cases: Vec<(&str, Vec<u8>, u32)> = vec![
         ("malformed bytes", vec![0xde, 0xad, 0xbe, 0xef], 2),
         ("bad signature", bad_sig.encode_to_vec(), 4),
-        ("wrong chain id", c.send(1, &TxParams { chain_id: "other-1".into(), ..params(0) }), 4),
-        ("wrong account number", c.send(1, &TxParams { account_number: 7, ..params(0) }), 4),
+        (
+            "wrong chain id",
+            c.send(
+                1,
+                &TxParams {
+                    chain_id: "other-1".into(),
+                    ..params(0)
+                },
+            ),
+            4,
+        ),
+        (
+            "wrong account number",
+            c.send(
+                1,
+                &TxParams {
+                    account_number: 7,
+                    ..params(0)
+                },
+            ),
+            4,
+        ),
         ("future sequence", c.send(1, &params(3)), 32),
-        ("fee too low", c.send(1, &TxParams { fee: vec![coin(4_999, "uopen")], ..params(0) }), 13),
-        ("insufficient funds for fee", c.send(1, &TxParams { fee: vec![coin(FUNDS * 2, "uopen")], ..params(0) }), 5),
-        ("oversized", c.send(1, &TxParams { memo: "x".repeat(300 * 1024), ..params(0) }), 21),
-        ("memo too long", c.send(1, &TxParams { memo: "x".repeat(257), ..params(0) }), 12),
-        ("unknown message", sign_tx(&c.alice, vec![tendermint_proto::google::protobuf::Any { type_url: "/unknown.Msg".into(), value: vec![] }], &params(0)), 6),
-        ("overflowing amount", sign_tx(&c.alice, vec![msg_send(&c.alice.address(), &c.bob.address(), vec![cosmrs::proto::cosmos::base::v1beta1::Coin { denom: "uopen".into(), amount: "340282366920938463463374607431768211456".into() }])], &params(0)), 10),
+        (
+            "fee too low",
+            c.send(
+                1,
+                &TxParams {
+                    fee: vec![coin(4_999, "uopen")],
+                    ..params(0)
+                },
+            ),
+            13,
+        ),
+        (
+            "insufficient funds for fee",
+            c.send(
+                1,
+                &TxParams {
+                    fee: vec![coin(FUNDS * 2, "uopen")],
+                    ..params(0)
+                },
+            ),
+            5,
+        ),
+        (
+            "oversized",
+            c.send(
+                1,
+                &TxParams {
+                    memo: "x".repeat(300 * 1024),
+                    ..params(0)
+                },
+            ),
+            21,
+        ),
+        (
+            "memo too long",
+            c.send(
+                1,
+                &TxParams {
+                    memo: "x".repeat(257),
+                    ..params(0)
+                },
+            ),
+            12,
+        ),
+        (
+            "unknown message",
+            sign_tx(
+                &c.alice,
+                vec![tendermint_proto::google::protobuf::Any {
+                    type_url: "/unknown.Msg".into(),
+                    value: vec![],
+                }],
+                &params(0),
+            ),
+            6,
+        ),
+        (
+            "overflowing amount",
+            sign_tx(
+                &c.alice,
+                vec![msg_send(
+                    &c.alice.address(),
+                    &c.bob.address(),
+                    vec![cosmrs::proto::cosmos::base::v1beta1::Coin {
+                        denom: "uopen".into(),
+                        amount: "340282366920938463463374607431768211456".into(),
+                    }],
+                )],
+                &params(0),
+            ),
+            10,
+        ),
     ];
     let before = c.chain.app.committed().app_hash;
     for (name, tx, want) in cases {
         assert_eq!(c.chain.app.check_tx(&tx).code, want, "CheckTx: {name}");
         let (code, codespace, _) = c.deliver(tx);
-        assert_eq!((code, codespace.as_str()), (want, "sdk"), "FinalizeBlock: {name}");
-        assert_eq!(c.chain.app.committed().app_hash, before, "{name} changed state");
+        assert_eq!(
+            (code, codespace.as_str()),
+            (want, "sdk"),
+            "FinalizeBlock: {name}"
+        );
+        assert_eq!(
+            c.chain.app.committed().app_hash,
+            before,
+            "{name} changed state"
+        );
     }
     assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS, 0));
 }
@@ -98,32 +211,62 @@ fn replayed_sequence_is_refused() {
 #[test]
 fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
     let c = chain();
-    assert_eq!(c.deliver(c.send(FUNDS, &params(0))).0, 5, "fee leaves less than FUNDS");
-    assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS - 5_000, 1));
+    assert_eq!(
+        c.deliver(c.send(FUNDS, &params(0))).0,
+        5,
+        "fee leaves less than FUNDS"
+    );
+    assert_eq!(
+        (c.balance(&c.alice), c.sequence(&c.alice)),
+        (FUNDS - 5_000, 1)
+    );
 
     let estimate = c.chain.app.simulate(&c.send(10, &params(1)));
     assert_eq!(estimate.code, 0, "{}", estimate.log);
     let gas = estimate.gas_used as u64 - 1;
-    let tight = TxParams { gas_limit: gas, fee: vec![coin(5_000, "uopen")], ..params(1) };
+    let tight = TxParams {
+        gas_limit: gas,
+        fee: vec![coin(5_000, "uopen")],
+        ..params(1)
+    };
     let (code, _, used) = c.deliver(c.send(10, &tight));
     assert_eq!(code, 11);
     assert!(used as u64 > gas);
-    assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS - 10_000, 2));
+    assert_eq!(
+        (c.balance(&c.alice), c.sequence(&c.alice)),
+        (FUNDS - 10_000, 2)
+    );
     assert_eq!(c.balance(&c.bob), FUNDS);
 
     // The estimate holds up to the few bytes a different gas limit takes to encode.
-    let adjusted = TxParams { gas_limit: (gas + 1) * 11 / 10, sequence: 2, ..tight };
+    let adjusted = TxParams {
+        gas_limit: (gas + 1) * 11 / 10,
+        sequence: 2,
+        ..tight
+    };
     let (code, _, used) = c.deliver(c.send(10, &adjusted));
     assert_eq!(code, 0, "the simulated gas with a 10% margin is enough");
-    assert!((used as u64).abs_diff(gas + 1) < 1_000, "estimate {} vs used {used}", gas + 1);
+    assert!(
+        (used as u64).abs_diff(gas + 1) < 1_000,
+        "estimate {} vs used {used}",
+        gas + 1
+    );
 }
 
 #[test]
 fn check_tx_tracks_pending_sequences_until_commit() {
     let c = chain();
     assert_eq!(c.chain.app.check_tx(&c.send(1, &params(0))).code, 0);
-    assert_eq!(c.chain.app.check_tx(&c.send(1, &params(0))).code, 32, "replay within the mempool");
-    assert_eq!(c.chain.app.check_tx(&c.send(1, &params(1))).code, 0, "next sequence accepted");
+    assert_eq!(
+        c.chain.app.check_tx(&c.send(1, &params(0))).code,
+        32,
+        "replay within the mempool"
+    );
+    assert_eq!(
+        c.chain.app.check_tx(&c.send(1, &params(1))).code,
+        0,
+        "next sequence accepted"
+    );
 }
 
 #[test]
@@ -133,8 +276,13 @@ fn genesis_export_then_import_then_export_is_identical() {
     let exported = serde_json::to_string_pretty(&c.chain.app.export_genesis().unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let again = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
-    again.init_chain(&c.chain.chain_id, exported.as_bytes()).unwrap();
-    assert_eq!(serde_json::to_string_pretty(&again.export_genesis().unwrap()).unwrap(), exported);
+    again
+        .init_chain(&c.chain.chain_id, exported.as_bytes())
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&again.export_genesis().unwrap()).unwrap(),
+        exported
+    );
 }
 
 #[test]
@@ -143,7 +291,12 @@ fn the_same_blocks_give_the_same_app_hash_on_another_node() {
     for seq in 0..5 {
         let tx = a.send(100 + seq as u128, &params(seq));
         let height = a.chain.app.committed().height + 1;
-        let ha = a.chain.app.finalize_block(height, &[tx.clone()]).unwrap().app_hash;
+        let ha = a
+            .chain
+            .app
+            .finalize_block(height, &[tx.clone()])
+            .unwrap()
+            .app_hash;
         let hb = b.chain.app.finalize_block(height, &[tx]).unwrap().app_hash;
         assert_eq!(ha, hb, "height {height}");
         a.chain.app.commit().unwrap();
@@ -157,9 +310,17 @@ fn high_s_signatures_are_refused() {
     let key = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
     let msg = b"sign doc";
     let sig: k256::ecdsa::Signature = key.sign(msg);
-    let pubkey = key.verifying_key().to_encoded_point(true).as_bytes().to_vec();
+    let pubkey = key
+        .verifying_key()
+        .to_encoded_point(true)
+        .as_bytes()
+        .to_vec();
     assert!(super::ante::verify_secp256k1(&pubkey, msg, &sig.to_bytes()));
     let (r, s) = sig.split_scalars();
     let high = k256::ecdsa::Signature::from_scalars(r, -*s).unwrap();
-    assert!(!super::ante::verify_secp256k1(&pubkey, msg, &high.to_bytes()));
+    assert!(!super::ante::verify_secp256k1(
+        &pubkey,
+        msg,
+        &high.to_bytes()
+    ));
 }

@@ -43,7 +43,13 @@ pub struct Sealed {
     pub ciphertext: String,
 }
 
-fn derive_key(passphrase: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<[u8; 32], CryptoError> {
+fn derive_key(
+    passphrase: &str,
+    salt: &[u8],
+    log_n: u8,
+    r: u32,
+    p: u32,
+) -> Result<[u8; 32], CryptoError> {
     if log_n > MAX_LOG_N {
         return Err(CryptoError::Unsupported(format!("scrypt log_n {log_n}")));
     }
@@ -58,7 +64,14 @@ fn derive_key(passphrase: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Resul
 /// Encrypts `plaintext`; `aad` (the key's address) is authenticated so the plaintext
 /// address beside the ciphertext cannot be swapped unnoticed.
 pub fn seal(plaintext: &[u8], passphrase: &str, aad: &[u8]) -> Result<Sealed, CryptoError> {
-    seal_with(plaintext, passphrase, aad, DEFAULT_LOG_N, DEFAULT_R, DEFAULT_P)
+    seal_with(
+        plaintext,
+        passphrase,
+        aad,
+        DEFAULT_LOG_N,
+        DEFAULT_R,
+        DEFAULT_P,
+    )
 }
 
 pub fn seal_with(
@@ -71,13 +84,23 @@ pub fn seal_with(
 ) -> Result<Sealed, CryptoError> {
     let mut salt = [0u8; 32];
     let mut nonce = [0u8; 12];
-    OsRng.try_fill_bytes(&mut salt).map_err(|_| CryptoError::Random)?;
-    OsRng.try_fill_bytes(&mut nonce).map_err(|_| CryptoError::Random)?;
+    OsRng
+        .try_fill_bytes(&mut salt)
+        .map_err(|_| CryptoError::Random)?;
+    OsRng
+        .try_fill_bytes(&mut nonce)
+        .map_err(|_| CryptoError::Random)?;
     let mut key = derive_key(passphrase, &salt, log_n, r, p)?;
     let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key));
     key.fill(0);
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Encrypt)?;
     Ok(Sealed {
         cipher: CIPHER.into(),
@@ -93,11 +116,15 @@ pub fn seal_with(
 
 pub fn open(sealed: &Sealed, passphrase: &str, aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
     if sealed.cipher != CIPHER || sealed.kdf != KDF {
-        return Err(CryptoError::Unsupported(format!("{}/{}", sealed.cipher, sealed.kdf)));
+        return Err(CryptoError::Unsupported(format!(
+            "{}/{}",
+            sealed.cipher, sealed.kdf
+        )));
     }
     let salt = hex::decode(&sealed.salt).map_err(|_| CryptoError::Field("salt"))?;
     let nonce = hex::decode(&sealed.nonce).map_err(|_| CryptoError::Field("nonce"))?;
-    let ciphertext = hex::decode(&sealed.ciphertext).map_err(|_| CryptoError::Field("ciphertext"))?;
+    let ciphertext =
+        hex::decode(&sealed.ciphertext).map_err(|_| CryptoError::Field("ciphertext"))?;
     if nonce.len() != 12 {
         return Err(CryptoError::Field("nonce"));
     }
@@ -105,7 +132,13 @@ pub fn open(sealed: &Sealed, passphrase: &str, aad: &[u8]) -> Result<Vec<u8>, Cr
     let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key));
     key.fill(0);
     cipher
-        .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ciphertext, aad })
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &ciphertext,
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Decrypt)
 }
 
@@ -119,9 +152,15 @@ mod tests {
         // Cheap scrypt parameters keep the test fast; the format records them.
         let sealed = seal_with(secret, "correct horse", b"ol1addr", 10, 8, 1).unwrap();
         assert_eq!(open(&sealed, "correct horse", b"ol1addr").unwrap(), secret);
-        assert!(matches!(open(&sealed, "wrong", b"ol1addr"), Err(CryptoError::Decrypt)));
+        assert!(matches!(
+            open(&sealed, "wrong", b"ol1addr"),
+            Err(CryptoError::Decrypt)
+        ));
         // The address is bound: moving the ciphertext to another address fails.
-        assert!(matches!(open(&sealed, "correct horse", b"ol1other"), Err(CryptoError::Decrypt)));
+        assert!(matches!(
+            open(&sealed, "correct horse", b"ol1other"),
+            Err(CryptoError::Decrypt)
+        ));
         // The plaintext does not appear in the stored form.
         assert!(!sealed.ciphertext.contains(&hex::encode(secret)));
         // Fresh salt and nonce every time.
@@ -143,8 +182,14 @@ mod tests {
         let mut ct = hex::decode(&sealed.ciphertext).unwrap();
         ct[0] ^= 1;
         sealed.ciphertext = hex::encode(ct);
-        assert!(matches!(open(&sealed, "pw", b""), Err(CryptoError::Decrypt)));
+        assert!(matches!(
+            open(&sealed, "pw", b""),
+            Err(CryptoError::Decrypt)
+        ));
         sealed.log_n = 60;
-        assert!(matches!(open(&sealed, "pw", b""), Err(CryptoError::Unsupported(_))));
+        assert!(matches!(
+            open(&sealed, "pw", b""),
+            Err(CryptoError::Unsupported(_))
+        ));
     }
 }

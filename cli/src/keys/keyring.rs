@@ -25,7 +25,9 @@ pub enum KeyringError {
     NotFound(String, &'static str),
     #[error("key {0:?} already exists")]
     AlreadyExists(String),
-    #[error("invalid key name {0:?}: use 1-64 of letters, digits, '.', '_', '-', not starting with '.'")]
+    #[error(
+        "invalid key name {0:?}: use 1-64 of letters, digits, '.', '_', '-', not starting with '.'"
+    )]
     InvalidName(String),
     #[error("the file keyring needs a non-empty passphrase")]
     EmptyPassphrase,
@@ -182,7 +184,12 @@ impl Keyring {
     }
 
     /// Stores a new key. `passphrase` is required by the file backend and ignored otherwise.
-    pub fn add(&self, name: &str, mnemonic: &Mnemonic, passphrase: Option<&str>) -> Result<KeyInfo> {
+    pub fn add(
+        &self,
+        name: &str,
+        mnemonic: &Mnemonic,
+        passphrase: Option<&str>,
+    ) -> Result<KeyInfo> {
         validate_name(name)?;
         let path = self.path(name);
         if path.exists() {
@@ -232,7 +239,10 @@ impl Keyring {
         let mut file = opts.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 anyhow::Error::from(KeyringError::AlreadyExists(
-                    path.file_stem().unwrap_or_default().to_string_lossy().into(),
+                    path.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into(),
                 ))
             } else {
                 anyhow::Error::from(e).context(format!("creating {}", path.display()))
@@ -255,14 +265,20 @@ impl Keyring {
                 String::from_utf8(bytes).map_err(|_| crypto::CryptoError::Decrypt)?
             }
             (None, None) => {
-                return Err(KeyringError::Malformed(path, "no mnemonic or crypto field".into()).into())
+                return Err(
+                    KeyringError::Malformed(path, "no mnemonic or crypto field".into()).into(),
+                )
             }
         };
         let mnemonic = derive::parse_mnemonic(&phrase)?;
         // Guard against a hand-edited file whose address no longer matches its secret.
         let key = derive::signing_key(&mnemonic)?;
         if derive::address_of(&key.public_key())? != stored.address {
-            return Err(KeyringError::Malformed(path, "address does not match the mnemonic".into()).into());
+            return Err(KeyringError::Malformed(
+                path,
+                "address does not match the mnemonic".into(),
+            )
+            .into());
         }
         Ok(mnemonic)
     }

@@ -59,7 +59,10 @@ pub fn run(ctx: &Context, cmd: KeysCmd) -> Result<()> {
             } else if keys.is_empty() {
                 eprintln!("No records were found in keyring");
             } else {
-                println!("{}", keys.iter().map(key_text).collect::<Vec<_>>().join("\n"));
+                println!(
+                    "{}",
+                    keys.iter().map(key_text).collect::<Vec<_>>().join("\n")
+                );
             }
             Ok(())
         }

@@ -63,7 +63,11 @@ pub fn front_matter(text: &str) -> Result<&str> {
 /// An `openledger:<id>` reference; None for anything else.
 fn ledger_id(s: &str) -> Option<Result<u64>> {
     let rest = s.trim().strip_prefix(ID_PREFIX)?;
-    Some(rest.trim().parse::<u64>().map_err(|_| anyhow!("invalid OpenLedger id in {s:?}")))
+    Some(
+        rest.trim()
+            .parse::<u64>()
+            .map_err(|_| anyhow!("invalid OpenLedger id in {s:?}")),
+    )
 }
 
 /// A scalar or a list of scalars, as Hugging Face allows for base_model, license, datasets.
@@ -114,7 +118,8 @@ pub fn method_to_relation(method: i32) -> Option<&'static str> {
 /// Reads the card's front matter into [`CardFields`].
 pub fn parse_card(text: &str) -> Result<CardFields> {
     let yaml = front_matter(text)?;
-    let docs = YamlLoader::load_from_str(yaml).context("the model card's front matter is not valid YAML")?;
+    let docs = YamlLoader::load_from_str(yaml)
+        .context("the model card's front matter is not valid YAML")?;
     let mut out = CardFields::default();
     let doc = match docs.into_iter().next() {
         None | Some(Yaml::Null) => return Ok(out),
@@ -126,15 +131,17 @@ pub fn parse_card(text: &str) -> Result<CardFields> {
     let mut external = Vec::new();
     for e in get("base_model").map(entries).unwrap_or_default() {
         match e {
-            Yaml::Integer(i) => {
-                out.parents.push(u64::try_from(*i).map_err(|_| anyhow!("base_model {i} is not a version id"))?)
-            }
+            Yaml::Integer(i) => out.parents.push(
+                u64::try_from(*i).map_err(|_| anyhow!("base_model {i} is not a version id"))?,
+            ),
             _ => {
-                let s = scalar_text(e).ok_or_else(|| anyhow!("base_model entries must be strings"))?;
+                let s =
+                    scalar_text(e).ok_or_else(|| anyhow!("base_model entries must be strings"))?;
                 if let Some(id) = ledger_id(&s) {
                     out.parents.push(id?);
                 } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                    out.parents.push(s.parse().with_context(|| format!("base_model {s:?}"))?);
+                    out.parents
+                        .push(s.parse().with_context(|| format!("base_model {s:?}"))?);
                 } else if !s.trim().is_empty() {
                     external.push(s.trim().to_string());
                 }
@@ -173,7 +180,9 @@ pub fn parse_card(text: &str) -> Result<CardFields> {
                 }
             }
             None if s == "other" => {}
-            None => out.ignored.push(format!("license {s} (not an OpenLedger licence)")),
+            None => out
+                .ignored
+                .push(format!("license {s} (not an OpenLedger licence)")),
         }
     }
 
@@ -185,7 +194,9 @@ pub fn parse_card(text: &str) -> Result<CardFields> {
                 first_contribution_id: ALL_FIRST,
                 last_contribution_id: ALL_LAST,
             }),
-            None => out.ignored.push(format!("dataset {s} (not an OpenLedger dataset)")),
+            None => out
+                .ignored
+                .push(format!("dataset {s} (not an OpenLedger dataset)")),
         }
     }
     Ok(out)
@@ -210,15 +221,26 @@ pub fn card_for(
     model_base: Option<&mdl::ExternalBase>,
     first_license: Option<&lic::License>,
 ) -> Card {
-    let mut base_model: Vec<String> =
-        version.parent_version_ids.iter().map(|p| format!("{ID_PREFIX}{p}")).collect();
+    let mut base_model: Vec<String> = version
+        .parent_version_ids
+        .iter()
+        .map(|p| format!("{ID_PREFIX}{p}"))
+        .collect();
     let own_base = version.external_base.as_ref().filter(|b| !b.id.is_empty());
-    let base = own_base.or(if version.parent_version_ids.is_empty() { model_base } else { None });
+    let base = own_base.or(if version.parent_version_ids.is_empty() {
+        model_base
+    } else {
+        None
+    });
     if let Some(b) = base.filter(|b| !b.id.is_empty()) {
         base_model.push(b.id.clone());
     }
     let training = version.training.clone().unwrap_or_default();
-    let relation = if base_model.is_empty() { None } else { method_to_relation(training.method) };
+    let relation = if base_model.is_empty() {
+        None
+    } else {
+        method_to_relation(training.method)
+    };
     let mut datasets: Vec<String> = Vec::new();
     for d in &training.datasets {
         let r = format!("{ID_PREFIX}{}", d.dataset_id);
@@ -283,7 +305,9 @@ impl Card {
     /// The header as a model card's front matter, between `---` lines.
     pub fn render(&self) -> Result<String> {
         let mut out = String::new();
-        YamlEmitter::new(&mut out).dump(&self.to_yaml()).map_err(|e| anyhow!("writing YAML: {e:?}"))?;
+        YamlEmitter::new(&mut out)
+            .dump(&self.to_yaml())
+            .map_err(|e| anyhow!("writing YAML: {e:?}"))?;
         // The emitter starts the document with its own `---` line.
         if !out.starts_with("---") {
             out.insert_str(0, "---\n");
@@ -340,14 +364,24 @@ Some prose with a --- rule that is not front matter.
         let f = parse_card(SAMPLE).unwrap();
         assert_eq!(f.parents, [12, 13]);
         let base = f.external_base.unwrap();
-        assert_eq!((base.source.as_str(), base.id.as_str()), ("huggingface", "meta-llama/Llama-3.1-8B"));
+        assert_eq!(
+            (base.source.as_str(), base.id.as_str()),
+            ("huggingface", "meta-llama/Llama-3.1-8B")
+        );
         assert_eq!(f.method, Some(mdl::TrainingMethod::Adapter));
         assert_eq!(f.license_ids, [4]);
         assert_eq!(
             f.datasets,
-            [mdl::DatasetUse { dataset_id: 3, first_contribution_id: 0, last_contribution_id: u64::MAX }]
+            [mdl::DatasetUse {
+                dataset_id: 3,
+                first_contribution_id: 0,
+                last_contribution_id: u64::MAX
+            }]
         );
-        assert_eq!(f.ignored, ["dataset tatsu-lab/alpaca (not an OpenLedger dataset)"]);
+        assert_eq!(
+            f.ignored,
+            ["dataset tatsu-lab/alpaca (not an OpenLedger dataset)"]
+        );
     }
 
     #[test]
@@ -359,14 +393,20 @@ Some prose with a --- rule that is not front matter.
         assert!(f.license_ids.is_empty());
         assert_eq!(f.ignored.len(), 1);
 
-        let f = parse_card("---\nlicense: other\nlicense_name: openledger:9\nbase_model_relation: merge\n---\n").unwrap();
+        let f = parse_card(
+            "---\nlicense: other\nlicense_name: openledger:9\nbase_model_relation: merge\n---\n",
+        )
+        .unwrap();
         assert_eq!(f.license_ids, [9]);
         assert_eq!(f.method, Some(mdl::TrainingMethod::Merge));
         assert_eq!(parse_card("---\n---\n").unwrap(), CardFields::default());
 
         assert!(parse_card("# no front matter\n").is_err());
         assert!(parse_card("---\nbase_model: x\n").is_err(), "unterminated");
-        assert!(parse_card("---\nbase_model: [a, b]\n---\n").is_err(), "two external bases");
+        assert!(
+            parse_card("---\nbase_model: [a, b]\n---\n").is_err(),
+            "two external bases"
+        );
         assert!(parse_card("---\nbase_model_relation: sideways\n---\n").is_err());
         assert!(parse_card("---\nbase_model: openledger:x\n---\n").is_err());
         assert!(parse_card("---\nkey: [unclosed\n---\n").is_err());
@@ -385,9 +425,21 @@ Some prose with a --- rule that is not front matter.
                 method: mdl::TrainingMethod::Lora as i32,
                 hyperparams_sha256: String::new(),
                 datasets: vec![
-                    mdl::DatasetUse { dataset_id: 3, first_contribution_id: 0, last_contribution_id: 9 },
-                    mdl::DatasetUse { dataset_id: 3, first_contribution_id: 20, last_contribution_id: 29 },
-                    mdl::DatasetUse { dataset_id: 5, first_contribution_id: 0, last_contribution_id: u64::MAX },
+                    mdl::DatasetUse {
+                        dataset_id: 3,
+                        first_contribution_id: 0,
+                        last_contribution_id: 9,
+                    },
+                    mdl::DatasetUse {
+                        dataset_id: 3,
+                        first_contribution_id: 20,
+                        last_contribution_id: 29,
+                    },
+                    mdl::DatasetUse {
+                        dataset_id: 5,
+                        first_contribution_id: 0,
+                        last_contribution_id: u64::MAX,
+                    },
                 ],
             }),
             license_ids: vec![4, 6],
@@ -399,12 +451,18 @@ Some prose with a --- rule that is not front matter.
     fn renders_a_card_that_parses_back() {
         let card = card_for(&version(), None, None);
         let text = card.render().unwrap();
-        assert!(text.starts_with("---\n") && text.ends_with("\n---\n"), "{text}");
+        assert!(
+            text.starts_with("---\n") && text.ends_with("\n---\n"),
+            "{text}"
+        );
         // Plain YAML readers see the header.
         let docs = YamlLoader::load_from_str(front_matter(&text).unwrap()).unwrap();
         let doc = &docs[0];
         assert_eq!(doc["base_model"][0].as_str(), Some("openledger:12"));
-        assert_eq!(doc["base_model"][2].as_str(), Some("meta-llama/Llama-3.1-8B"));
+        assert_eq!(
+            doc["base_model"][2].as_str(),
+            Some("meta-llama/Llama-3.1-8B")
+        );
         assert_eq!(doc["base_model_relation"].as_str(), Some("adapter"));
         assert_eq!(doc["license"].as_str(), Some("other"));
         assert_eq!(doc["license_name"].as_str(), Some("openledger:4"));
@@ -424,7 +482,10 @@ Some prose with a --- rule that is not front matter.
     fn card_licence_and_bases() {
         let licence = lic::License {
             id: 4,
-            terms: Some(lic::LicenseTerms { spdx_id: "Apache-2.0".into(), ..Default::default() }),
+            terms: Some(lic::LicenseTerms {
+                spdx_id: "Apache-2.0".into(),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let card = card_for(&version(), None, Some(&licence));
@@ -432,9 +493,16 @@ Some prose with a --- rule that is not front matter.
         assert_eq!(card.license_name, None);
 
         // A first version with no base of its own takes the model's; no licence, no license key.
-        let model_base = mdl::ExternalBase { source: "huggingface".into(), id: "org/base".into(), revision: String::new() };
+        let model_base = mdl::ExternalBase {
+            source: "huggingface".into(),
+            id: "org/base".into(),
+            revision: String::new(),
+        };
         let v = mdl::ModelVersion {
-            training: Some(mdl::TrainingRecord { method: mdl::TrainingMethod::Full as i32, ..Default::default() }),
+            training: Some(mdl::TrainingRecord {
+                method: mdl::TrainingMethod::Full as i32,
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let card = card_for(&v, Some(&model_base), None);

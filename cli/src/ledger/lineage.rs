@@ -43,7 +43,11 @@ fn external_of(v: &mdl::ModelVersion) -> Option<&mdl::ExternalBase> {
 }
 
 fn external_label(b: &mdl::ExternalBase) -> String {
-    let mut s = if b.source.is_empty() { b.id.clone() } else { format!("{}: {}", b.source, b.id) };
+    let mut s = if b.source.is_empty() {
+        b.id.clone()
+    } else {
+        format!("{}: {}", b.source, b.id)
+    };
     if !b.revision.is_empty() {
         let _ = write!(s, " @ {}", b.revision);
     }
@@ -54,7 +58,10 @@ fn range_text(d: &mdl::DatasetUse) -> String {
     if d.first_contribution_id == ALL_FIRST && d.last_contribution_id == ALL_LAST {
         "all contributions".to_string()
     } else {
-        format!("contributions {}-{}", d.first_contribution_id, d.last_contribution_id)
+        format!(
+            "contributions {}-{}",
+            d.first_contribution_id, d.last_contribution_id
+        )
     }
 }
 
@@ -81,7 +88,10 @@ impl<'a> Graph<'a> {
 
     /// The queried version: depth 0, else the first node.
     fn root(&self) -> Option<&'a mdl::LineageNode> {
-        self.nodes.iter().find(|n| n.depth == 0).or_else(|| self.nodes.first())
+        self.nodes
+            .iter()
+            .find(|n| n.depth == 0)
+            .or_else(|| self.nodes.first())
     }
 
     fn details(n: &mdl::LineageNode) -> Vec<String> {
@@ -113,7 +123,14 @@ impl<'a> Graph<'a> {
         out
     }
 
-    fn text_node(&self, id: u64, head: &str, body: &str, seen: &mut BTreeSet<u64>, out: &mut String) {
+    fn text_node(
+        &self,
+        id: u64,
+        head: &str,
+        body: &str,
+        seen: &mut BTreeSet<u64>,
+        out: &mut String,
+    ) {
         let Some(n) = self.by_id.get(&id) else {
             let _ = writeln!(out, "{head}version {id} (not in the response)");
             return;
@@ -169,14 +186,18 @@ impl<'a> Graph<'a> {
 /// The indented tree from the queried version to its roots.
 pub fn text(nodes: &[mdl::LineageNode]) -> String {
     let g = Graph::new(nodes);
-    let Some(root) = g.root() else { return "(empty lineage)\n".to_string() };
+    let Some(root) = g.root() else {
+        return "(empty lineage)\n".to_string();
+    };
     let mut out = String::new();
     g.text_node(version_of(root).id, "", "", &mut BTreeSet::new(), &mut out);
     out
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// A Graphviz digraph (`dot -Tpng lineage.dot -o lineage.png`), ancestors at the top.
@@ -184,22 +205,35 @@ pub fn dot(nodes: &[mdl::LineageNode]) -> String {
     let g = Graph::new(nodes);
     let mut out = String::from("digraph lineage {\n  rankdir=BT;\n  node [shape=box];\n");
     for n in nodes {
-        let _ = writeln!(out, "  v{} [label=\"{}\"];", version_of(n).id, dot_escape(&label(n)));
+        let _ = writeln!(
+            out,
+            "  v{} [label=\"{}\"];",
+            version_of(n).id,
+            dot_escape(&label(n))
+        );
     }
     let mut declared = BTreeSet::new();
     for (child, key, l) in g.externals() {
         if declared.insert(key.clone()) {
-            let _ = writeln!(out, "  {key} [label=\"{}\", shape=ellipse];", dot_escape(&l));
+            let _ = writeln!(
+                out,
+                "  {key} [label=\"{}\", shape=ellipse];",
+                dot_escape(&l)
+            );
         }
         let method = g.by_id.get(&child).and_then(|n| method_of(version_of(n)));
-        let attr = method.map(|m| format!(" [label=\"{m}\"]")).unwrap_or_default();
+        let attr = method
+            .map(|m| format!(" [label=\"{m}\"]"))
+            .unwrap_or_default();
         let _ = writeln!(out, "  v{child} -> {key}{attr};");
     }
     for (child, parent, method) in g.edges() {
         if !g.by_id.contains_key(&parent) {
             let _ = writeln!(out, "  v{parent} [label=\"version {parent}\"];");
         }
-        let attr = method.map(|m| format!(" [label=\"{m}\"]")).unwrap_or_default();
+        let attr = method
+            .map(|m| format!(" [label=\"{m}\"]"))
+            .unwrap_or_default();
         let _ = writeln!(out, "  v{child} -> v{parent}{attr};");
     }
     out.push_str("}\n");
@@ -215,7 +249,12 @@ pub fn mermaid(nodes: &[mdl::LineageNode]) -> String {
     let g = Graph::new(nodes);
     let mut out = String::from("graph TD\n");
     for n in nodes {
-        let _ = writeln!(out, "  v{}[\"{}\"]", version_of(n).id, mermaid_escape(&label(n)));
+        let _ = writeln!(
+            out,
+            "  v{}[\"{}\"]",
+            version_of(n).id,
+            mermaid_escape(&label(n))
+        );
     }
     let mut declared = BTreeSet::new();
     for (child, key, l) in g.externals() {
@@ -223,14 +262,18 @@ pub fn mermaid(nodes: &[mdl::LineageNode]) -> String {
             let _ = writeln!(out, "  {key}([\"{}\"])", mermaid_escape(&l));
         }
         let method = g.by_id.get(&child).and_then(|n| method_of(version_of(n)));
-        let arrow = method.map(|m| format!("-->|{m}|")).unwrap_or_else(|| "-->".to_string());
+        let arrow = method
+            .map(|m| format!("-->|{m}|"))
+            .unwrap_or_else(|| "-->".to_string());
         let _ = writeln!(out, "  v{child} {arrow} {key}");
     }
     for (child, parent, method) in g.edges() {
         if !g.by_id.contains_key(&parent) {
             let _ = writeln!(out, "  v{parent}[\"version {parent}\"]");
         }
-        let arrow = method.map(|m| format!("-->|{m}|")).unwrap_or_else(|| "-->".to_string());
+        let arrow = method
+            .map(|m| format!("-->|{m}|"))
+            .unwrap_or_else(|| "-->".to_string());
         let _ = writeln!(out, "  v{child} {arrow} v{parent}");
     }
     out
@@ -240,17 +283,30 @@ pub fn mermaid(nodes: &[mdl::LineageNode]) -> String {
 mod tests {
     use super::*;
 
-    fn node(id: u64, name: &str, number: u64, parents: &[u64], method: mdl::TrainingMethod, depth: u32) -> mdl::LineageNode {
+    fn node(
+        id: u64,
+        name: &str,
+        number: u64,
+        parents: &[u64],
+        method: mdl::TrainingMethod,
+        depth: u32,
+    ) -> mdl::LineageNode {
         mdl::LineageNode {
             version: Some(mdl::ModelVersion {
                 id,
                 model_id: id * 10,
                 number,
                 parent_version_ids: parents.to_vec(),
-                training: Some(mdl::TrainingRecord { method: method as i32, ..Default::default() }),
+                training: Some(mdl::TrainingRecord {
+                    method: method as i32,
+                    ..Default::default()
+                }),
                 ..Default::default()
             }),
-            model: Some(mdl::Model { name: name.into(), ..Default::default() }),
+            model: Some(mdl::Model {
+                name: name.into(),
+                ..Default::default()
+            }),
             licenses: Vec::new(),
             depth,
         }
@@ -262,20 +318,41 @@ mod tests {
         use mdl::TrainingMethod as M;
         let mut merged = node(9, "merged \"x\"", 1, &[7, 5], M::Merge, 0);
         if let Some(v) = merged.version.as_mut() {
-            v.contributors.push(mdl::Contributor { address: "ol1aaa".into(), role: mdl::Role::FineTuner as i32, share_bps: 10_000 });
+            v.contributors.push(mdl::Contributor {
+                address: "ol1aaa".into(),
+                role: mdl::Role::FineTuner as i32,
+                share_bps: 10_000,
+            });
             v.license_ids = vec![2];
-            v.training.as_mut().unwrap().datasets.push(mdl::DatasetUse { dataset_id: 4, first_contribution_id: 0, last_contribution_id: u64::MAX });
+            v.training.as_mut().unwrap().datasets.push(mdl::DatasetUse {
+                dataset_id: 4,
+                first_contribution_id: 0,
+                last_contribution_id: u64::MAX,
+            });
         }
         merged.licenses.push(lic::License {
             id: 2,
-            terms: Some(lic::LicenseTerms { commercial_use: true, royalty_bps: 500, ..Default::default() }),
+            terms: Some(lic::LicenseTerms {
+                commercial_use: true,
+                royalty_bps: 500,
+                ..Default::default()
+            }),
             ..Default::default()
         });
         let mut base = node(3, "base", 1, &[], M::Full, 2);
         if let Some(v) = base.version.as_mut() {
-            v.external_base = Some(mdl::ExternalBase { source: "huggingface".into(), id: "org/m".into(), revision: String::new() });
+            v.external_base = Some(mdl::ExternalBase {
+                source: "huggingface".into(),
+                id: "org/m".into(),
+                revision: String::new(),
+            });
         }
-        vec![merged, node(7, "chat", 2, &[3], M::Lora, 1), node(5, "code", 1, &[3], M::Full, 1), base]
+        vec![
+            merged,
+            node(7, "chat", 2, &[3], M::Lora, 1),
+            node(5, "code", 1, &[3], M::Full, 1),
+            base,
+        ]
     }
 
     #[test]
@@ -303,7 +380,10 @@ merged \"x\" v1 (9)
     fn dot_graph() {
         let d = dot(&lineage());
         assert!(d.starts_with("digraph lineage {\n"));
-        assert!(d.contains("  v9 [label=\"merged \\\"x\\\" v1 (9)\"];\n"), "{d}");
+        assert!(
+            d.contains("  v9 [label=\"merged \\\"x\\\" v1 (9)\"];\n"),
+            "{d}"
+        );
         assert!(d.contains("  v9 -> v7 [label=\"merge\"];\n"));
         assert!(d.contains("  v9 -> v5 [label=\"merge\"];\n"));
         assert!(d.contains("  v7 -> v3 [label=\"lora\"];\n"));

@@ -1,4 +1,4 @@
-//! What the commands of the OpenLedger modules (datasets, licenses, models) share: message type
+//! What the commands of the OpenLedger modules (attribution, datasets, licenses, models) share: message type
 //! URLs, short names of the proto enums, `--version V | --dataset D` targets, uopen amounts,
 //! hex hashes, and the JSON/YAML shape of the generated types in the output.
 
@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use yaml_rust2::{yaml::Hash as YamlHash, Yaml, YamlEmitter};
 
+use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
@@ -34,6 +35,9 @@ macro_rules! proto_names {
     };
 }
 
+proto_names!("openledger.attribution.v1", att:
+    MsgRegisterOperator, MsgRegisterOperatorResponse, MsgUnbondOperator, MsgUnbondOperatorResponse,
+    MsgReportUsage, MsgReportUsageResponse, MsgClaimRewards, MsgClaimRewardsResponse);
 proto_names!("openledger.datasets.v1", ds:
     MsgCreateDataset, MsgCreateDatasetResponse, MsgContribute, MsgContributeResponse,
     MsgReviewContributions, MsgReviewContributionsResponse, MsgUpdateCurator, MsgUpdateCuratorResponse);
@@ -46,7 +50,10 @@ proto_names!("openledger.models.v1", mdl:
     MsgTransferModelOwnership, MsgTransferModelOwnershipResponse);
 
 pub fn to_any<M: Message + ProtoName>(msg: &M) -> Any {
-    Any { type_url: M::TYPE_URL.to_string(), value: msg.encode_to_vec() }
+    Any {
+        type_url: M::TYPE_URL.to_string(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 /// ABCI query path of a module's gRPC query method, e.g. `/openledger.models.v1.Query/Lineage`.
@@ -63,12 +70,19 @@ pub trait ShortName: Sized + Copy + 'static {
 
     fn short_name(self) -> String {
         let full = self.proto_name();
-        full.strip_prefix(Self::PREFIX).unwrap_or(full).to_ascii_lowercase().replace('_', "-")
+        full.strip_prefix(Self::PREFIX)
+            .unwrap_or(full)
+            .to_ascii_lowercase()
+            .replace('_', "-")
     }
 
     /// Every short name, comma separated, for help and error messages.
     fn all_short_names() -> String {
-        Self::ALL.iter().map(|v| v.short_name()).collect::<Vec<_>>().join(", ")
+        Self::ALL
+            .iter()
+            .map(|v| v.short_name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Parses a short name; `_` and `-` are the same and case does not matter.
@@ -78,7 +92,12 @@ pub trait ShortName: Sized + Copy + 'static {
             .iter()
             .copied()
             .find(|v| v.short_name() == want)
-            .ok_or_else(|| anyhow!("unknown value {s:?}: expected one of {}", Self::all_short_names()))
+            .ok_or_else(|| {
+                anyhow!(
+                    "unknown value {s:?}: expected one of {}",
+                    Self::all_short_names()
+                )
+            })
     }
 }
 
@@ -94,12 +113,27 @@ macro_rules! short_names {
     };
 }
 
-short_names!(lic::ProhibitedUse, "PROHIBITED_USE_", [
-    Military, Surveillance, BiometricIdentification, Disinformation, Harassment, MedicalAdvice,
-    CreditScoring, LawEnforcement, ModelTraining,
-]);
+short_names!(
+    lic::ProhibitedUse,
+    "PROHIBITED_USE_",
+    [
+        Military,
+        Surveillance,
+        BiometricIdentification,
+        Disinformation,
+        Harassment,
+        MedicalAdvice,
+        CreditScoring,
+        LawEnforcement,
+        ModelTraining,
+    ]
+);
 short_names!(mdl::Role, "ROLE_", [Architect, Data, FineTuner, Evaluator]);
-short_names!(mdl::TrainingMethod, "TRAINING_METHOD_", [Full, Lora, Adapter, Merge, Distillation]);
+short_names!(
+    mdl::TrainingMethod,
+    "TRAINING_METHOD_",
+    [Full, Lora, Adapter, Merge, Distillation]
+);
 short_names!(ds::Policy, "POLICY_", [Open, Curated]);
 short_names!(ds::Status, "STATUS_", [Pending, Accepted, Rejected]);
 
@@ -132,8 +166,14 @@ pub struct TargetArgs {
 impl TargetArgs {
     pub fn to_proto(&self) -> lic::Target {
         match (self.version, self.dataset) {
-            (Some(id), _) => lic::Target { kind: lic::TargetKind::ModelVersion as i32, id },
-            (None, Some(id)) => lic::Target { kind: lic::TargetKind::Dataset as i32, id },
+            (Some(id), _) => lic::Target {
+                kind: lic::TargetKind::ModelVersion as i32,
+                id,
+            },
+            (None, Some(id)) => lic::Target {
+                kind: lic::TargetKind::Dataset as i32,
+                id,
+            },
             // clap's group makes exactly one of them present.
             (None, None) => lic::Target::default(),
         }
@@ -148,13 +188,19 @@ pub fn parse_uopen(s: &str) -> Result<String> {
         None if s.bytes().all(|b| b.is_ascii_digit()) => s,
         None => {
             let c = coins::parse_coin(s)?;
-            bail!("amount {s:?} is in {}, expected {} (e.g. 1000uopen or 1000)", c.denom, crate::config::FEE_DENOM);
+            bail!(
+                "amount {s:?} is in {}, expected {} (e.g. 1000uopen or 1000)",
+                c.denom,
+                crate::config::FEE_DENOM
+            );
         }
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         bail!("invalid amount {s:?}: expected an integer number of uopen, like 1000uopen or 1000");
     }
-    let v: u128 = digits.parse().with_context(|| format!("amount {s:?} is too large"))?;
+    let v: u128 = digits
+        .parse()
+        .with_context(|| format!("amount {s:?} is too large"))?;
     Ok(v.to_string())
 }
 
@@ -191,11 +237,15 @@ fn enum_name(key: &str, n: i32) -> Option<&'static str> {
     match key {
         "policy" => ds::Policy::try_from(n).ok().map(|e| e.as_str_name()),
         "status" => ds::Status::try_from(n).ok().map(|e| e.as_str_name()),
-        "method" => mdl::TrainingMethod::try_from(n).ok().map(|e| e.as_str_name()),
+        "method" => mdl::TrainingMethod::try_from(n)
+            .ok()
+            .map(|e| e.as_str_name()),
         "role" => mdl::Role::try_from(n).ok().map(|e| e.as_str_name()),
         "kind" => lic::TargetKind::try_from(n).ok().map(|e| e.as_str_name()),
         "action" => lic::Action::try_from(n).ok().map(|e| e.as_str_name()),
-        "prohibited_uses" | "use" => lic::ProhibitedUse::try_from(n).ok().map(|e| e.as_str_name()),
+        "prohibited_uses" | "use" => lic::ProhibitedUse::try_from(n)
+            .ok()
+            .map(|e| e.as_str_name()),
         _ => None,
     }
 }
@@ -206,13 +256,20 @@ fn name_enums(v: &mut Value) {
             for (key, field) in map.iter_mut() {
                 match field {
                     Value::Number(n) => {
-                        if let Some(name) = n.as_i64().and_then(|n| i32::try_from(n).ok()).and_then(|n| enum_name(key, n)) {
+                        if let Some(name) = n
+                            .as_i64()
+                            .and_then(|n| i32::try_from(n).ok())
+                            .and_then(|n| enum_name(key, n))
+                        {
                             *field = Value::String(name.to_string());
                         }
                     }
                     Value::Array(items) if key == "prohibited_uses" => {
                         for item in items {
-                            let name = item.as_i64().and_then(|n| i32::try_from(n).ok()).and_then(|n| enum_name(key, n));
+                            let name = item
+                                .as_i64()
+                                .and_then(|n| i32::try_from(n).ok())
+                                .and_then(|n| enum_name(key, n));
                             if let Some(name) = name {
                                 *item = Value::String(name.to_string());
                             }
@@ -234,7 +291,11 @@ pub fn yaml_text(v: &Value) -> String {
     if emitter.dump(&json_to_yaml(v)).is_err() {
         return v.to_string();
     }
-    out.strip_prefix("---\n").or_else(|| out.strip_prefix("---")).unwrap_or(&out).trim_start().to_string()
+    out.strip_prefix("---\n")
+        .or_else(|| out.strip_prefix("---"))
+        .unwrap_or(&out)
+        .trim_start()
+        .to_string()
 }
 
 fn json_to_yaml(v: &Value) -> Yaml {
@@ -278,23 +339,50 @@ mod tests {
 
     #[test]
     fn type_urls_are_full_proto_names() {
-        assert_eq!(ds::MsgCreateDataset::TYPE_URL, "/openledger.datasets.v1.MsgCreateDataset");
-        assert_eq!(lic::MsgTopUpGrant::TYPE_URL, "/openledger.licenses.v1.MsgTopUpGrant");
+        assert_eq!(
+            ds::MsgCreateDataset::TYPE_URL,
+            "/openledger.datasets.v1.MsgCreateDataset"
+        );
+        assert_eq!(
+            lic::MsgTopUpGrant::TYPE_URL,
+            "/openledger.licenses.v1.MsgTopUpGrant"
+        );
         assert_eq!(
             mdl::MsgPublishVersionResponse::TYPE_URL,
             "/openledger.models.v1.MsgPublishVersionResponse"
         );
-        assert_eq!(query_path("datasets", "Dataset"), "/openledger.datasets.v1.Query/Dataset");
+        assert_eq!(
+            query_path("datasets", "Dataset"),
+            "/openledger.datasets.v1.Query/Dataset"
+        );
+        assert_eq!(
+            att::MsgReportUsage::TYPE_URL,
+            "/openledger.attribution.v1.MsgReportUsage"
+        );
+        assert_eq!(
+            query_path("attribution", "SplitPreview"),
+            "/openledger.attribution.v1.Query/SplitPreview"
+        );
     }
 
     #[test]
     fn prohibited_use_codes_by_short_name() {
-        let names: Vec<String> = lic::ProhibitedUse::ALL.iter().map(|p| p.short_name()).collect();
+        let names: Vec<String> = lic::ProhibitedUse::ALL
+            .iter()
+            .map(|p| p.short_name())
+            .collect();
         assert_eq!(
             names,
             [
-                "military", "surveillance", "biometric-identification", "disinformation",
-                "harassment", "medical-advice", "credit-scoring", "law-enforcement", "model-training",
+                "military",
+                "surveillance",
+                "biometric-identification",
+                "disinformation",
+                "harassment",
+                "medical-advice",
+                "credit-scoring",
+                "law-enforcement",
+                "model-training",
             ]
         );
         for (i, name) in names.iter().enumerate() {
@@ -306,9 +394,18 @@ mod tests {
             lic::ProhibitedUse::LawEnforcement
         );
         assert!(lic::ProhibitedUse::parse_short("unspecified").is_err());
-        assert!(lic::ProhibitedUse::parse_short("weapons").unwrap_err().to_string().contains("military"));
-        assert_eq!(mdl::Role::parse_short("fine-tuner").unwrap(), mdl::Role::FineTuner);
-        assert_eq!(mdl::TrainingMethod::parse_short("lora").unwrap(), mdl::TrainingMethod::Lora);
+        assert!(lic::ProhibitedUse::parse_short("weapons")
+            .unwrap_err()
+            .to_string()
+            .contains("military"));
+        assert_eq!(
+            mdl::Role::parse_short("fine-tuner").unwrap(),
+            mdl::Role::FineTuner
+        );
+        assert_eq!(
+            mdl::TrainingMethod::parse_short("lora").unwrap(),
+            mdl::TrainingMethod::Lora
+        );
         assert_eq!(short_of::<mdl::TrainingMethod>(0), "unspecified");
         assert_eq!(short_of::<mdl::TrainingMethod>(99), "99");
     }
@@ -336,14 +433,20 @@ mod tests {
         let c = ds::Contribution {
             id: 4,
             status: ds::Status::Accepted as i32,
-            history: vec![ds::StatusChange { status: 1, ..Default::default() }],
+            history: vec![ds::StatusChange {
+                status: 1,
+                ..Default::default()
+            }],
             ..Default::default()
         };
         let j = to_json(&c);
         assert_eq!(j["status"], "STATUS_ACCEPTED");
         assert_eq!(j["history"][0]["status"], "STATUS_PENDING");
         assert_eq!(j["id"], 4);
-        let terms = lic::LicenseTerms { prohibited_uses: vec![1, 8], ..Default::default() };
+        let terms = lic::LicenseTerms {
+            prohibited_uses: vec![1, 8],
+            ..Default::default()
+        };
         assert_eq!(
             to_json(&terms)["prohibited_uses"],
             serde_json::json!(["PROHIBITED_USE_MILITARY", "PROHIBITED_USE_LAW_ENFORCEMENT"])

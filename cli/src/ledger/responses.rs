@@ -8,6 +8,7 @@ use prost::Message;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
@@ -22,9 +23,17 @@ pub fn response_json(type_url: &str, value: &[u8]) -> Value {
         M::decode(value).ok().map(|m| to_json(&m))
     }
     let decoded = match type_url {
+        att::MsgRegisterOperatorResponse::TYPE_URL => {
+            typed::<att::MsgRegisterOperatorResponse>(value)
+        }
+        att::MsgUnbondOperatorResponse::TYPE_URL => typed::<att::MsgUnbondOperatorResponse>(value),
+        att::MsgReportUsageResponse::TYPE_URL => typed::<att::MsgReportUsageResponse>(value),
+        att::MsgClaimRewardsResponse::TYPE_URL => typed::<att::MsgClaimRewardsResponse>(value),
         ds::MsgCreateDatasetResponse::TYPE_URL => typed::<ds::MsgCreateDatasetResponse>(value),
         ds::MsgContributeResponse::TYPE_URL => typed::<ds::MsgContributeResponse>(value),
-        ds::MsgReviewContributionsResponse::TYPE_URL => typed::<ds::MsgReviewContributionsResponse>(value),
+        ds::MsgReviewContributionsResponse::TYPE_URL => {
+            typed::<ds::MsgReviewContributionsResponse>(value)
+        }
         ds::MsgUpdateCuratorResponse::TYPE_URL => typed::<ds::MsgUpdateCuratorResponse>(value),
         lic::MsgCreateLicenseResponse::TYPE_URL => typed::<lic::MsgCreateLicenseResponse>(value),
         lic::MsgAttachLicenseResponse::TYPE_URL => typed::<lic::MsgAttachLicenseResponse>(value),
@@ -58,7 +67,9 @@ pub fn response_json(type_url: &str, value: &[u8]) -> Value {
 pub fn tx_data_bytes(raw: &[u8]) -> Vec<u8> {
     use base64::Engine as _;
     let is_b64 = !raw.is_empty()
-        && raw.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        && raw
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
     if is_b64 {
         if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(raw) {
             return decoded;
@@ -71,7 +82,11 @@ pub fn tx_data_bytes(raw: &[u8]) -> Vec<u8> {
 /// `TxMsgData`.
 pub fn decode_tx_data(data: &[u8]) -> Vec<Value> {
     match TxMsgData::decode(data) {
-        Ok(d) => d.msg_responses.iter().map(|any| response_json(&any.type_url, &any.value)).collect(),
+        Ok(d) => d
+            .msg_responses
+            .iter()
+            .map(|any| response_json(&any.type_url, &any.value))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -103,7 +118,10 @@ mod tests {
 
     #[test]
     fn decodes_assigned_ids_from_tx_data() {
-        let any = |url: &str, value: Vec<u8>| Any { type_url: url.into(), value };
+        let any = |url: &str, value: Vec<u8>| Any {
+            type_url: url.into(),
+            value,
+        };
         #[allow(deprecated)]
         let data = TxMsgData {
             data: Vec::new(),
@@ -114,7 +132,11 @@ mod tests {
                 ),
                 any(
                     ds::MsgContributeResponse::TYPE_URL,
-                    ds::MsgContributeResponse { first_contribution_id: 7, count: 2 }.encode_to_vec(),
+                    ds::MsgContributeResponse {
+                        first_contribution_id: 7,
+                        count: 2,
+                    }
+                    .encode_to_vec(),
                 ),
                 any("/cosmos.bank.v1beta1.MsgSendResponse", Vec::new()),
                 any("/x.Unknown", vec![1, 2]),
@@ -122,14 +144,23 @@ mod tests {
         }
         .encode_to_vec();
         let r = decode_tx_data(&data);
-        assert_eq!(r[0], json!({"@type": "/openledger.datasets.v1.MsgCreateDatasetResponse", "dataset_id": 3}));
+        assert_eq!(
+            r[0],
+            json!({"@type": "/openledger.datasets.v1.MsgCreateDatasetResponse", "dataset_id": 3})
+        );
         assert_eq!(r[1]["first_contribution_id"], 7);
-        assert_eq!(r[2], json!({"@type": "/cosmos.bank.v1beta1.MsgSendResponse"}));
+        assert_eq!(
+            r[2],
+            json!({"@type": "/cosmos.bank.v1beta1.MsgSendResponse"})
+        );
         assert_eq!(r[3]["value"], "AQI=");
         let text = responses_text(&r[..3]);
         let mut lines: Vec<&str> = text.lines().collect();
         lines.sort_unstable();
-        assert_eq!(lines, ["count: 2", "dataset_id: 3", "first_contribution_id: 7"]);
+        assert_eq!(
+            lines,
+            ["count: 2", "dataset_id: 3", "first_contribution_id: 7"]
+        );
         assert!(decode_tx_data(&[]).is_empty());
         // As tendermint-rpc hands it over: the base64 text of the JSON.
         assert_eq!(tx_data_bytes(crate::output::b64(&data).as_bytes()), data);

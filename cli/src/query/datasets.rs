@@ -55,23 +55,36 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: DatasetsQuery) -> Result
     let path = |m: &str| query_path("datasets", m);
     match q {
         DatasetsQuery::Dataset { id } => {
-            let r: ds::QueryDatasetResponse =
-                rpc::grpc_query(client, &path("Dataset"), &ds::QueryDatasetRequest { dataset_id: id }).await?;
+            let r: ds::QueryDatasetResponse = rpc::grpc_query(
+                client,
+                &path("Dataset"),
+                &ds::QueryDatasetRequest { dataset_id: id },
+            )
+            .await?;
             emit_typed(ctx, &r);
         }
         DatasetsQuery::List { page } => {
-            let req = ds::QueryDatasetsRequest { after_id: page.after, limit: page.limit };
-            let r: ds::QueryDatasetsResponse = rpc::grpc_query(client, &path("Datasets"), &req).await?;
+            let req = ds::QueryDatasetsRequest {
+                after_id: page.after,
+                limit: page.limit,
+            };
+            let r: ds::QueryDatasetsResponse =
+                rpc::grpc_query(client, &path("Datasets"), &req).await?;
             emit_typed(ctx, &r);
         }
-        DatasetsQuery::Contributions { dataset_id, status, page } => {
+        DatasetsQuery::Contributions {
+            dataset_id,
+            status,
+            page,
+        } => {
             let req = ds::QueryContributionsRequest {
                 dataset_id,
                 status: status.map_or(ds::Status::Unspecified as i32, |s| s as i32),
                 after_id: page.after,
                 limit: page.limit,
             };
-            let r: ds::QueryContributionsResponse = rpc::grpc_query(client, &path("Contributions"), &req).await?;
+            let r: ds::QueryContributionsResponse =
+                rpc::grpc_query(client, &path("Contributions"), &req).await?;
             emit_typed(ctx, &r);
         }
         DatasetsQuery::ContributionsOf { address, page } => {
@@ -80,7 +93,8 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: DatasetsQuery) -> Result
                 after_id: page.after,
                 limit: page.limit,
             };
-            let r: ds::QueryContributionsResponse = rpc::grpc_query(client, &path("ContributionsOf"), &req).await?;
+            let r: ds::QueryContributionsResponse =
+                rpc::grpc_query(client, &path("ContributionsOf"), &req).await?;
             emit_typed(ctx, &r);
         }
         DatasetsQuery::Usage { contribution_id } => {

@@ -32,8 +32,10 @@ pub enum LicensesQuery {
         target: TargetArgs,
     },
     /// May ADDR do ACTION with a version or dataset? Prints allowed yes/no and the rule
-    #[command(after_help = "Examples:\n  openledger query licenses can-i bob --version 7 derive\n  \
-        openledger query licenses can-i bob --dataset 3 use-for model-training")]
+    #[command(
+        after_help = "Examples:\n  openledger query licenses can-i bob --version 7 derive\n  \
+        openledger query licenses can-i bob --dataset 3 use-for model-training"
+    )]
     CanI {
         /// Address (or key name) asking
         address: String,
@@ -71,31 +73,53 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
     let path = |m: &str| query_path("licenses", m);
     match q {
         LicensesQuery::License { id } => {
-            let r: lic::QueryLicenseResponse =
-                rpc::grpc_query(client, &path("License"), &lic::QueryLicenseRequest { license_id: id }).await?;
+            let r: lic::QueryLicenseResponse = rpc::grpc_query(
+                client,
+                &path("License"),
+                &lic::QueryLicenseRequest { license_id: id },
+            )
+            .await?;
             emit_typed(ctx, &r);
         }
         LicensesQuery::Of { target } => {
-            let req = lic::QueryLicensesOfRequest { target: Some(target.to_proto()) };
-            let r: lic::QueryLicensesOfResponse = rpc::grpc_query(client, &path("LicensesOf"), &req).await?;
+            let req = lic::QueryLicensesOfRequest {
+                target: Some(target.to_proto()),
+            };
+            let r: lic::QueryLicensesOfResponse =
+                rpc::grpc_query(client, &path("LicensesOf"), &req).await?;
             emit_typed(ctx, &r);
         }
         LicensesQuery::Grant { id } => {
-            let r: lic::QueryGrantResponse =
-                rpc::grpc_query(client, &path("Grant"), &lic::QueryGrantRequest { grant_id: id }).await?;
+            let r: lic::QueryGrantResponse = rpc::grpc_query(
+                client,
+                &path("Grant"),
+                &lic::QueryGrantRequest { grant_id: id },
+            )
+            .await?;
             emit_typed(ctx, &r);
         }
         LicensesQuery::GrantsOf { address } => {
-            let req = lic::QueryGrantsOfLicenseeRequest { licensee: resolve_address(ctx, &address)? };
-            let r: lic::QueryGrantsResponse = rpc::grpc_query(client, &path("GrantsOfLicensee"), &req).await?;
+            let req = lic::QueryGrantsOfLicenseeRequest {
+                licensee: resolve_address(ctx, &address)?,
+            };
+            let r: lic::QueryGrantsResponse =
+                rpc::grpc_query(client, &path("GrantsOfLicensee"), &req).await?;
             emit_typed(ctx, &r);
         }
         LicensesQuery::GrantsOn { target } => {
-            let req = lic::QueryGrantsOnTargetRequest { target: Some(target.to_proto()) };
-            let r: lic::QueryGrantsResponse = rpc::grpc_query(client, &path("GrantsOnTarget"), &req).await?;
+            let req = lic::QueryGrantsOnTargetRequest {
+                target: Some(target.to_proto()),
+            };
+            let r: lic::QueryGrantsResponse =
+                rpc::grpc_query(client, &path("GrantsOnTarget"), &req).await?;
             emit_typed(ctx, &r);
         }
-        LicensesQuery::CanI { address, target, action, code } => {
+        LicensesQuery::CanI {
+            address,
+            target,
+            action,
+            code,
+        } => {
             let req = can_i_request(resolve_address(ctx, &address)?, &target, action, code)?;
             let r: lic::QueryCanIResponse = rpc::grpc_query(client, &path("CanI"), &req).await?;
             let j = json!({
@@ -145,14 +169,35 @@ mod tests {
 
     #[test]
     fn can_i_requests() {
-        let t = TargetArgs { version: Some(7), dataset: None };
-        let r = can_i_request("ol1x".into(), &t, CanIAction::UseFor, Some(lic::ProhibitedUse::ModelTraining)).unwrap();
+        let t = TargetArgs {
+            version: Some(7),
+            dataset: None,
+        };
+        let r = can_i_request(
+            "ol1x".into(),
+            &t,
+            CanIAction::UseFor,
+            Some(lic::ProhibitedUse::ModelTraining),
+        )
+        .unwrap();
         assert_eq!(r.action, lic::Action::UseFor as i32);
         assert_eq!(r.r#use, lic::ProhibitedUse::ModelTraining as i32);
-        assert_eq!(r.target, Some(lic::Target { kind: lic::TargetKind::ModelVersion as i32, id: 7 }));
+        assert_eq!(
+            r.target,
+            Some(lic::Target {
+                kind: lic::TargetKind::ModelVersion as i32,
+                id: 7
+            })
+        );
         let r = can_i_request("ol1x".into(), &t, CanIAction::Derive, None).unwrap();
         assert_eq!((r.action, r.r#use), (lic::Action::Derive as i32, 0));
         assert!(can_i_request("ol1x".into(), &t, CanIAction::UseFor, None).is_err());
-        assert!(can_i_request("ol1x".into(), &t, CanIAction::CommercialUse, Some(lic::ProhibitedUse::Military)).is_err());
+        assert!(can_i_request(
+            "ol1x".into(),
+            &t,
+            CanIAction::CommercialUse,
+            Some(lic::ProhibitedUse::Military)
+        )
+        .is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! `openledger query …` and `openledger status`: ABCI queries and CometBFT RPC reads.
 
+mod attribution;
 mod datasets;
 mod licenses;
 mod models;
@@ -36,6 +37,9 @@ pub enum QueryCmd {
     /// Auth module queries
     #[command(subcommand)]
     Auth(AuthQuery),
+    /// Attribution: split previews, earnings, usage counters, operators, reports
+    #[command(subcommand)]
+    Attribution(attribution::AttributionQuery),
     /// Datasets and their contributions
     #[command(subcommand)]
     Datasets(datasets::DatasetsQuery),
@@ -100,15 +104,23 @@ pub async fn run(ctx: &Context, cmd: QueryCmd) -> Result<()> {
             let addr = resolve_address(ctx, &address)?;
             account(ctx, &client, &addr).await
         }
+        QueryCmd::Attribution(q) => attribution::run(ctx, &client, q).await,
         QueryCmd::Datasets(q) => datasets::run(ctx, &client, q).await,
         QueryCmd::Licenses(q) => licenses::run(ctx, &client, q).await,
         QueryCmd::Models(q) => models::run(ctx, &client, q).await,
         QueryCmd::Tx { hash } => query_tx(ctx, &client, &hash).await,
         QueryCmd::Block { height } => block(ctx, &client, height).await,
-        QueryCmd::Store { store, key_hex, height, prove } => {
-            store_query(ctx, &client, &store, &key_hex, height, prove).await
-        }
-        QueryCmd::Raw { path, data_hex, height } => raw(ctx, &client, &path, &data_hex, height).await,
+        QueryCmd::Store {
+            store,
+            key_hex,
+            height,
+            prove,
+        } => store_query(ctx, &client, &store, &key_hex, height, prove).await,
+        QueryCmd::Raw {
+            path,
+            data_hex,
+            height,
+        } => raw(ctx, &client, &path, &data_hex, height).await,
     };
     report_query_error(ctx, result)
 }
@@ -116,7 +128,9 @@ pub async fn run(ctx: &Context, cmd: QueryCmd) -> Result<()> {
 /// A non-zero ABCI code is shown as code, codespace and log (also as JSON on stdout in JSON mode).
 fn report_query_error(ctx: &Context, result: Result<()>) -> Result<()> {
     let Err(err) = result else { return Ok(()) };
-    let Some(q) = err.downcast_ref::<QueryError>() else { return Err(err) };
+    let Some(q) = err.downcast_ref::<QueryError>() else {
+        return Err(err);
+    };
     if ctx.json() {
         print_json(&json!({"code": q.code, "codespace": q.codespace, "log": q.log}));
     }
@@ -144,7 +158,11 @@ fn coin_json(c: &ProtoCoin) -> Value {
 }
 
 fn coins_text(coins: &[ProtoCoin]) -> String {
-    coins.iter().map(|c| format!("{}{}", c.amount, c.denom)).collect::<Vec<_>>().join("\n")
+    coins
+        .iter()
+        .map(|c| format!("{}{}", c.amount, c.denom))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn pagination_json(p: Option<&PageResponse>) -> Value {
@@ -156,16 +174,33 @@ fn pagination_json(p: Option<&PageResponse>) -> Value {
     json!({"next_key": next_key, "total": total.to_string()})
 }
 
-async fn balances(ctx: &Context, client: &HttpClient, address: String, denom: Option<String>) -> Result<()> {
+async fn balances(
+    ctx: &Context,
+    client: &HttpClient,
+    address: String,
+    denom: Option<String>,
+) -> Result<()> {
     if let Some(denom) = denom {
-        let req = QueryBalanceRequest { address, denom: denom.clone() };
+        let req = QueryBalanceRequest {
+            address,
+            denom: denom.clone(),
+        };
         let resp: QueryBalanceResponse =
             rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/Balance", &req).await?;
-        let coin = resp.balance.unwrap_or(ProtoCoin { denom, amount: "0".into() });
-        emit(ctx, &json!({"balance": coin_json(&coin)}), || coins_text(std::slice::from_ref(&coin)));
+        let coin = resp.balance.unwrap_or(ProtoCoin {
+            denom,
+            amount: "0".into(),
+        });
+        emit(ctx, &json!({"balance": coin_json(&coin)}), || {
+            coins_text(std::slice::from_ref(&coin))
+        });
         return Ok(());
     }
-    let req = QueryAllBalancesRequest { address, pagination: None, resolve_denom: false };
+    let req = QueryAllBalancesRequest {
+        address,
+        pagination: None,
+        resolve_denom: false,
+    };
     let resp: QueryAllBalancesResponse =
         rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/AllBalances", &req).await?;
     let j = json!({
@@ -215,7 +250,10 @@ async fn account(ctx: &Context, client: &HttpClient, address: &str) -> Result<()
         "sequence": acc.sequence.to_string(),
     }});
     emit(ctx, &j, || {
-        let pk_text = pk.get("key").and_then(Value::as_str).map_or("null".to_string(), str::to_string);
+        let pk_text = pk
+            .get("key")
+            .and_then(Value::as_str)
+            .map_or("null".to_string(), str::to_string);
         format!(
             "address: {}\naccount_number: {}\nsequence: {}\npub_key: {}",
             acc.address, acc.account_number, acc.sequence, pk_text
@@ -244,7 +282,12 @@ async fn block(ctx: &Context, client: &HttpClient, height: Option<u64>) -> Resul
     .map_err(rpc::rpc_error)
     .with_context(|| format!("fetching block from {}", ctx.node))?;
     let header = &resp.block.header;
-    let txs: Vec<String> = resp.block.data.iter().map(|tx| tx_hash(tx).to_string()).collect();
+    let txs: Vec<String> = resp
+        .block
+        .data
+        .iter()
+        .map(|tx| tx_hash(tx).to_string())
+        .collect();
     let app_hash = hex::encode_upper(header.app_hash.as_bytes());
     let j = json!({
         "height": header.height.value().to_string(),
@@ -332,7 +375,13 @@ async fn store_query(
 }
 
 /// Prints the response even when its code is non-zero (then exits 1): this is a debugging tool.
-async fn raw(ctx: &Context, client: &HttpClient, path: &str, data_hex: &str, height: Option<u64>) -> Result<()> {
+async fn raw(
+    ctx: &Context,
+    client: &HttpClient,
+    path: &str,
+    data_hex: &str,
+    height: Option<u64>,
+) -> Result<()> {
     let data = decode_hex_arg("DATAHEX", data_hex)?;
     let resp = rpc::abci_query_raw(client, path, data, rpc::height(height)?, false).await?;
     let j = json!({

@@ -47,8 +47,12 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<(
     let path = |m: &str| query_path("models", m);
     match q {
         ModelsQuery::Model { id } => {
-            let r: mdl::QueryModelResponse =
-                rpc::grpc_query(client, &path("Model"), &mdl::QueryModelRequest { model_id: id }).await?;
+            let r: mdl::QueryModelResponse = rpc::grpc_query(
+                client,
+                &path("Model"),
+                &mdl::QueryModelRequest { model_id: id },
+            )
+            .await?;
             emit_typed(ctx, &r);
         }
         ModelsQuery::Version { id } => {
@@ -56,28 +60,38 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<(
             emit_typed(ctx, &r);
         }
         ModelsQuery::Versions { model_id } => {
-            let r: mdl::QueryVersionsResponse =
-                rpc::grpc_query(client, &path("Versions"), &mdl::QueryVersionsRequest { model_id }).await?;
+            let r: mdl::QueryVersionsResponse = rpc::grpc_query(
+                client,
+                &path("Versions"),
+                &mdl::QueryVersionsRequest { model_id },
+            )
+            .await?;
             emit_typed(ctx, &r);
         }
         ModelsQuery::ByOwner { address } => {
-            let req = mdl::QueryModelsByOwnerRequest { owner: resolve_address(ctx, &address)? };
-            let r: mdl::QueryModelsByOwnerResponse = rpc::grpc_query(client, &path("ModelsByOwner"), &req).await?;
+            let req = mdl::QueryModelsByOwnerRequest {
+                owner: resolve_address(ctx, &address)?,
+            };
+            let r: mdl::QueryModelsByOwnerResponse =
+                rpc::grpc_query(client, &path("ModelsByOwner"), &req).await?;
             emit_typed(ctx, &r);
         }
         ModelsQuery::Descendants { version_id } => {
             let req = mdl::QueryDescendantsRequest { version_id };
-            let r: mdl::QueryDescendantsResponse = rpc::grpc_query(client, &path("Descendants"), &req).await?;
+            let r: mdl::QueryDescendantsResponse =
+                rpc::grpc_query(client, &path("Descendants"), &req).await?;
             emit_typed(ctx, &r);
         }
         ModelsQuery::Provenance { version_id } => {
             let req = mdl::QueryProvenanceRequest { version_id };
-            let r: mdl::QueryProvenanceResponse = rpc::grpc_query(client, &path("Provenance"), &req).await?;
+            let r: mdl::QueryProvenanceResponse =
+                rpc::grpc_query(client, &path("Provenance"), &req).await?;
             emit_typed(ctx, &r);
         }
         ModelsQuery::Lineage { version_id } => {
             let req = mdl::QueryLineageRequest { version_id };
-            let r: mdl::QueryLineageResponse = rpc::grpc_query(client, &path("Lineage"), &req).await?;
+            let r: mdl::QueryLineageResponse =
+                rpc::grpc_query(client, &path("Lineage"), &req).await?;
             let out = match ctx.output {
                 OutputFormat::Json => {
                     print_json(&to_json(&r));
@@ -96,8 +110,11 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<(
                 .with_context(|| format!("version {version_id} not found"))?;
             let own_base = v.external_base.as_ref().filter(|b| !b.id.is_empty());
             let model_base = if v.parent_version_ids.is_empty() && own_base.is_none() {
-                let req = mdl::QueryModelRequest { model_id: v.model_id };
-                let r: mdl::QueryModelResponse = rpc::grpc_query(client, &path("Model"), &req).await?;
+                let req = mdl::QueryModelRequest {
+                    model_id: v.model_id,
+                };
+                let r: mdl::QueryModelResponse =
+                    rpc::grpc_query(client, &path("Model"), &req).await?;
                 r.model.and_then(|m| m.external_base)
             } else {
                 None
@@ -123,5 +140,10 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<(
 }
 
 async fn version(client: &HttpClient, id: u64) -> Result<mdl::QueryVersionResponse> {
-    rpc::grpc_query(client, &query_path("models", "Version"), &mdl::QueryVersionRequest { version_id: id }).await
+    rpc::grpc_query(
+        client,
+        &query_path("models", "Version"),
+        &mdl::QueryVersionRequest { version_id: id },
+    )
+    .await
 }

@@ -19,7 +19,12 @@ pub fn tx_hash(tx: &[u8]) -> Hash {
 }
 
 /// Broadcasts and prints the result; exit status 1 (via [`Reported`]) when the tx failed.
-pub async fn broadcast_and_wait(ctx: &Context, client: &HttpClient, tx: Vec<u8>, wait: bool) -> Result<()> {
+pub async fn broadcast_and_wait(
+    ctx: &Context,
+    client: &HttpClient,
+    tx: Vec<u8>,
+    wait: bool,
+) -> Result<()> {
     let hash = tx_hash(&tx);
     let check = client
         .broadcast_tx_sync(tx)
@@ -28,7 +33,11 @@ pub async fn broadcast_and_wait(ctx: &Context, client: &HttpClient, tx: Vec<u8>,
         .with_context(|| format!("broadcasting to {}", ctx.node))?;
     if check.code.is_err() || !wait {
         TxResult::from_check(&check).print(ctx);
-        return if check.code.is_err() { Err(Reported.into()) } else { Ok(()) };
+        return if check.code.is_err() {
+            Err(Reported.into())
+        } else {
+            Ok(())
+        };
     }
     let delivered = wait_for_tx(client, hash).await?;
     let result = TxResult::from_tx(&delivered);
@@ -39,7 +48,10 @@ pub async fn broadcast_and_wait(ctx: &Context, client: &HttpClient, tx: Vec<u8>,
     Ok(())
 }
 
-async fn wait_for_tx(client: &HttpClient, hash: Hash) -> Result<cosmrs::rpc::endpoint::tx::Response> {
+async fn wait_for_tx(
+    client: &HttpClient,
+    hash: Hash,
+) -> Result<cosmrs::rpc::endpoint::tx::Response> {
     let start = Instant::now();
     loop {
         // "not found" is the normal answer until the tx is in a committed block.
@@ -64,6 +76,9 @@ mod tests {
     #[test]
     fn hash_is_uppercase_sha256() {
         let h = tx_hash(b"abc").to_string();
-        assert_eq!(h, "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+        assert_eq!(
+            h,
+            "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
+        );
     }
 }

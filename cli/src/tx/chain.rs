@@ -2,7 +2,9 @@
 //! and a gas estimate by simulation.
 
 use anyhow::{bail, Context as _, Result};
-use cosmrs::proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use cosmrs::proto::cosmos::auth::v1beta1::{
+    BaseAccount, QueryAccountRequest, QueryAccountResponse,
+};
 use cosmrs::proto::cosmos::base::node::v1beta1::{ConfigRequest, ConfigResponse};
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use cosmrs::rpc::HttpClient;
@@ -18,7 +20,9 @@ pub const BASE_ACCOUNT_TYPE: &str = "/cosmos.auth.v1beta1.BaseAccount";
 
 /// Fetches the account; a missing account gets an explanation instead of a bare code.
 pub async fn base_account(client: &HttpClient, address: &str) -> Result<BaseAccount> {
-    let req = QueryAccountRequest { address: address.to_string() };
+    let req = QueryAccountRequest {
+        address: address.to_string(),
+    };
     let resp: QueryAccountResponse = match rpc::grpc_query(client, ACCOUNT_PATH, &req).await {
         Ok(r) => r,
         Err(e) if e.downcast_ref::<QueryError>().is_some() => {
@@ -41,9 +45,14 @@ pub async fn base_account(client: &HttpClient, address: &str) -> Result<BaseAcco
 pub async fn min_gas_price(client: &HttpClient) -> Result<Option<DecCoin>> {
     let resp: ConfigResponse = rpc::grpc_query(client, CONFIG_PATH, &ConfigRequest {})
         .await
-        .context("reading the node's minimum gas price (pass --fees or --gas-prices to skip this)")?;
+        .context(
+            "reading the node's minimum gas price (pass --fees or --gas-prices to skip this)",
+        )?;
     coins::parse_first_gas_price(&resp.minimum_gas_price).with_context(|| {
-        format!("the node reported an invalid minimum gas price {:?}", resp.minimum_gas_price)
+        format!(
+            "the node reported an invalid minimum gas price {:?}",
+            resp.minimum_gas_price
+        )
     })
 }
 

@@ -59,10 +59,20 @@ pub enum DatasetsTxCmd {
         from: String,
         dataset_id: u64,
         /// Contribution ids to accept
-        #[arg(long, group = "decisions", value_delimiter = ',', value_name = "ID[,ID…]")]
+        #[arg(
+            long,
+            group = "decisions",
+            value_delimiter = ',',
+            value_name = "ID[,ID…]"
+        )]
         accept: Vec<u64>,
         /// Contribution ids to reject
-        #[arg(long, group = "decisions", value_delimiter = ',', value_name = "ID[,ID…]")]
+        #[arg(
+            long,
+            group = "decisions",
+            value_delimiter = ',',
+            value_name = "ID[,ID…]"
+        )]
         reject: Vec<u64>,
         /// Reason recorded with the rejections (with the acceptances when nothing is rejected)
         #[arg(long, default_value = "")]
@@ -82,7 +92,14 @@ pub enum DatasetsTxCmd {
 
 pub async fn run(ctx: &Context, cmd: DatasetsTxCmd) -> Result<()> {
     match cmd {
-        DatasetsTxCmd::Create { from, name, description, license_id, policy, flags } => {
+        DatasetsTxCmd::Create {
+            from,
+            name,
+            description,
+            license_id,
+            policy,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |curator| {
                 let msg = ds::MsgCreateDataset {
                     curator: curator.to_string(),
@@ -95,7 +112,15 @@ pub async fn run(ctx: &Context, cmd: DatasetsTxCmd) -> Result<()> {
             })
             .await
         }
-        DatasetsTxCmd::Contribute { from, dataset_id, file, content, uri_prefix, metadata, flags } => {
+        DatasetsTxCmd::Contribute {
+            from,
+            dataset_id,
+            file,
+            content,
+            uri_prefix,
+            metadata,
+            flags,
+        } => {
             let items = match file {
                 Some(path) => read_items_file(&path)?,
                 None => content
@@ -104,23 +129,47 @@ pub async fn run(ctx: &Context, cmd: DatasetsTxCmd) -> Result<()> {
                     .collect::<Result<_>>()?,
             };
             send_from(ctx, &from, &flags, |contributor| {
-                let msg = ds::MsgContribute { contributor: contributor.to_string(), dataset_id, items };
+                let msg = ds::MsgContribute {
+                    contributor: contributor.to_string(),
+                    dataset_id,
+                    items,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
         }
-        DatasetsTxCmd::Review { from, dataset_id, accept, reject, reason, flags } => {
+        DatasetsTxCmd::Review {
+            from,
+            dataset_id,
+            accept,
+            reject,
+            reason,
+            flags,
+        } => {
             let decisions = decisions(&accept, &reject, &reason)?;
             send_from(ctx, &from, &flags, |curator| {
-                let msg = ds::MsgReviewContributions { curator: curator.to_string(), dataset_id, decisions };
+                let msg = ds::MsgReviewContributions {
+                    curator: curator.to_string(),
+                    dataset_id,
+                    decisions,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
         }
-        DatasetsTxCmd::UpdateCurator { from, dataset_id, new_curator, flags } => {
+        DatasetsTxCmd::UpdateCurator {
+            from,
+            dataset_id,
+            new_curator,
+            flags,
+        } => {
             address::decode(&new_curator).context("invalid NEW_CURATOR")?;
             send_from(ctx, &from, &flags, |curator| {
-                let msg = ds::MsgUpdateCurator { curator: curator.to_string(), dataset_id, new_curator };
+                let msg = ds::MsgUpdateCurator {
+                    curator: curator.to_string(),
+                    dataset_id,
+                    new_curator,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
@@ -133,8 +182,9 @@ const ITEM_FIELDS: [&str; 4] = ["content_sha256", "size", "uri", "metadata"];
 /// Parses an items file: a JSON array of {"content_sha256", "size", "uri", "metadata"};
 /// content_sha256 is required, a misspelt field is an error rather than silently dropped.
 pub fn parse_items(json: &str) -> Result<Vec<ds::ContributionItem>> {
-    let raw: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(json)
-        .context("expected a JSON array of objects {\"content_sha256\", \"size\", \"uri\", \"metadata\"}")?;
+    let raw: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(json).context(
+        "expected a JSON array of objects {\"content_sha256\", \"size\", \"uri\", \"metadata\"}",
+    )?;
     if raw.is_empty() {
         bail!("the items file holds no items");
     }
@@ -142,14 +192,21 @@ pub fn parse_items(json: &str) -> Result<Vec<ds::ContributionItem>> {
         .enumerate()
         .map(|(i, obj)| {
             if let Some(k) = obj.keys().find(|k| !ITEM_FIELDS.contains(&k.as_str())) {
-                bail!("item {i}: unknown field {k:?} (expected {})", ITEM_FIELDS.join(", "));
+                bail!(
+                    "item {i}: unknown field {k:?} (expected {})",
+                    ITEM_FIELDS.join(", ")
+                );
             }
             let Some(sha) = obj.get("content_sha256").and_then(|v| v.as_str()) else {
                 bail!("item {i}: content_sha256 (a hex string) is required");
             };
             let sha = parse_sha256_hex(sha).with_context(|| format!("item {i}"))?;
-            let mut item: ds::ContributionItem = serde_json::from_value(serde_json::Value::Object(obj))
-                .with_context(|| format!("item {i}: size must be a non-negative integer, uri and metadata strings"))?;
+            let mut item: ds::ContributionItem =
+                serde_json::from_value(serde_json::Value::Object(obj)).with_context(|| {
+                    format!(
+                        "item {i}: size must be a non-negative integer, uri and metadata strings"
+                    )
+                })?;
             item.content_sha256 = sha;
             Ok(item)
         })
@@ -159,7 +216,9 @@ pub fn parse_items(json: &str) -> Result<Vec<ds::ContributionItem>> {
 fn read_items_file(path: &Path) -> Result<Vec<ds::ContributionItem>> {
     let text = if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("reading items from stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading items from stdin")?;
         s
     } else {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
@@ -168,10 +227,15 @@ fn read_items_file(path: &Path) -> Result<Vec<ds::ContributionItem>> {
 }
 
 /// An item for a local file: its sha256 and size, and `file://<basename>` or PREFIX/<basename>.
-fn item_from_file(path: &Path, uri_prefix: Option<&str>, metadata: &str) -> Result<ds::ContributionItem> {
+fn item_from_file(
+    path: &Path,
+    uri_prefix: Option<&str>,
+    metadata: &str,
+) -> Result<ds::ContributionItem> {
     let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut hasher = Sha256::new();
-    let size = std::io::copy(&mut f, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
+    let size = std::io::copy(&mut f, &mut hasher)
+        .with_context(|| format!("reading {}", path.display()))?;
     let base = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -202,7 +266,11 @@ fn decisions(accept: &[u64], reject: &[u64], reason: &str) -> Result<Vec<ds::Dec
         }
     }
     let accept_reason = if reject.is_empty() { reason } else { "" };
-    let d = |id: &u64, accept: bool, reason: &str| ds::Decision { contribution_id: *id, accept, reason: reason.to_string() };
+    let d = |id: &u64, accept: bool, reason: &str| ds::Decision {
+        contribution_id: *id,
+        accept,
+        reason: reason.to_string(),
+    };
     Ok(accept
         .iter()
         .map(|id| d(id, true, accept_reason))
@@ -235,9 +303,18 @@ mod tests {
             ("{}", "JSON array"),
             (r#"[{"size":1}]"#, "content_sha256"),
             (r#"[{"content_sha256":"abc"}]"#, "SHA-256"),
-            (&format!(r#"[{{"content_sha256":"{h}","sha256":"x"}}]"#), "unknown field"),
-            (&format!(r#"[{{"content_sha256":"{h}","size":-1}}]"#), "size"),
-            (&format!(r#"[{{"content_sha256":"{h}","size":"12"}}]"#), "size"),
+            (
+                &format!(r#"[{{"content_sha256":"{h}","sha256":"x"}}]"#),
+                "unknown field",
+            ),
+            (
+                &format!(r#"[{{"content_sha256":"{h}","size":-1}}]"#),
+                "size",
+            ),
+            (
+                &format!(r#"[{{"content_sha256":"{h}","size":"12"}}]"#),
+                "size",
+            ),
         ] {
             let err = format!("{:#}", parse_items(bad).unwrap_err());
             assert!(err.contains(why), "{bad}: {err}");
@@ -250,11 +327,17 @@ mod tests {
         let p = dir.path().join("a.txt");
         std::fs::write(&p, b"abc").unwrap();
         let item = item_from_file(&p, None, "m").unwrap();
-        assert_eq!(item.content_sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            item.content_sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert_eq!(item.size, 3);
         assert_eq!(item.uri, "file://a.txt");
         assert_eq!(item.metadata, "m");
-        assert_eq!(item_from_file(&p, Some("ipfs://cid"), "").unwrap().uri, "ipfs://cid/a.txt");
+        assert_eq!(
+            item_from_file(&p, Some("ipfs://cid"), "").unwrap().uri,
+            "ipfs://cid/a.txt"
+        );
         assert_eq!(content_uri("a.txt", Some("s3://b/")), "s3://b/a.txt");
         assert!(item_from_file(&dir.path().join("missing"), None, "").is_err());
     }
@@ -262,7 +345,10 @@ mod tests {
     #[test]
     fn review_decisions() {
         let d = decisions(&[1, 2], &[3], "dup").unwrap();
-        let shown: Vec<(u64, bool, &str)> = d.iter().map(|d| (d.contribution_id, d.accept, d.reason.as_str())).collect();
+        let shown: Vec<(u64, bool, &str)> = d
+            .iter()
+            .map(|d| (d.contribution_id, d.accept, d.reason.as_str()))
+            .collect();
         assert_eq!(shown, [(1, true, ""), (2, true, ""), (3, false, "dup")]);
         assert_eq!(decisions(&[4], &[], "ok").unwrap()[0].reason, "ok");
         assert!(decisions(&[1], &[1], "").is_err());

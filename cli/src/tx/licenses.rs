@@ -137,25 +137,52 @@ pub async fn run(ctx: &Context, cmd: LicensesTxCmd) -> Result<()> {
         LicensesTxCmd::Create { from, terms, flags } => {
             let terms = terms.to_proto();
             send_from(ctx, &from, &flags, |creator| {
-                Ok(vec![to_any(&lic::MsgCreateLicense { creator: creator.to_string(), terms: Some(terms) })])
+                Ok(vec![to_any(&lic::MsgCreateLicense {
+                    creator: creator.to_string(),
+                    terms: Some(terms),
+                })])
             })
             .await
         }
-        LicensesTxCmd::Attach { from, target, license_id, flags } => {
+        LicensesTxCmd::Attach {
+            from,
+            target,
+            license_id,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |owner| {
-                let msg = lic::MsgAttachLicense { owner: owner.to_string(), target: Some(target.to_proto()), license_id };
+                let msg = lic::MsgAttachLicense {
+                    owner: owner.to_string(),
+                    target: Some(target.to_proto()),
+                    license_id,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
         }
-        LicensesTxCmd::Retire { from, target, license_id, flags } => {
+        LicensesTxCmd::Retire {
+            from,
+            target,
+            license_id,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |owner| {
-                let msg = lic::MsgRetireLicense { owner: owner.to_string(), target: Some(target.to_proto()), license_id };
+                let msg = lic::MsgRetireLicense {
+                    owner: owner.to_string(),
+                    target: Some(target.to_proto()),
+                    license_id,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
         }
-        LicensesTxCmd::Acquire { from, target, license_id, escrow, flags } => {
+        LicensesTxCmd::Acquire {
+            from,
+            target,
+            license_id,
+            escrow,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |licensee| {
                 let msg = lic::MsgAcquireLicense {
                     licensee: licensee.to_string(),
@@ -167,15 +194,31 @@ pub async fn run(ctx: &Context, cmd: LicensesTxCmd) -> Result<()> {
             })
             .await
         }
-        LicensesTxCmd::TopUp { from, grant_id, amount, flags } => {
+        LicensesTxCmd::TopUp {
+            from,
+            grant_id,
+            amount,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |licensee| {
-                Ok(vec![to_any(&lic::MsgTopUpGrant { licensee: licensee.to_string(), grant_id, amount })])
+                Ok(vec![to_any(&lic::MsgTopUpGrant {
+                    licensee: licensee.to_string(),
+                    grant_id,
+                    amount,
+                })])
             })
             .await
         }
-        LicensesTxCmd::Release { from, grant_id, flags } => {
+        LicensesTxCmd::Release {
+            from,
+            grant_id,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |licensee| {
-                Ok(vec![to_any(&lic::MsgReleaseGrant { licensee: licensee.to_string(), grant_id })])
+                Ok(vec![to_any(&lic::MsgReleaseGrant {
+                    licensee: licensee.to_string(),
+                    grant_id,
+                })])
             })
             .await
         }
@@ -196,20 +239,42 @@ mod tests {
     #[test]
     fn terms_from_flags() {
         let t = T::try_parse_from([
-            "t", "--commercial", "--attribution", "--prohibit", "military,law-enforcement",
-            "--prohibit", "military", "--upfront-fee", "1000uopen", "--per-use-price", "5",
-            "--royalty-bps", "500", "--spdx", "Apache-2.0",
+            "t",
+            "--commercial",
+            "--attribution",
+            "--prohibit",
+            "military,law-enforcement",
+            "--prohibit",
+            "military",
+            "--upfront-fee",
+            "1000uopen",
+            "--per-use-price",
+            "5",
+            "--royalty-bps",
+            "500",
+            "--spdx",
+            "Apache-2.0",
         ])
         .unwrap()
         .terms
         .to_proto();
         assert!(t.commercial_use && t.attribution_required && !t.derivatives_allowed);
         assert_eq!(t.prohibited_uses, [1, 8]);
-        assert_eq!((t.upfront_fee.as_str(), t.per_use_price.as_str()), ("1000", "5"));
+        assert_eq!(
+            (t.upfront_fee.as_str(), t.per_use_price.as_str()),
+            ("1000", "5")
+        );
         assert_eq!(t.royalty_bps, 500);
         assert_eq!(t.spdx_id, "Apache-2.0");
         let d = T::try_parse_from(["t"]).unwrap().terms.to_proto();
-        assert_eq!((d.upfront_fee.as_str(), d.per_use_price.as_str(), d.duration_blocks), ("0", "0", 0));
+        assert_eq!(
+            (
+                d.upfront_fee.as_str(),
+                d.per_use_price.as_str(),
+                d.duration_blocks
+            ),
+            ("0", "0", 0)
+        );
         assert!(T::try_parse_from(["t", "--prohibit", "weapons"]).is_err());
         assert!(T::try_parse_from(["t", "--royalty-bps", "10001"]).is_err());
         assert!(T::try_parse_from(["t", "--upfront-fee", "1ufoo"]).is_err());

@@ -1,5 +1,6 @@
 //! `openledger tx …`: build, sign (SIGN_MODE_DIRECT) and broadcast transactions.
 
+pub mod attribution;
 pub mod broadcast;
 pub mod chain;
 pub mod datasets;
@@ -34,6 +35,9 @@ pub enum TxCmd {
     /// Bank module transactions
     #[command(subcommand)]
     Bank(BankTxCmd),
+    /// Attribution: operators, usage reports (individual or aggregated), reward claims
+    #[command(subcommand)]
+    Attribution(attribution::AttributionTxCmd),
     /// Datasets: create, contribute, review, change curator
     #[command(subcommand)]
     Datasets(datasets::DatasetsTxCmd),
@@ -116,18 +120,24 @@ fn parse_gas(flags: &TxFlags) -> Result<GasSetting> {
     if flags.gas.trim().eq_ignore_ascii_case("auto") {
         let adjustment_millionths = coins::parse_gas_adjustment(&flags.gas_adjustment)
             .with_context(|| format!("invalid --gas-adjustment {:?}", flags.gas_adjustment))?;
-        return Ok(GasSetting::Auto { adjustment_millionths });
+        return Ok(GasSetting::Auto {
+            adjustment_millionths,
+        });
     }
-    let gas = flags
-        .gas
-        .trim()
-        .parse::<u64>()
-        .with_context(|| format!("invalid --gas {:?}: expected a number or \"auto\"", flags.gas))?;
+    let gas = flags.gas.trim().parse::<u64>().with_context(|| {
+        format!(
+            "invalid --gas {:?}: expected a number or \"auto\"",
+            flags.gas
+        )
+    })?;
     Ok(GasSetting::Fixed(gas))
 }
 
 fn to_any<M: Message + Name>(msg: &M) -> Any {
-    Any { type_url: M::type_url(), value: msg.encode_to_vec() }
+    Any {
+        type_url: M::type_url(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 fn proto_coins(coins: &[Coin]) -> Vec<ProtoCoin> {
@@ -136,7 +146,12 @@ fn proto_coins(coins: &[Coin]) -> Vec<ProtoCoin> {
 
 pub async fn run(ctx: &Context, cmd: TxCmd) -> Result<()> {
     match cmd {
-        TxCmd::Bank(BankTxCmd::Send { from, to, amount, flags }) => {
+        TxCmd::Bank(BankTxCmd::Send {
+            from,
+            to,
+            amount,
+            flags,
+        }) => {
             address::decode(&to).context("invalid recipient")?;
             let amount = coins::parse_coins(&amount).context("invalid AMOUNT")?;
             send_from(ctx, &from, &flags, |sender| {
@@ -149,6 +164,7 @@ pub async fn run(ctx: &Context, cmd: TxCmd) -> Result<()> {
             })
             .await
         }
+        TxCmd::Attribution(cmd) => attribution::run(ctx, cmd).await,
         TxCmd::Datasets(cmd) => datasets::run(ctx, cmd).await,
         TxCmd::Licenses(cmd) => licenses::run(ctx, cmd).await,
         TxCmd::Models(cmd) => models::run(ctx, cmd).await,
@@ -216,7 +232,11 @@ async fn sign_and_broadcast(
             (a.unwrap_or(acc.account_number), s.unwrap_or(acc.sequence))
         }
     };
-    let signer = SignerData { chain_id: ctx.chain_id.clone(), account_number, sequence };
+    let signer = SignerData {
+        chain_id: ctx.chain_id.clone(),
+        account_number,
+        sequence,
+    };
 
     // The price the fee is derived from, unless --fees fixes the fee outright.
     let price = match (&fixed_fee, flag_price) {
@@ -236,7 +256,9 @@ async fn sign_and_broadcast(
 
     let gas_limit = match gas_setting {
         GasSetting::Fixed(g) => g,
-        GasSetting::Auto { adjustment_millionths } => {
+        GasSetting::Auto {
+            adjustment_millionths,
+        } => {
             // Simulate with a realistic fee (that of the default gas) so the fee deduction and
             // the fee's bytes are metered as in the real tx.
             let sim_params = TxParams {
@@ -252,7 +274,11 @@ async fn sign_and_broadcast(
         }
     };
 
-    let params = TxParams { memo: flags.memo.clone(), fee: proto_coins(&fee_for(gas_limit)?), gas_limit };
+    let params = TxParams {
+        memo: flags.memo.clone(),
+        fee: proto_coins(&fee_for(gas_limit)?),
+        gas_limit,
+    };
     let tx = sign::sign_tx(&key, msgs, &params, &signer)?;
 
     if flags.print_raw {

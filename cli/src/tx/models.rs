@@ -80,7 +80,10 @@ impl BaseArgs {
     pub fn to_proto(&self) -> Option<mdl::ExternalBase> {
         let id = self.base_id.clone()?;
         Some(mdl::ExternalBase {
-            source: self.base_source.clone().unwrap_or_else(|| card::HUGGINGFACE.to_string()),
+            source: self
+                .base_source
+                .clone()
+                .unwrap_or_else(|| card::HUGGINGFACE.to_string()),
             id,
             revision: self.base_revision.clone().unwrap_or_default(),
         })
@@ -126,20 +129,35 @@ pub fn parse_dataset_use(s: &str) -> Result<mdl::DatasetUse> {
         Some((id, r)) => (id, Some(r.trim())),
         None => (s, None),
     };
-    let dataset_id = id.trim().parse::<u64>().map_err(|_| anyhow!("invalid dataset id in {s:?}"))?;
+    let dataset_id = id
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| anyhow!("invalid dataset id in {s:?}"))?;
     let (first, last) = match range {
         None | Some("all") => (ALL_FIRST, ALL_LAST),
         Some(r) => {
-            let (a, b) = r.split_once('-').ok_or_else(|| anyhow!("{s:?}: expected DATASET_ID:FIRST-LAST"))?;
-            let a = a.trim().parse::<u64>().map_err(|_| anyhow!("invalid FIRST in {s:?}"))?;
-            let b = b.trim().parse::<u64>().map_err(|_| anyhow!("invalid LAST in {s:?}"))?;
+            let (a, b) = r
+                .split_once('-')
+                .ok_or_else(|| anyhow!("{s:?}: expected DATASET_ID:FIRST-LAST"))?;
+            let a = a
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| anyhow!("invalid FIRST in {s:?}"))?;
+            let b = b
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| anyhow!("invalid LAST in {s:?}"))?;
             if a > b {
                 bail!("{s:?}: FIRST is after LAST");
             }
             (a, b)
         }
     };
-    Ok(mdl::DatasetUse { dataset_id, first_contribution_id: first, last_contribution_id: last })
+    Ok(mdl::DatasetUse {
+        dataset_id,
+        first_contribution_id: first,
+        last_contribution_id: last,
+    })
 }
 
 fn dataset_use_arg(s: &str) -> Result<mdl::DatasetUse, String> {
@@ -154,8 +172,15 @@ pub fn parse_contributor(s: &str) -> Result<mdl::Contributor> {
     };
     address::decode(addr.trim())?;
     let role = mdl::Role::parse_short(role).with_context(|| format!("role in {s:?}"))?;
-    let share_bps = bps.trim().parse::<u32>().map_err(|_| anyhow!("invalid BPS in {s:?}"))?;
-    Ok(mdl::Contributor { address: addr.trim().to_string(), role: role as i32, share_bps })
+    let share_bps = bps
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| anyhow!("invalid BPS in {s:?}"))?;
+    Ok(mdl::Contributor {
+        address: addr.trim().to_string(),
+        role: role as i32,
+        share_bps,
+    })
 }
 
 fn contributor_arg(s: &str) -> Result<mdl::Contributor, String> {
@@ -163,11 +188,28 @@ fn contributor_arg(s: &str) -> Result<mdl::Contributor, String> {
 }
 
 /// The message (signer left empty): the card's fields, each replaced by the flags given for it.
-pub fn publish_msg(model_id: u64, args: &PublishArgs, card: Option<CardFields>) -> mdl::MsgPublishVersion {
+pub fn publish_msg(
+    model_id: u64,
+    args: &PublishArgs,
+    card: Option<CardFields>,
+) -> mdl::MsgPublishVersion {
     let card = card.unwrap_or_default();
-    let pick = |flags: &Vec<u64>, from_card: Vec<u64>| if flags.is_empty() { from_card } else { flags.clone() };
-    let datasets = if args.datasets.is_empty() { card.datasets } else { args.datasets.clone() };
-    let method = args.method.or(card.method).map_or(mdl::TrainingMethod::Unspecified as i32, |m| m as i32);
+    let pick = |flags: &Vec<u64>, from_card: Vec<u64>| {
+        if flags.is_empty() {
+            from_card
+        } else {
+            flags.clone()
+        }
+    };
+    let datasets = if args.datasets.is_empty() {
+        card.datasets
+    } else {
+        args.datasets.clone()
+    };
+    let method = args
+        .method
+        .or(card.method)
+        .map_or(mdl::TrainingMethod::Unspecified as i32, |m| m as i32);
     mdl::MsgPublishVersion {
         owner: String::new(),
         model_id,
@@ -186,8 +228,10 @@ pub fn publish_msg(model_id: u64, args: &PublishArgs, card: Option<CardFields>) 
 }
 
 fn read_card(path: &PathBuf) -> Result<CardFields> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let fields = card::parse_card(&text).with_context(|| format!("model card {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let fields =
+        card::parse_card(&text).with_context(|| format!("model card {}", path.display()))?;
     for note in &fields.ignored {
         eprintln!("note: {}: left out {note}", path.display());
     }
@@ -196,7 +240,13 @@ fn read_card(path: &PathBuf) -> Result<CardFields> {
 
 pub async fn run(ctx: &Context, cmd: ModelsTxCmd) -> Result<()> {
     match cmd {
-        ModelsTxCmd::Register { from, name, description, base, flags } => {
+        ModelsTxCmd::Register {
+            from,
+            name,
+            description,
+            base,
+            flags,
+        } => {
             send_from(ctx, &from, &flags, |owner| {
                 let msg = mdl::MsgRegisterModel {
                     owner: owner.to_string(),
@@ -208,18 +258,35 @@ pub async fn run(ctx: &Context, cmd: ModelsTxCmd) -> Result<()> {
             })
             .await
         }
-        ModelsTxCmd::PublishVersion { from, model_id, args, flags } => {
+        ModelsTxCmd::PublishVersion {
+            from,
+            model_id,
+            args,
+            flags,
+        } => {
             let card = args.from_card.as_ref().map(read_card).transpose()?;
             let msg = publish_msg(model_id, &args, card);
             send_from(ctx, &from, &flags, |owner| {
-                Ok(vec![to_any(&mdl::MsgPublishVersion { owner: owner.to_string(), ..msg })])
+                Ok(vec![to_any(&mdl::MsgPublishVersion {
+                    owner: owner.to_string(),
+                    ..msg
+                })])
             })
             .await
         }
-        ModelsTxCmd::Transfer { from, model_id, new_owner, flags } => {
+        ModelsTxCmd::Transfer {
+            from,
+            model_id,
+            new_owner,
+            flags,
+        } => {
             address::decode(&new_owner).context("invalid NEW_OWNER")?;
             send_from(ctx, &from, &flags, |owner| {
-                let msg = mdl::MsgTransferModelOwnership { owner: owner.to_string(), model_id, new_owner };
+                let msg = mdl::MsgTransferModelOwnership {
+                    owner: owner.to_string(),
+                    model_id,
+                    new_owner,
+                };
                 Ok(vec![to_any(&msg)])
             })
             .await
@@ -245,10 +312,20 @@ mod tests {
     #[test]
     fn dataset_uses() {
         let d = parse_dataset_use("3:100-199").unwrap();
-        assert_eq!((d.dataset_id, d.first_contribution_id, d.last_contribution_id), (3, 100, 199));
+        assert_eq!(
+            (
+                d.dataset_id,
+                d.first_contribution_id,
+                d.last_contribution_id
+            ),
+            (3, 100, 199)
+        );
         for all in ["3", "3:all"] {
             let d = parse_dataset_use(all).unwrap();
-            assert_eq!((d.first_contribution_id, d.last_contribution_id), (0, u64::MAX));
+            assert_eq!(
+                (d.first_contribution_id, d.last_contribution_id),
+                (0, u64::MAX)
+            );
         }
         for bad in ["", "x", "3:", "3:5", "3:9-5", "3:a-b"] {
             assert!(parse_dataset_use(bad).is_err(), "{bad:?}");
@@ -259,7 +336,10 @@ mod tests {
     fn contributors() {
         let a = addr();
         let c = parse_contributor(&format!("{a}:fine-tuner:6000")).unwrap();
-        assert_eq!((c.address.as_str(), c.role, c.share_bps), (a.as_str(), mdl::Role::FineTuner as i32, 6000));
+        assert_eq!(
+            (c.address.as_str(), c.role, c.share_bps),
+            (a.as_str(), mdl::Role::FineTuner as i32, 6000)
+        );
         assert!(parse_contributor(&format!("{a}:chef:1")).is_err());
         assert!(parse_contributor("alice:data:1").is_err());
         assert!(parse_contributor(&format!("{a}:data")).is_err());
@@ -273,7 +353,9 @@ mod tests {
         .unwrap();
         let h = "ab".repeat(32);
         let a = addr();
-        let only_card = P::try_parse_from(["p", "--artifact-sha256", &h]).unwrap().args;
+        let only_card = P::try_parse_from(["p", "--artifact-sha256", &h])
+            .unwrap()
+            .args;
         let m = publish_msg(7, &only_card, Some(card.clone()));
         assert_eq!(m.model_id, 7);
         assert_eq!(m.parent_version_ids, [12]);
@@ -284,24 +366,51 @@ mod tests {
         assert_eq!(t.datasets[0].last_contribution_id, u64::MAX);
 
         let flags = P::try_parse_from([
-            "p", "--artifact-sha256", &h, "--parent", "20", "--parent", "21", "--method", "merge",
-            "--license-id", "5", "--dataset", "8:1-2", "--base-id", "x/y", "--base-revision", "r1",
-            "--contributor", &format!("{a}:architect:10000"), "--hyperparams-sha256", &h,
+            "p",
+            "--artifact-sha256",
+            &h,
+            "--parent",
+            "20",
+            "--parent",
+            "21",
+            "--method",
+            "merge",
+            "--license-id",
+            "5",
+            "--dataset",
+            "8:1-2",
+            "--base-id",
+            "x/y",
+            "--base-revision",
+            "r1",
+            "--contributor",
+            &format!("{a}:architect:10000"),
+            "--hyperparams-sha256",
+            &h,
         ])
         .unwrap()
         .args;
         let m = publish_msg(7, &flags, Some(card));
         assert_eq!(m.parent_version_ids, [20, 21]);
         let b = m.external_base.unwrap();
-        assert_eq!((b.source.as_str(), b.id.as_str(), b.revision.as_str()), ("huggingface", "x/y", "r1"));
+        assert_eq!(
+            (b.source.as_str(), b.id.as_str(), b.revision.as_str()),
+            ("huggingface", "x/y", "r1")
+        );
         assert_eq!(m.license_ids, [5]);
         assert_eq!(m.contributors.len(), 1);
         let t = m.training.unwrap();
         assert_eq!(t.method, mdl::TrainingMethod::Merge as i32);
-        assert_eq!((t.datasets[0].dataset_id, t.datasets[0].last_contribution_id), (8, 2));
+        assert_eq!(
+            (t.datasets[0].dataset_id, t.datasets[0].last_contribution_id),
+            (8, 2)
+        );
         assert_eq!(t.hyperparams_sha256, h);
 
-        assert!(P::try_parse_from(["p"]).is_err(), "--artifact-sha256 is required");
+        assert!(
+            P::try_parse_from(["p"]).is_err(),
+            "--artifact-sha256 is required"
+        );
         assert!(P::try_parse_from(["p", "--artifact-sha256", &h, "--base-revision", "r"]).is_err());
         assert!(P::try_parse_from(["p", "--artifact-sha256", &h, "--method", "sgd"]).is_err());
     }

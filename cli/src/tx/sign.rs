@@ -26,7 +26,12 @@ pub struct TxParams {
 }
 
 /// Signs `msgs` and returns the encoded TxRaw.
-pub fn sign_tx(key: &SigningKey, msgs: Vec<Any>, params: &TxParams, signer: &SignerData) -> Result<Vec<u8>> {
+pub fn sign_tx(
+    key: &SigningKey,
+    msgs: Vec<Any>,
+    params: &TxParams,
+    signer: &SignerData,
+) -> Result<Vec<u8>> {
     let body = TxBody {
         messages: msgs,
         memo: params.memo.clone(),
@@ -88,13 +93,23 @@ mod tests {
         )
         .unwrap();
         let key = derive::signing_key(&m).unwrap();
-        let msg = Any { type_url: "/x.Msg".into(), value: vec![1, 2, 3] };
+        let msg = Any {
+            type_url: "/x.Msg".into(),
+            value: vec![1, 2, 3],
+        };
         let params = TxParams {
             memo: "hi".into(),
-            fee: vec![ProtoCoin { denom: "uopen".into(), amount: "5000".into() }],
+            fee: vec![ProtoCoin {
+                denom: "uopen".into(),
+                amount: "5000".into(),
+            }],
             gas_limit: 200_000,
         };
-        let signer = SignerData { chain_id: "openledger-local-1".into(), account_number: 3, sequence: 9 };
+        let signer = SignerData {
+            chain_id: "openledger-local-1".into(),
+            account_number: 3,
+            sequence: 9,
+        };
         let bytes = sign_tx(&key, vec![msg], &params, &signer).unwrap();
         let raw = TxRaw::decode(bytes.as_slice()).unwrap();
         let auth = AuthInfo::decode(raw.auth_info_bytes.as_slice()).unwrap();
@@ -111,7 +126,10 @@ mod tests {
         assert!(sig.normalize_s().is_none(), "signature must be low-S");
         vk.verify(&doc.encode_to_vec(), &sig).unwrap();
         // Another account number gives another SignDoc: the signature must not verify.
-        let other = SignDoc { account_number: 4, ..doc };
+        let other = SignDoc {
+            account_number: 4,
+            ..doc
+        };
         assert!(vk.verify(&other.encode_to_vec(), &sig).is_err());
     }
 }

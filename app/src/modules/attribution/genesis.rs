@@ -1,7 +1,6 @@
 //! attribution genesis: params, operators, reports, counters and rewards.
 
-use openledger_proto::attribution::v1::{AddressRewards, ContributionCounters, Operator, Params, Report, VersionCounters};
-use serde::{Deserialize, Serialize};
+pub use openledger_proto::attribution::v1::GenesisState as Genesis;
 
 use super::state::{self, S};
 use super::AttributionError;
@@ -9,34 +8,12 @@ use crate::context::{Ctx, Read};
 use crate::modules::auth::Address;
 use crate::modules::util::{id_key, read_values};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct Genesis {
-    pub params: Params,
-    pub operators: Vec<Operator>,
-    pub reports: Vec<Report>,
-    pub contributions: Vec<ContributionCounters>,
-    pub versions: Vec<VersionCounters>,
-    pub rewards: Vec<AddressRewards>,
-}
-
-impl Default for Genesis {
-    fn default() -> Self {
-        Genesis {
-            params: super::default_params(),
-            operators: Vec::new(),
-            reports: Vec::new(),
-            contributions: Vec::new(),
-            versions: Vec::new(),
-            rewards: Vec::new(),
-        }
-    }
-}
-
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> {
-    let p = &genesis.params;
+    let p = &genesis.params.clone().unwrap_or_else(super::default_params);
     if p.protocol_fee_bps > 10_000 || p.max_uses_per_report == 0 || p.max_weights_per_use == 0 {
-        return Err(AttributionError::InvalidField("protocol_fee_bps ≤ 10000 and positive report limits".into()));
+        return Err(AttributionError::InvalidField(
+            "protocol_fee_bps ≤ 10000 and positive report limits".into(),
+        ));
     }
     state::num(&p.min_operator_bond)?;
     ctx.put_msg(S, state::PARAMS.to_vec(), p)?;
@@ -48,10 +25,22 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
         let operator = Address::from_bech32(&r.operator)?;
         last = last.max(r.id);
         ctx.put_msg(S, id_key(state::REPORT, r.id), r)?;
-        ctx.put(S, state::keyed_by_address(state::BATCH, &operator, r.batch_id.as_bytes()), r.id.to_be_bytes().to_vec())?;
-        ctx.put(S, state::keyed_by_address(state::REPORTS_OF, &operator, &r.id.to_be_bytes()), Vec::new())?;
+        ctx.put(
+            S,
+            state::keyed_by_address(state::BATCH, &operator, r.batch_id.as_bytes()),
+            r.id.to_be_bytes().to_vec(),
+        )?;
+        ctx.put(
+            S,
+            state::keyed_by_address(state::REPORTS_OF, &operator, &r.id.to_be_bytes()),
+            Vec::new(),
+        )?;
     }
-    ctx.put(S, state::LAST_REPORT_ID.to_vec(), last.to_be_bytes().to_vec())?;
+    ctx.put(
+        S,
+        state::LAST_REPORT_ID.to_vec(),
+        last.to_be_bytes().to_vec(),
+    )?;
     for c in &genesis.contributions {
         ctx.put_msg(S, id_key(state::CONTRIBUTION, c.contribution_id), c)?;
     }
@@ -66,7 +55,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, AttributionError> {
     Ok(Genesis {
-        params: state::params(r)?,
+        params: Some(state::params(r)?),
         operators: read_values(r, S, &[state::OPERATOR])?,
         reports: read_values(r, S, &[state::REPORT])?,
         contributions: read_values(r, S, &[state::CONTRIBUTION])?,

@@ -4,15 +4,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openledger_proto::attribution::v1::{
-    MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator, MsgReportUsage, MsgReportUsageResponse, MsgUnbondOperator,
-    MsgUnbondOperatorResponse, Operator, Params, Report, Weight,
+    EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
+    EventUseSettled, MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator, MsgReportUsage,
+    MsgReportUsageResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, Operator, Params, Report,
+    Weight,
 };
 use openledger_proto::licenses::v1::LicenseTerms;
 
 use super::settle::{self, Ledger, Settlement};
 use super::state::{self, add, num, S};
 use super::{bonds_account, rewards_account, AttributionError};
-use crate::context::{event, Ctx};
+use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
 use crate::modules::auth::Address;
 use crate::modules::bank::{self, coins::parse_amount};
@@ -22,7 +24,15 @@ use crate::modules::util::{address_key, id_key, next_id};
 pub trait Grants {
     /// Takes the price of `uses` uses (`units` priced units) of `version_id` from the grant's
     /// escrow into `to`; the grant's terms and the price.
-    fn charge(&self, ctx: &mut Ctx, grant_id: u64, version_id: u64, uses: u64, units: u64, to: &Address) -> Result<(LicenseTerms, u128), Failure>;
+    fn charge(
+        &self,
+        ctx: &mut Ctx,
+        grant_id: u64,
+        version_id: u64,
+        uses: u64,
+        units: u64,
+        to: &Address,
+    ) -> Result<(LicenseTerms, u128), Failure>;
 }
 
 fn amount(field: &str, text: &str) -> Result<u128, AttributionError> {
@@ -31,16 +41,30 @@ fn amount(field: &str, text: &str) -> Result<u128, AttributionError> {
 
 pub fn validate_register(msg: &MsgRegisterOperator) -> Result<(Address, u128), AttributionError> {
     if msg.endpoint.chars().count() > 512 {
-        return Err(AttributionError::InvalidField("endpoint is limited to 512 characters".into()));
+        return Err(AttributionError::InvalidField(
+            "endpoint is limited to 512 characters".into(),
+        ));
     }
-    Ok((Address::from_bech32(&msg.operator)?, amount("bond", &msg.bond)?))
+    Ok((
+        Address::from_bech32(&msg.operator)?,
+        amount("bond", &msg.bond)?,
+    ))
 }
 
-pub fn register(ctx: &mut Ctx, ledger: &impl Ledger, msg: &MsgRegisterOperator, operator: &Address, bond: u128) -> Result<(), Failure> {
+pub fn register(
+    ctx: &mut Ctx,
+    ledger: &impl Ledger,
+    msg: &MsgRegisterOperator,
+    operator: &Address,
+    bond: u128,
+) -> Result<(), Failure> {
     let params = state::params(ctx)?;
     let min = num(&params.min_operator_bond)?;
     if bond < min {
-        return Err(AttributionError::BondTooSmall(format!("{bond} uopen is below the minimum of {min}")).into());
+        return Err(AttributionError::BondTooSmall(format!(
+            "{bond} uopen is below the minimum of {min}"
+        ))
+        .into());
     }
     if ledger.version(ctx, msg.version_id)?.is_none() {
         return Err(AttributionError::VersionNotFound(msg.version_id).into());
@@ -58,7 +82,11 @@ pub fn register(ctx: &mut Ctx, ledger: &impl Ledger, msg: &MsgRegisterOperator, 
         unbonding_height: 0,
     };
     state::set_operator(ctx, operator, &op)?;
-    ctx.emit(event("operator_registered", &[("operator", op.address.clone()), ("version_id", op.version_id.to_string()), ("bond", op.bond.clone())]));
+    ctx.emit(typed_event(&EventOperatorRegistered {
+        operator: op.address.clone(),
+        version_id: op.version_id,
+        bond: op.bond.clone(),
+    }));
     Ok(())
 }
 
@@ -67,14 +95,27 @@ pub fn validate_unbond(msg: &MsgUnbondOperator) -> Result<Address, AttributionEr
 }
 
 /// First call: stop reporting and start the unbonding period. A call after it: the bond back.
-pub fn unbond(ctx: &mut Ctx, msg: &MsgUnbondOperator, operator: &Address) -> Result<MsgUnbondOperatorResponse, AttributionError> {
-    let mut op = state::operator(ctx, msg.version_id, operator)?
-        .ok_or_else(|| AttributionError::NotBonded(format!("{operator} is not an operator of version {}", msg.version_id)))?;
+pub fn unbond(
+    ctx: &mut Ctx,
+    msg: &MsgUnbondOperator,
+    operator: &Address,
+) -> Result<MsgUnbondOperatorResponse, AttributionError> {
+    let mut op = state::operator(ctx, msg.version_id, operator)?.ok_or_else(|| {
+        AttributionError::NotBonded(format!(
+            "{operator} is not an operator of version {}",
+            msg.version_id
+        ))
+    })?;
     if op.unbonding_height == 0 {
         op.unbonding_height = ctx.height;
         state::set_operator(ctx, operator, &op)?;
-        ctx.emit(event("operator_unbonding", &[("operator", op.address.clone()), ("version_id", op.version_id.to_string())]));
-        return Ok(MsgUnbondOperatorResponse { returned: "0".into() });
+        ctx.emit(typed_event(&EventOperatorUnbonding {
+            operator: op.address.clone(),
+            version_id: op.version_id,
+        }));
+        return Ok(MsgUnbondOperatorResponse {
+            returned: "0".into(),
+        });
     }
     let params = state::params(ctx)?;
     let release_at = op.unbonding_height.saturating_add(params.unbonding_blocks);
@@ -84,35 +125,57 @@ pub fn unbond(ctx: &mut Ctx, msg: &MsgUnbondOperator, operator: &Address) -> Res
     let bond = num(&op.bond)?;
     bank::Keeper::send_uopen(ctx, &bonds_account(), operator, bond)?;
     ctx.delete(S, state::operator_key(op.version_id, operator))?;
-    ctx.emit(event("operator_unbonded", &[("operator", op.address.clone()), ("returned", bond.to_string())]));
-    Ok(MsgUnbondOperatorResponse { returned: bond.to_string() })
+    ctx.emit(typed_event(&EventOperatorUnbonded {
+        operator: op.address.clone(),
+        version_id: op.version_id,
+        returned: bond.to_string(),
+    }));
+    Ok(MsgUnbondOperatorResponse {
+        returned: bond.to_string(),
+    })
 }
 
 /// Stateless checks of a report: sizes, ids, weights.
 pub fn validate_report(msg: &MsgReportUsage) -> Result<Address, AttributionError> {
     let operator = Address::from_bech32(&msg.operator)?;
     if msg.batch_id.is_empty() || msg.batch_id.len() > 128 {
-        return Err(AttributionError::InvalidField("batch_id must be 1..=128 bytes".into()));
+        return Err(AttributionError::InvalidField(
+            "batch_id must be 1..=128 bytes".into(),
+        ));
     }
     if msg.uses.is_empty() && msg.aggregated.is_empty() {
         return Err(AttributionError::InvalidField("a report needs uses".into()));
     }
     let mut requests = BTreeSet::new();
     for u in &msg.uses {
-        if u.request_id.is_empty() || u.request_id.len() > 128 || !requests.insert(u.request_id.as_str()) {
-            return Err(AttributionError::InvalidField(format!("request ids must be 1..=128 bytes and distinct: {:?}", u.request_id)));
+        if u.request_id.is_empty()
+            || u.request_id.len() > 128
+            || !requests.insert(u.request_id.as_str())
+        {
+            return Err(AttributionError::InvalidField(format!(
+                "request ids must be 1..=128 bytes and distinct: {:?}",
+                u.request_id
+            )));
         }
         if u.units == 0 {
-            return Err(AttributionError::InvalidField(format!("request {}: units must be positive", u.request_id)));
+            return Err(AttributionError::InvalidField(format!(
+                "request {}: units must be positive",
+                u.request_id
+            )));
         }
         check_weights(&u.weights)?;
     }
     for a in &msg.aggregated {
         if a.uses == 0 || a.units < a.uses {
-            return Err(AttributionError::InvalidField(format!("grant {}: uses must be positive and units at least uses", a.grant_id)));
+            return Err(AttributionError::InvalidField(format!(
+                "grant {}: uses must be positive and units at least uses",
+                a.grant_id
+            )));
         }
         if a.receipts_root.len() != 32 {
-            return Err(AttributionError::InvalidField("receipts_root must be 32 bytes".into()));
+            return Err(AttributionError::InvalidField(
+                "receipts_root must be 32 bytes".into(),
+            ));
         }
         check_weights(&a.weights)?;
     }
@@ -124,18 +187,30 @@ fn check_weights(weights: &[Weight]) -> Result<(), AttributionError> {
     let mut total: u64 = 0;
     for w in weights {
         if w.weight == 0 {
-            return Err(AttributionError::InvalidWeight(format!("contribution {} has weight 0", w.contribution_id)));
+            return Err(AttributionError::InvalidWeight(format!(
+                "contribution {} has weight 0",
+                w.contribution_id
+            )));
         }
         if !ids.insert(w.contribution_id) {
-            return Err(AttributionError::InvalidWeight(format!("contribution {} named twice", w.contribution_id)));
+            return Err(AttributionError::InvalidWeight(format!(
+                "contribution {} named twice",
+                w.contribution_id
+            )));
         }
-        total = total.checked_add(w.weight).ok_or_else(|| AttributionError::InvalidWeight("weights overflow 64 bits".into()))?;
+        total = total
+            .checked_add(w.weight)
+            .ok_or_else(|| AttributionError::InvalidWeight("weights overflow 64 bits".into()))?;
     }
     Ok(())
 }
 
 /// Datasets anywhere in the version's lineage: weights may only name their accepted contributions.
-fn lineage_datasets(ctx: &mut Ctx, ledger: &impl Ledger, version_id: u64) -> Result<BTreeSet<u64>, Failure> {
+fn lineage_datasets(
+    ctx: &mut Ctx,
+    ledger: &impl Ledger,
+    version_id: u64,
+) -> Result<BTreeSet<u64>, Failure> {
     let mut datasets = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack = vec![version_id];
@@ -143,21 +218,40 @@ fn lineage_datasets(ctx: &mut Ctx, ledger: &impl Ledger, version_id: u64) -> Res
         if !seen.insert(id) {
             continue;
         }
-        let v = ledger.version(ctx, id)?.ok_or(AttributionError::VersionNotFound(id))?;
-        datasets.extend(v.training.iter().flat_map(|t| t.datasets.iter().map(|d| d.dataset_id)));
+        let v = ledger
+            .version(ctx, id)?
+            .ok_or(AttributionError::VersionNotFound(id))?;
+        datasets.extend(
+            v.training
+                .iter()
+                .flat_map(|t| t.datasets.iter().map(|d| d.dataset_id)),
+        );
         stack.extend(v.parent_version_ids);
     }
     Ok(datasets)
 }
 
-fn eligible_weights(ctx: &mut Ctx, ledger: &impl Ledger, datasets: &BTreeSet<u64>, weights: &[Weight], max: u32) -> Result<Vec<(u64, u64)>, Failure> {
+fn eligible_weights(
+    ctx: &mut Ctx,
+    ledger: &impl Ledger,
+    datasets: &BTreeSet<u64>,
+    weights: &[Weight],
+    max: u32,
+) -> Result<Vec<(u64, u64)>, Failure> {
     if weights.len() > max as usize {
-        return Err(AttributionError::InvalidWeight(format!("{} weights, limit {max}", weights.len())).into());
+        return Err(AttributionError::InvalidWeight(format!(
+            "{} weights, limit {max}",
+            weights.len()
+        ))
+        .into());
     }
     let mut out = Vec::with_capacity(weights.len());
     for w in weights {
         let c = ledger.contribution(ctx, w.contribution_id)?;
-        let ok = c.as_ref().is_some_and(|c| datasets.contains(&c.dataset_id) && c.status == openledger_proto::datasets::v1::Status::Accepted as i32);
+        let ok = c.as_ref().is_some_and(|c| {
+            datasets.contains(&c.dataset_id)
+                && c.status == openledger_proto::datasets::v1::Status::Accepted as i32
+        });
         if !ok {
             return Err(AttributionError::ContributionNotEligible(format!(
                 "contribution {} is not an accepted contribution to a dataset in this version's lineage",
@@ -195,7 +289,8 @@ impl Credits {
             } else {
                 (state::EARNED_FROM_VERSION, p.version_id)
             };
-            self.earned_from.insert((p.address.clone(), index.0, index.1));
+            self.earned_from
+                .insert((p.address.clone(), index.0, index.1));
         }
         // A use touches a contribution once, however many lineage paths paid it.
         for (&id, &(weight, earned)) in &settlement.contributions {
@@ -221,7 +316,11 @@ impl Credits {
             state::set_rewards(ctx, &addr, &rewards)?;
         }
         for (addr, prefix, id) in self.earned_from {
-            ctx.put(S, state::keyed_by_address(prefix, &Address::from_bech32(&addr)?, &id.to_be_bytes()), Vec::new())?;
+            ctx.put(
+                S,
+                state::keyed_by_address(prefix, &Address::from_bech32(&addr)?, &id.to_be_bytes()),
+                Vec::new(),
+            )?;
         }
         for (id, (uses, weight, earned)) in self.contributions {
             let mut c = state::contribution_counters(ctx, id)?;
@@ -254,34 +353,55 @@ fn settle_one(
     weights: &[(u64, u64)],
     credits: &mut Credits,
 ) -> Result<u128, Failure> {
-    let (terms, price) = grants.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
-    let settlement = settle::split(ctx, ledger, params, version_id, price, terms.data_share_bps, weights, uses)?;
+    let (terms, price) =
+        grants.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
+    let settlement = settle::split(
+        ctx,
+        ledger,
+        params,
+        version_id,
+        price,
+        terms.data_share_bps,
+        weights,
+        uses,
+    )?;
     credits.add(&settlement, uses);
     let parts: u128 = settlement.parts.iter().map(|p| p.amount).sum();
-    ctx.emit(event(
-        "use_settled",
-        &[
-            ("version_id", version_id.to_string()),
-            ("grant_id", grant_id.to_string()),
-            ("uses", uses.to_string()),
-            ("price", price.to_string()),
-            ("protocol_fee", settlement.fee.to_string()),
-            ("parts", parts.to_string()),
-        ],
-    ));
+    ctx.emit(typed_event(&EventUseSettled {
+        version_id,
+        grant_id,
+        uses,
+        price: price.to_string(),
+        protocol_fee: settlement.fee.to_string(),
+        parts: parts.to_string(),
+    }));
     Ok(price)
 }
 
 /// Records and settles a report. Any refused use refuses the whole report.
-pub fn report(ctx: &mut Ctx, ledger: &impl Ledger, grants: &impl Grants, msg: &MsgReportUsage, operator: &Address) -> Result<MsgReportUsageResponse, Failure> {
+pub fn report(
+    ctx: &mut Ctx,
+    ledger: &impl Ledger,
+    grants: &impl Grants,
+    msg: &MsgReportUsage,
+    operator: &Address,
+) -> Result<MsgReportUsageResponse, Failure> {
     let params = state::params(ctx)?;
     let count = msg.uses.len() + msg.aggregated.len();
     if count > params.max_uses_per_report as usize {
-        return Err(AttributionError::InvalidField(format!("{count} entries, limit {}", params.max_uses_per_report)).into());
+        return Err(AttributionError::InvalidField(format!(
+            "{count} entries, limit {}",
+            params.max_uses_per_report
+        ))
+        .into());
     }
     let op = state::operator(ctx, msg.version_id, operator)?;
     if !op.as_ref().is_some_and(|o| o.unbonding_height == 0) {
-        return Err(AttributionError::NotBonded(format!("{operator} is not a bonded operator of version {}", msg.version_id)).into());
+        return Err(AttributionError::NotBonded(format!(
+            "{operator} is not a bonded operator of version {}",
+            msg.version_id
+        ))
+        .into());
     }
     let batch_key = state::keyed_by_address(state::BATCH, operator, msg.batch_id.as_bytes());
     if ctx.get(S, &batch_key)?.is_some() {
@@ -292,18 +412,53 @@ pub fn report(ctx: &mut Ctx, ledger: &impl Ledger, grants: &impl Grants, msg: &M
     let mut uses = 0u64;
     let mut credits = Credits::default();
     for u in &msg.uses {
-        let request_key = state::keyed_by_address(state::REQUEST, operator, u.request_id.as_bytes());
+        let request_key =
+            state::keyed_by_address(state::REQUEST, operator, u.request_id.as_bytes());
         if ctx.get(S, &request_key)?.is_some() {
             return Err(AttributionError::ReplayedRequest(u.request_id.clone()).into());
         }
         ctx.put(S, request_key, Vec::new())?;
-        let weights = eligible_weights(ctx, ledger, &datasets, &u.weights, params.max_weights_per_use)?;
-        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, u.grant_id, 1, u.units, &weights, &mut credits)?;
+        let weights = eligible_weights(
+            ctx,
+            ledger,
+            &datasets,
+            &u.weights,
+            params.max_weights_per_use,
+        )?;
+        paid += settle_one(
+            ctx,
+            ledger,
+            grants,
+            &params,
+            msg.version_id,
+            u.grant_id,
+            1,
+            u.units,
+            &weights,
+            &mut credits,
+        )?;
         uses += 1;
     }
     for a in &msg.aggregated {
-        let weights = eligible_weights(ctx, ledger, &datasets, &a.weights, params.max_weights_per_use)?;
-        paid += settle_one(ctx, ledger, grants, &params, msg.version_id, a.grant_id, a.uses, a.units, &weights, &mut credits)?;
+        let weights = eligible_weights(
+            ctx,
+            ledger,
+            &datasets,
+            &a.weights,
+            params.max_weights_per_use,
+        )?;
+        paid += settle_one(
+            ctx,
+            ledger,
+            grants,
+            &params,
+            msg.version_id,
+            a.grant_id,
+            a.uses,
+            a.units,
+            &weights,
+            &mut credits,
+        )?;
         uses = uses.saturating_add(a.uses);
     }
     credits.write(ctx)?;
@@ -317,11 +472,23 @@ pub fn report(ctx: &mut Ctx, ledger: &impl Ledger, grants: &impl Grants, msg: &M
         uses,
         paid: paid.to_string(),
         height: ctx.height,
-        receipts_roots: msg.aggregated.iter().map(|a| a.receipts_root.clone()).collect(),
+        receipts_roots: msg
+            .aggregated
+            .iter()
+            .map(|a| a.receipts_root.clone())
+            .collect(),
     };
     ctx.put_msg(S, id_key(state::REPORT, id), &report)?;
-    ctx.put(S, state::keyed_by_address(state::REPORTS_OF, operator, &id.to_be_bytes()), Vec::new())?;
-    Ok(MsgReportUsageResponse { report_id: id, uses, paid: paid.to_string() })
+    ctx.put(
+        S,
+        state::keyed_by_address(state::REPORTS_OF, operator, &id.to_be_bytes()),
+        Vec::new(),
+    )?;
+    Ok(MsgReportUsageResponse {
+        report_id: id,
+        uses,
+        paid: paid.to_string(),
+    })
 }
 
 pub fn validate_claim(msg: &MsgClaimRewards) -> Result<Address, AttributionError> {
@@ -337,8 +504,13 @@ pub fn claim(ctx: &mut Ctx, claimant: &Address) -> Result<MsgClaimRewardsRespons
     bank::Keeper::send_uopen(ctx, &rewards_account(), claimant, pending)?;
     rewards.claimed = rewards.earned.clone();
     state::set_rewards(ctx, claimant, &rewards)?;
-    ctx.emit(event("rewards_claimed", &[("claimant", claimant.to_bech32()), ("amount", pending.to_string())]));
-    Ok(MsgClaimRewardsResponse { claimed: pending.to_string() })
+    ctx.emit(typed_event(&EventRewardsClaimed {
+        claimant: claimant.to_bech32(),
+        amount: pending.to_string(),
+    }));
+    Ok(MsgClaimRewardsResponse {
+        claimed: pending.to_string(),
+    })
 }
 
 /// Index prefix of what an address earned from, for queries.

@@ -1,9 +1,10 @@
 //! attribution queries, served by ABCI Query and gRPC alike.
 
 use openledger_proto::attribution::v1::{
-    Payout, QueryEarningsRequest, QueryEarningsResponse, QueryOperatorRequest, QueryOperatorResponse, QueryParamsResponse,
-    QueryReportsRequest, QueryReportsResponse, QuerySplitPreviewRequest, QuerySplitPreviewResponse, QueryUsageRequest,
-    QueryUsageResponse, QueryVersionUsageRequest, QueryVersionUsageResponse,
+    Payout, QueryEarningsRequest, QueryEarningsResponse, QueryOperatorRequest,
+    QueryOperatorResponse, QueryParamsResponse, QueryReportsRequest, QueryReportsResponse,
+    QuerySplitPreviewRequest, QuerySplitPreviewResponse, QueryUsageRequest, QueryUsageResponse,
+    QueryVersionUsageRequest, QueryVersionUsageResponse,
 };
 use prost::Message;
 
@@ -26,20 +27,45 @@ pub trait LicenseTerms {
 }
 
 /// `/openledger.attribution.v1.Query/SplitPreview`: who gets what of a price, spending nothing.
-pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(r: &mut R, ledger: &L, request: &[u8]) -> Result<Vec<u8>, Failure> {
+pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
+    r: &mut R,
+    ledger: &L,
+    request: &[u8],
+) -> Result<Vec<u8>, Failure> {
     let request: QuerySplitPreviewRequest = decode(request)?;
     let price = parse_amount(&request.price)?;
-    let version = ledger.version(r, request.version_id)?.ok_or(AttributionError::VersionNotFound(request.version_id))?;
-    let license_id = if request.license_id != 0 { request.license_id } else { version.license_ids.first().copied().unwrap_or(0) };
+    let version = ledger
+        .version(r, request.version_id)?
+        .ok_or(AttributionError::VersionNotFound(request.version_id))?;
+    let license_id = if request.license_id != 0 {
+        request.license_id
+    } else {
+        version.license_ids.first().copied().unwrap_or(0)
+    };
     let data_bps = if license_id == 0 {
         0
     } else {
-        ledger.data_share_bps(r, license_id)?.ok_or(AttributionError::LicenseNotFound(license_id))?
+        ledger
+            .data_share_bps(r, license_id)?
+            .ok_or(AttributionError::LicenseNotFound(license_id))?
     };
-    let mut weights: Vec<(u64, u64)> = request.weights.iter().map(|w| (w.contribution_id, w.weight)).collect();
+    let mut weights: Vec<(u64, u64)> = request
+        .weights
+        .iter()
+        .map(|w| (w.contribution_id, w.weight))
+        .collect();
     weights.sort();
     let params = state::params(r)?;
-    let settlement = settle::split(r, ledger, &params, request.version_id, price, data_bps, &weights, 1)?;
+    let settlement = settle::split(
+        r,
+        ledger,
+        &params,
+        request.version_id,
+        price,
+        data_bps,
+        &weights,
+        1,
+    )?;
     let mut payouts = vec![Payout {
         address: crate::modules::bank::fee_collector().to_bech32(),
         amount: settlement.fee.to_string(),
@@ -54,7 +80,11 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(r: &mut R, ledger: &L, r
         version_id: p.version_id,
         contribution_id: p.contribution_id,
     }));
-    Ok(QuerySplitPreviewResponse { payouts, total: settlement.total().to_string() }.encode_to_vec())
+    Ok(QuerySplitPreviewResponse {
+        payouts,
+        total: settlement.total().to_string(),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.attribution.v1.Query/Earnings`
@@ -63,34 +93,55 @@ pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
     let addr = Address::from_bech32(&request.address)?;
     let rewards = state::rewards(r, &addr)?;
     let mut contributions = Vec::new();
-    for (key, _) in r.read_prefix(state::S, &super::msgs::earned_prefix(state::EARNED_FROM_CONTRIBUTION, &addr))? {
+    for (key, _) in r.read_prefix(
+        state::S,
+        &super::msgs::earned_prefix(state::EARNED_FROM_CONTRIBUTION, &addr),
+    )? {
         contributions.push(state::contribution_counters(r, trailing_id(&key)?)?);
     }
     let mut versions = Vec::new();
-    for (key, _) in r.read_prefix(state::S, &super::msgs::earned_prefix(state::EARNED_FROM_VERSION, &addr))? {
+    for (key, _) in r.read_prefix(
+        state::S,
+        &super::msgs::earned_prefix(state::EARNED_FROM_VERSION, &addr),
+    )? {
         versions.push(state::version_counters(r, trailing_id(&key)?)?);
     }
-    Ok(QueryEarningsResponse { rewards: Some(rewards), contributions, versions }.encode_to_vec())
+    Ok(QueryEarningsResponse {
+        rewards: Some(rewards),
+        contributions,
+        versions,
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.attribution.v1.Query/Usage`
 pub fn usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: QueryUsageRequest = decode(request)?;
-    Ok(QueryUsageResponse { counters: Some(state::contribution_counters(r, request.contribution_id)?) }.encode_to_vec())
+    Ok(QueryUsageResponse {
+        counters: Some(state::contribution_counters(r, request.contribution_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.attribution.v1.Query/VersionUsage`
 pub fn version_usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: QueryVersionUsageRequest = decode(request)?;
-    Ok(QueryVersionUsageResponse { counters: Some(state::version_counters(r, request.version_id)?) }.encode_to_vec())
+    Ok(QueryVersionUsageResponse {
+        counters: Some(state::version_counters(r, request.version_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.attribution.v1.Query/Operator`
 pub fn operator(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: QueryOperatorRequest = decode(request)?;
     let addr = Address::from_bech32(&request.address)?;
-    let op = state::operator(r, request.version_id, &addr)?
-        .ok_or_else(|| AttributionError::NotBonded(format!("{addr} is not an operator of version {}", request.version_id)))?;
+    let op = state::operator(r, request.version_id, &addr)?.ok_or_else(|| {
+        AttributionError::NotBonded(format!(
+            "{addr} is not an operator of version {}",
+            request.version_id
+        ))
+    })?;
     Ok(QueryOperatorResponse { operator: Some(op) }.encode_to_vec())
 }
 
@@ -99,7 +150,10 @@ pub fn reports(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attribution
     let request: QueryReportsRequest = decode(request)?;
     let addr = Address::from_bech32(&request.operator)?;
     let mut reports = Vec::new();
-    for (key, _) in r.read_prefix(state::S, &super::msgs::earned_prefix(state::REPORTS_OF, &addr))? {
+    for (key, _) in r.read_prefix(
+        state::S,
+        &super::msgs::earned_prefix(state::REPORTS_OF, &addr),
+    )? {
         if let Some(report) = state::report(r, trailing_id(&key)?)? {
             reports.push(report);
         }
@@ -109,5 +163,8 @@ pub fn reports(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attribution
 
 /// `/openledger.attribution.v1.Query/Params`
 pub fn params(r: &mut impl Read, _request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    Ok(QueryParamsResponse { params: Some(state::params(r)?) }.encode_to_vec())
+    Ok(QueryParamsResponse {
+        params: Some(state::params(r)?),
+    }
+    .encode_to_vec())
 }

@@ -30,7 +30,14 @@ pub trait Ledger {
     fn version<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<ModelVersion>, SdkError>;
     fn contribution<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Contribution>, SdkError>;
     /// Accepted contributions of a dataset with ids in [first, last], by id, at most `limit`.
-    fn accepted_in<R: Read>(&self, r: &mut R, dataset: u64, first: u64, last: u64, limit: usize) -> Result<Vec<Contribution>, SdkError>;
+    fn accepted_in<R: Read>(
+        &self,
+        r: &mut R,
+        dataset: u64,
+        first: u64,
+        last: u64,
+        limit: usize,
+    ) -> Result<Vec<Contribution>, SdkError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +86,10 @@ struct Walk<'a, R: Read, L: Ledger> {
 
 impl<R: Read, L: Ledger> Walk<'_, R, L> {
     fn version(&mut self, id: u64) -> Result<ModelVersion, Failure> {
-        Ok(self.ledger.version(self.r, id)?.ok_or(AttributionError::VersionNotFound(id))?)
+        Ok(self
+            .ledger
+            .version(self.r, id)?
+            .ok_or(AttributionError::VersionNotFound(id))?)
     }
 
     /// The version's declared training contributions (accepted ones, in id order, bounded).
@@ -90,7 +100,13 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
             if room == 0 {
                 break;
             }
-            for c in self.ledger.accepted_in(self.r, d.dataset_id, d.first_contribution_id, d.last_contribution_id, room)? {
+            for c in self.ledger.accepted_in(
+                self.r,
+                d.dataset_id,
+                d.first_contribution_id,
+                d.last_contribution_id,
+                room,
+            )? {
                 out.push((c.id, self.uses.max(1)));
             }
         }
@@ -99,7 +115,12 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
         Ok(out)
     }
 
-    fn pay_contributions(&mut self, version_id: u64, pool: u128, weights: &[(u64, u64)]) -> Result<u128, Failure> {
+    fn pay_contributions(
+        &mut self,
+        version_id: u64,
+        pool: u128,
+        weights: &[(u64, u64)],
+    ) -> Result<u128, Failure> {
         if pool == 0 || weights.is_empty() {
             return Ok(0);
         }
@@ -111,18 +132,35 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
             let c = self
                 .ledger
                 .contribution(self.r, contribution_id)?
-                .ok_or_else(|| AttributionError::ContributionNotEligible(format!("contribution {contribution_id} not found")))?;
+                .ok_or_else(|| {
+                    AttributionError::ContributionNotEligible(format!(
+                        "contribution {contribution_id} not found"
+                    ))
+                })?;
             let entry = self.out.contributions.entry(contribution_id).or_default();
             entry.0 += u128::from(weight);
             entry.1 += amount;
             if amount > 0 {
-                self.out.parts.push(Part { address: c.contributor, amount, reason: "data", version_id, contribution_id });
+                self.out.parts.push(Part {
+                    address: c.contributor,
+                    amount,
+                    reason: "data",
+                    version_id,
+                    contribution_id,
+                });
             }
         }
         Ok(pool)
     }
 
-    fn settle(&mut self, version_id: u64, amount: u128, data_bps: u32, weights: Option<&[(u64, u64)]>, depth: u32) -> Result<(), Failure> {
+    fn settle(
+        &mut self,
+        version_id: u64,
+        amount: u128,
+        data_bps: u32,
+        weights: Option<&[(u64, u64)]>,
+        depth: u32,
+    ) -> Result<(), Failure> {
         self.nodes += 1;
         let version = self.version(version_id)?;
         *self.out.revenue.entry(version_id).or_default() += amount;
@@ -149,16 +187,33 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
                 continue; // publication forbids this; never pay out more than arrived
             }
             royalties += royalty;
-            self.settle(edge.parent_version_id, royalty, edge.data_share_bps, None, depth + 1)?;
+            self.settle(
+                edge.parent_version_id,
+                royalty,
+                edge.data_share_bps,
+                None,
+                depth + 1,
+            )?;
         }
 
         let rest = amount - data_paid - royalties;
-        let shares: Vec<u64> = version.contributors.iter().map(|c| u64::from(c.share_bps)).collect();
-        let amounts = split_proportional(rest, &shares)
-            .ok_or_else(|| SdkError::Internal(format!("version {version_id} has no contributor shares")))?;
+        let shares: Vec<u64> = version
+            .contributors
+            .iter()
+            .map(|c| u64::from(c.share_bps))
+            .collect();
+        let amounts = split_proportional(rest, &shares).ok_or_else(|| {
+            SdkError::Internal(format!("version {version_id} has no contributor shares"))
+        })?;
         for (c, amount) in version.contributors.iter().zip(amounts) {
             if amount > 0 {
-                self.out.parts.push(Part { address: c.address.clone(), amount, reason: "contributor", version_id, contribution_id: 0 });
+                self.out.parts.push(Part {
+                    address: c.address.clone(),
+                    amount,
+                    reason: "contributor",
+                    version_id,
+                    contribution_id: 0,
+                });
             }
         }
         Ok(())
@@ -188,12 +243,19 @@ pub fn split<R: Read, L: Ledger>(
         max_declared: params.max_declared_contributions as usize,
         uses,
         nodes: 0,
-        out: Settlement { fee, ..Default::default() },
+        out: Settlement {
+            fee,
+            ..Default::default()
+        },
     };
     walk.settle(version_id, price - fee, data_bps, Some(weights), 0)?;
     let settlement = walk.out;
     if settlement.total() != price {
-        return Err(SdkError::Internal(format!("settlement of {price} summed to {}", settlement.total())).into());
+        return Err(SdkError::Internal(format!(
+            "settlement of {price} summed to {}",
+            settlement.total()
+        ))
+        .into());
     }
     Ok(settlement)
 }

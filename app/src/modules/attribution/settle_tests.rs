@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use openledger_proto::attribution::v1::Params;
 use openledger_proto::datasets::v1::{Contribution, Status};
-use openledger_proto::models::v1::{Contributor, DatasetUse, ModelVersion, TrainingRecord, UpstreamTerms};
+use openledger_proto::models::v1::{
+    Contributor, DatasetUse, ModelVersion, TrainingRecord, UpstreamTerms,
+};
 use proptest::prelude::*;
 
 use super::*;
@@ -27,11 +29,23 @@ impl Ledger for Lineage {
     fn contribution<R: Read>(&self, _: &mut R, id: u64) -> Result<Option<Contribution>, SdkError> {
         Ok(self.contributions.get(&id).cloned())
     }
-    fn accepted_in<R: Read>(&self, _: &mut R, dataset: u64, first: u64, last: u64, limit: usize) -> Result<Vec<Contribution>, SdkError> {
+    fn accepted_in<R: Read>(
+        &self,
+        _: &mut R,
+        dataset: u64,
+        first: u64,
+        last: u64,
+        limit: usize,
+    ) -> Result<Vec<Contribution>, SdkError> {
         Ok(self
             .contributions
             .values()
-            .filter(|c| c.dataset_id == dataset && c.id >= first && c.id <= last && c.status == Status::Accepted as i32)
+            .filter(|c| {
+                c.dataset_id == dataset
+                    && c.id >= first
+                    && c.id <= last
+                    && c.status == Status::Accepted as i32
+            })
             .take(limit)
             .cloned()
             .collect())
@@ -53,53 +67,112 @@ fn addr(tag: &str) -> String {
     crate::modules::auth::Address::module(tag).to_bech32()
 }
 
-fn version(id: u64, contributors: &[(&str, u32)], upstream: &[(u64, u32, u32)], datasets: &[u64]) -> ModelVersion {
+fn version(
+    id: u64,
+    contributors: &[(&str, u32)],
+    upstream: &[(u64, u32, u32)],
+    datasets: &[u64],
+) -> ModelVersion {
     ModelVersion {
         id,
-        contributors: contributors.iter().map(|(a, bps)| Contributor { address: addr(a), role: 1, share_bps: *bps }).collect(),
+        contributors: contributors
+            .iter()
+            .map(|(a, bps)| Contributor {
+                address: addr(a),
+                role: 1,
+                share_bps: *bps,
+            })
+            .collect(),
         parent_version_ids: upstream.iter().map(|u| u.0).collect(),
         upstream: upstream
             .iter()
-            .map(|&(parent, royalty_bps, data_share_bps)| UpstreamTerms { parent_version_id: parent, license_id: 1, grant_id: 0, royalty_bps, data_share_bps })
+            .map(|&(parent, royalty_bps, data_share_bps)| UpstreamTerms {
+                parent_version_id: parent,
+                license_id: 1,
+                grant_id: 0,
+                royalty_bps,
+                data_share_bps,
+            })
             .collect(),
         training: Some(TrainingRecord {
             method: 1,
             hyperparams_sha256: String::new(),
-            datasets: datasets.iter().map(|&d| DatasetUse { dataset_id: d, first_contribution_id: 0, last_contribution_id: u64::MAX }).collect(),
+            datasets: datasets
+                .iter()
+                .map(|&d| DatasetUse {
+                    dataset_id: d,
+                    first_contribution_id: 0,
+                    last_contribution_id: u64::MAX,
+                })
+                .collect(),
         }),
         ..Default::default()
     }
 }
 
 fn contribution(id: u64, dataset: u64, who: &str) -> Contribution {
-    Contribution { id, dataset_id: dataset, contributor: addr(who), status: Status::Accepted as i32, ..Default::default() }
+    Contribution {
+        id,
+        dataset_id: dataset,
+        contributor: addr(who),
+        status: Status::Accepted as i32,
+        ..Default::default()
+    }
 }
 
 fn params(fee_bps: u32, depth: u32) -> Params {
-    Params { protocol_fee_bps: fee_bps, max_lineage_depth: depth, max_declared_contributions: 1_000, ..super::super::default_params() }
+    Params {
+        protocol_fee_bps: fee_bps,
+        max_lineage_depth: depth,
+        max_declared_contributions: 1_000,
+        ..super::super::default_params()
+    }
 }
 
 fn paid_to(s: &Settlement, who: &str) -> u128 {
     let a = addr(who);
-    s.parts.iter().filter(|p| p.address == a).map(|p| p.amount).sum()
+    s.parts
+        .iter()
+        .filter(|p| p.address == a)
+        .map(|p| p.amount)
+        .sum()
 }
 
 #[test]
 fn one_use_of_a_fine_tune_pays_data_tuner_and_the_base_exactly() {
     let mut l = Lineage::default();
     // Base (1): built by "base-dev" on dataset 10 (contributions 100 by d1, 101 by d2).
-    l.versions.insert(1, version(1, &[("base-dev", 10_000)], &[], &[10]));
+    l.versions
+        .insert(1, version(1, &[("base-dev", 10_000)], &[], &[10]));
     l.contributions.insert(100, contribution(100, 10, "d1"));
     l.contributions.insert(101, contribution(101, 10, "d2"));
     // Fine-tune (2) owes the base 10% royalty; the base's edge terms give data 20%.
-    l.versions.insert(2, version(2, &[("tuner", 7_000), ("evaluator", 3_000)], &[(1, 1_000, 2_000)], &[]));
+    l.versions.insert(
+        2,
+        version(
+            2,
+            &[("tuner", 7_000), ("evaluator", 3_000)],
+            &[(1, 1_000, 2_000)],
+            &[],
+        ),
+    );
     // Price 1,000 under terms with a 30% data share; the use is attributed 3:1 to 100 and 101.
-    let s = split(&mut NoState, &l, &params(100, 8), 2, 1_000, 3_000, &[(100, 3), (101, 1)], 1).unwrap();
+    let s = split(
+        &mut NoState,
+        &l,
+        &params(100, 8),
+        2,
+        1_000,
+        3_000,
+        &[(100, 3), (101, 1)],
+        1,
+    )
+    .unwrap();
     assert_eq!(s.fee, 10); // 1% of 1,000
-    // R = 990: data 297 split 3:1 → 222.75 / 74.25 → 223 / 74 (largest remainder to 100 first).
-    // Royalty 99 to the base: its data 20% = 19.8 → 19, equal weight over 100 and 101 → 10 / 9;
-    // the base's rest 80 to base-dev.
-    // The tuner's rest: 990 - 297 - 99 = 594 → 7:3 → 415.8 / 178.2 → 416 / 178.
+                           // R = 990: data 297 split 3:1 → 222.75 / 74.25 → 223 / 74 (largest remainder to 100 first).
+                           // Royalty 99 to the base: its data 20% = 19.8 → 19, equal weight over 100 and 101 → 10 / 9;
+                           // the base's rest 80 to base-dev.
+                           // The tuner's rest: 990 - 297 - 99 = 594 → 7:3 → 415.8 / 178.2 → 416 / 178.
     assert_eq!(paid_to(&s, "d1"), 223 + 10);
     assert_eq!(paid_to(&s, "d2"), 74 + 9);
     assert_eq!(paid_to(&s, "base-dev"), 80);
@@ -112,24 +185,42 @@ fn one_use_of_a_fine_tune_pays_data_tuner_and_the_base_exactly() {
 #[test]
 fn without_attribution_the_declared_training_data_is_paid_in_equal_weight() {
     let mut l = Lineage::default();
-    l.versions.insert(1, version(1, &[("dev", 10_000)], &[], &[10]));
+    l.versions
+        .insert(1, version(1, &[("dev", 10_000)], &[], &[10]));
     for (id, who) in [(1, "a"), (2, "b"), (3, "c")] {
         l.contributions.insert(id, contribution(id, 10, who));
     }
     let s = split(&mut NoState, &l, &params(0, 8), 1, 100, 5_000, &[], 1).unwrap();
-    assert_eq!((paid_to(&s, "a"), paid_to(&s, "b"), paid_to(&s, "c"), paid_to(&s, "dev")), (17, 17, 16, 50));
+    assert_eq!(
+        (
+            paid_to(&s, "a"),
+            paid_to(&s, "b"),
+            paid_to(&s, "c"),
+            paid_to(&s, "dev")
+        ),
+        (17, 17, 16, 50)
+    );
 }
 
 #[test]
 fn royalties_stop_at_the_depth_limit_and_stay_with_the_child() {
     let mut l = Lineage::default();
-    l.versions.insert(1, version(1, &[("root", 10_000)], &[], &[]));
-    l.versions.insert(2, version(2, &[("mid", 10_000)], &[(1, 5_000, 0)], &[]));
-    l.versions.insert(3, version(3, &[("leaf", 10_000)], &[(2, 5_000, 0)], &[]));
+    l.versions
+        .insert(1, version(1, &[("root", 10_000)], &[], &[]));
+    l.versions
+        .insert(2, version(2, &[("mid", 10_000)], &[(1, 5_000, 0)], &[]));
+    l.versions
+        .insert(3, version(3, &[("leaf", 10_000)], &[(2, 5_000, 0)], &[]));
     let s = split(&mut NoState, &l, &params(0, 1), 3, 1_000, 0, &[], 1).unwrap();
-    assert_eq!((paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")), (500, 500, 0));
+    assert_eq!(
+        (paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")),
+        (500, 500, 0)
+    );
     let s = split(&mut NoState, &l, &params(0, 2), 3, 1_000, 0, &[], 1).unwrap();
-    assert_eq!((paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")), (500, 250, 250));
+    assert_eq!(
+        (paid_to(&s, "leaf"), paid_to(&s, "mid"), paid_to(&s, "root")),
+        (500, 250, 250)
+    );
 }
 
 prop_compose! {

@@ -1,6 +1,8 @@
 //! Keys and typed access to the attribution substore.
 
-use openledger_proto::attribution::v1::{AddressRewards, ContributionCounters, Operator, Params, Report, VersionCounters};
+use openledger_proto::attribution::v1::{
+    AddressRewards, ContributionCounters, Operator, Params, Report, VersionCounters,
+};
 
 use super::AttributionError;
 use crate::context::{Ctx, Read};
@@ -38,7 +40,11 @@ pub fn params(r: &mut impl Read) -> Result<Params, AttributionError> {
     Ok(r.read_msg(S, PARAMS)?.unwrap_or_else(super::default_params))
 }
 
-pub fn operator(r: &mut impl Read, version_id: u64, addr: &Address) -> Result<Option<Operator>, AttributionError> {
+pub fn operator(
+    r: &mut impl Read,
+    version_id: u64,
+    addr: &Address,
+) -> Result<Option<Operator>, AttributionError> {
     Ok(r.read_msg(S, &operator_key(version_id, addr))?)
 }
 
@@ -50,22 +56,42 @@ pub fn report(r: &mut impl Read, id: u64) -> Result<Option<Report>, AttributionE
     Ok(r.read_msg(S, &id_key(REPORT, id))?)
 }
 
-pub fn contribution_counters(r: &mut impl Read, id: u64) -> Result<ContributionCounters, AttributionError> {
+pub fn contribution_counters(
+    r: &mut impl Read,
+    id: u64,
+) -> Result<ContributionCounters, AttributionError> {
     let stored: Option<ContributionCounters> = r.read_msg(S, &id_key(CONTRIBUTION, id))?;
-    Ok(stored.unwrap_or(ContributionCounters { contribution_id: id, uses: 0, weight: "0".into(), earned: "0".into() }))
+    Ok(stored.unwrap_or(ContributionCounters {
+        contribution_id: id,
+        uses: 0,
+        weight: "0".into(),
+        earned: "0".into(),
+    }))
 }
 
 pub fn version_counters(r: &mut impl Read, id: u64) -> Result<VersionCounters, AttributionError> {
     let stored: Option<VersionCounters> = r.read_msg(S, &id_key(VERSION, id))?;
-    Ok(stored.unwrap_or(VersionCounters { version_id: id, uses: 0, revenue: "0".into() }))
+    Ok(stored.unwrap_or(VersionCounters {
+        version_id: id,
+        uses: 0,
+        revenue: "0".into(),
+    }))
 }
 
 pub fn rewards(r: &mut impl Read, addr: &Address) -> Result<AddressRewards, AttributionError> {
     let stored: Option<AddressRewards> = r.read_msg(S, &address_key(REWARDS, addr))?;
-    Ok(stored.unwrap_or(AddressRewards { address: addr.to_bech32(), earned: "0".into(), claimed: "0".into() }))
+    Ok(stored.unwrap_or(AddressRewards {
+        address: addr.to_bech32(),
+        earned: "0".into(),
+        claimed: "0".into(),
+    }))
 }
 
-pub fn set_rewards(ctx: &mut Ctx, addr: &Address, rewards: &AddressRewards) -> Result<(), AttributionError> {
+pub fn set_rewards(
+    ctx: &mut Ctx,
+    addr: &Address,
+    rewards: &AddressRewards,
+) -> Result<(), AttributionError> {
     Ok(ctx.put_msg(S, address_key(REWARDS, addr), rewards)?)
 }
 
@@ -74,9 +100,13 @@ pub fn num(text: &str) -> Result<u128, AttributionError> {
     if text.is_empty() {
         return Ok(0);
     }
-    text.parse::<u128>().map_err(|_| AttributionError::Overflow(format!("corrupt counter {text:?}")))
+    text.parse::<u128>()
+        .map_err(|_| AttributionError::Overflow(format!("corrupt counter {text:?}")))
 }
 
 pub fn add(text: &str, amount: u128) -> Result<String, AttributionError> {
-    Ok(num(text)?.checked_add(amount).ok_or_else(|| AttributionError::Overflow("counter".into()))?.to_string())
+    Ok(num(text)?
+        .checked_add(amount)
+        .ok_or_else(|| AttributionError::Overflow("counter".into()))?
+        .to_string())
 }

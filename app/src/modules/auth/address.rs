@@ -13,9 +13,12 @@ pub struct Address(Vec<u8>);
 
 impl Address {
     pub fn from_bech32(text: &str) -> Result<Self, SdkError> {
-        let (hrp, bytes) = bech32::decode(text).map_err(|e| SdkError::InvalidAddress(format!("{text}: {e}")))?;
+        let (hrp, bytes) =
+            bech32::decode(text).map_err(|e| SdkError::InvalidAddress(format!("{text}: {e}")))?;
         if hrp.as_str() != ACCOUNT_PREFIX {
-            return Err(SdkError::InvalidAddress(format!("{text}: prefix must be {ACCOUNT_PREFIX}")));
+            return Err(SdkError::InvalidAddress(format!(
+                "{text}: prefix must be {ACCOUNT_PREFIX}"
+            )));
         }
         Address::from_bytes(bytes)
     }
@@ -23,7 +26,10 @@ impl Address {
     /// 20-byte account or 32-byte module/contract addresses, as the SDK allows.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, SdkError> {
         if bytes.is_empty() || bytes.len() > 255 {
-            return Err(SdkError::InvalidAddress(format!("address length {} out of range", bytes.len())));
+            return Err(SdkError::InvalidAddress(format!(
+                "address length {} out of range",
+                bytes.len()
+            )));
         }
         Ok(Address(bytes))
     }
@@ -63,13 +69,19 @@ mod tests {
         let addr = Address::module("fee_collector");
         assert_eq!(Address::from_bech32(&addr.to_bech32()).unwrap(), addr);
         let cosmos = "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu";
-        assert!(matches!(Address::from_bech32(cosmos), Err(SdkError::InvalidAddress(_))));
+        assert!(matches!(
+            Address::from_bech32(cosmos),
+            Err(SdkError::InvalidAddress(_))
+        ));
         assert!(Address::from_bech32("ol1notbech32").is_err());
     }
 
     #[test]
     fn derives_the_sdk_fee_collector_address() {
         // x/auth: NewModuleAddress("fee_collector") is cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta
-        assert_eq!(hex::encode(Address::module("fee_collector").as_bytes()), "f1829676db577682e944fc3493d451b67ff3e29f");
+        assert_eq!(
+            hex::encode(Address::module("fee_collector").as_bytes()),
+            "f1829676db577682e944fc3493d451b67ff3e29f"
+        );
     }
 }

@@ -6,8 +6,8 @@ use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
 use cosmrs::proto::cosmos::staking::v1beta1::Params as StakingParams;
 use openledger_proto::auth::v1::Params;
 use prost::Message;
-use tendermint_proto::google::protobuf::{Any, Duration};
 use serde::{Deserialize, Serialize};
+use tendermint_proto::google::protobuf::{Any, Duration};
 
 use super::params::{default_params, validate};
 use super::state::{self, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY, STAKING_PARAMS_KEY};
@@ -88,7 +88,12 @@ pub struct StakingGenesis {
 
 impl Default for StakingGenesis {
     fn default() -> Self {
-        StakingGenesis { unbonding_time_seconds: 21 * 24 * 3600, historical_entries: 10_000, max_validators: 100, bond_denom: super::DEFAULT_FEE_DENOM.into() }
+        StakingGenesis {
+            unbonding_time_seconds: 21 * 24 * 3600,
+            historical_entries: 10_000,
+            max_validators: 100,
+            bond_denom: super::DEFAULT_FEE_DENOM.into(),
+        }
     }
 }
 
@@ -104,7 +109,11 @@ pub struct Genesis {
 
 impl Default for Genesis {
     fn default() -> Self {
-        Genesis { params: default_params().into(), accounts: Vec::new(), staking: StakingGenesis::default() }
+        Genesis {
+            params: default_params().into(),
+            accounts: Vec::new(),
+            staking: StakingGenesis::default(),
+        }
     }
 }
 
@@ -116,10 +125,16 @@ impl Genesis {
         for account in &self.accounts {
             let addr = Address::from_bech32(&account.address)?;
             if !addresses.insert(addr) {
-                return Err(SdkError::InvalidRequest(format!("duplicate genesis account {}", account.address)));
+                return Err(SdkError::InvalidRequest(format!(
+                    "duplicate genesis account {}",
+                    account.address
+                )));
             }
             if !numbers.insert(account.account_number) {
-                return Err(SdkError::InvalidRequest(format!("duplicate account number {}", account.account_number)));
+                return Err(SdkError::InvalidRequest(format!(
+                    "duplicate account number {}",
+                    account.account_number
+                )));
             }
         }
         Ok(())
@@ -131,7 +146,10 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
     let params: Params = genesis.params.clone().into();
     ctx.put_msg(Substore::Auth, PARAMS_KEY.to_vec(), &params)?;
     let staking = StakingParams {
-        unbonding_time: Some(Duration { seconds: i64::try_from(genesis.staking.unbonding_time_seconds).unwrap_or(i64::MAX), nanos: 0 }),
+        unbonding_time: Some(Duration {
+            seconds: i64::try_from(genesis.staking.unbonding_time_seconds).unwrap_or(i64::MAX),
+            nanos: 0,
+        }),
         max_validators: genesis.staking.max_validators,
         max_entries: 7,
         historical_entries: genesis.staking.historical_entries,
@@ -147,15 +165,27 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
                 let key = base64::engine::general_purpose::STANDARD
                     .decode(b64)
                     .map_err(|e| SdkError::InvalidPubKey(format!("{}: {e}", account.address)))?;
-                Some(Any { type_url: SECP256K1_PUBKEY_URL.into(), value: PubKey { key }.encode_to_vec() })
+                Some(Any {
+                    type_url: SECP256K1_PUBKEY_URL.into(),
+                    value: PubKey { key }.encode_to_vec(),
+                })
             }
             None => None,
         };
-        let base = BaseAccount { address: addr.to_bech32(), pub_key, account_number: account.account_number, sequence: account.sequence };
+        let base = BaseAccount {
+            address: addr.to_bech32(),
+            pub_key,
+            account_number: account.account_number,
+            sequence: account.sequence,
+        };
         state::set_account(ctx, &addr, &base)?;
         next_number = next_number.max(account.account_number + 1);
     }
-    ctx.put(Substore::Auth, NEXT_ACCOUNT_NUMBER_KEY.to_vec(), next_number.to_be_bytes().to_vec())
+    ctx.put(
+        Substore::Auth,
+        NEXT_ACCOUNT_NUMBER_KEY.to_vec(),
+        next_number.to_be_bytes().to_vec(),
+    )
 }
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
@@ -165,10 +195,18 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
         .into_iter()
         .map(|a| {
             let pub_key = match a.pub_key {
-                Some(any) => Some(base64::engine::general_purpose::STANDARD.encode(PubKey::decode(any.value.as_slice())?.key)),
+                Some(any) => Some(
+                    base64::engine::general_purpose::STANDARD
+                        .encode(PubKey::decode(any.value.as_slice())?.key),
+                ),
                 None => None,
             };
-            Ok(GenesisAccount { address: a.address, account_number: a.account_number, sequence: a.sequence, pub_key })
+            Ok(GenesisAccount {
+                address: a.address,
+                account_number: a.account_number,
+                sequence: a.sequence,
+                pub_key,
+            })
         })
         .collect::<Result<Vec<_>, prost::DecodeError>>()
         .map_err(|e| SdkError::Internal(e.to_string()))?;
@@ -178,7 +216,9 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
         params,
         accounts,
         staking: StakingGenesis {
-            unbonding_time_seconds: staking.unbonding_time.map_or(0, |d| d.seconds.max(0) as u64),
+            unbonding_time_seconds: staking
+                .unbonding_time
+                .map_or(0, |d| d.seconds.max(0) as u64),
             historical_entries: staking.historical_entries,
             max_validators: staking.max_validators,
             bond_denom: staking.bond_denom,

@@ -23,7 +23,11 @@ pub use params::{GasPrice, DEFAULT_FEE_DENOM};
 pub struct Keeper;
 
 impl crate::modules::bank::AccountKeeper for Keeper {
-    fn ensure_account(&self, ctx: &mut crate::context::Ctx, addr: &Address) -> Result<(), crate::error::SdkError> {
+    fn ensure_account(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        addr: &Address,
+    ) -> Result<(), crate::error::SdkError> {
         state::ensure_account(ctx, addr)
     }
 }

@@ -30,21 +30,34 @@ pub struct GasPrice(u128);
 
 impl GasPrice {
     pub fn parse(text: &str) -> Result<Self, SdkError> {
-        let invalid = || SdkError::InvalidRequest(format!("invalid gas price {text:?}: want a decimal such as 0.025"));
+        let invalid = || {
+            SdkError::InvalidRequest(format!(
+                "invalid gas price {text:?}: want a decimal such as 0.025"
+            ))
+        };
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty() || frac.len() > PRICE_DECIMALS as usize {
             return Err(invalid());
         }
-        if !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        if !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return Err(invalid());
         }
         let whole: u128 = whole.parse().map_err(|_| invalid())?;
         let frac_scaled: u128 = if frac.is_empty() {
             0
         } else {
-            frac.parse::<u128>().map_err(|_| invalid())? * 10u128.pow(PRICE_DECIMALS - frac.len() as u32)
+            frac.parse::<u128>().map_err(|_| invalid())?
+                * 10u128.pow(PRICE_DECIMALS - frac.len() as u32)
         };
-        whole.checked_mul(PRICE_ONE).and_then(|w| w.checked_add(frac_scaled)).map(GasPrice).ok_or_else(invalid)
+        whole
+            .checked_mul(PRICE_ONE)
+            .and_then(|w| w.checked_add(frac_scaled))
+            .map(GasPrice)
+            .ok_or_else(invalid)
     }
 
     /// The smallest fee that pays for `gas` at this price: ceil(gas × price).
@@ -65,8 +78,15 @@ pub fn validate(params: &Params) -> Result<(), SdkError> {
     if params.fee_denom.is_empty() {
         return Err(SdkError::InvalidRequest("fee_denom is empty".into()));
     }
-    if params.max_msgs_per_tx == 0 || params.max_tx_bytes == 0 || params.tx_sig_limit == 0 || params.max_gas_per_tx == 0 {
-        return Err(SdkError::InvalidRequest("max_msgs_per_tx, max_tx_bytes, tx_sig_limit and max_gas_per_tx must be positive".into()));
+    if params.max_msgs_per_tx == 0
+        || params.max_tx_bytes == 0
+        || params.tx_sig_limit == 0
+        || params.max_gas_per_tx == 0
+    {
+        return Err(SdkError::InvalidRequest(
+            "max_msgs_per_tx, max_tx_bytes, tx_sig_limit and max_gas_per_tx must be positive"
+                .into(),
+        ));
     }
     Ok(())
 }
@@ -88,7 +108,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_prices() {
-        for bad in ["", ".5", "-1", "1e3", "0.0000000000000000001", "abc", "1.2.3"] {
+        for bad in [
+            "",
+            ".5",
+            "-1",
+            "1e3",
+            "0.0000000000000000001",
+            "abc",
+            "1.2.3",
+        ] {
             assert!(GasPrice::parse(bad).is_err(), "{bad}");
         }
     }

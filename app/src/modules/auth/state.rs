@@ -37,25 +37,48 @@ pub fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<(), SdkError> {
         return Ok(());
     }
     let number = next_account_number(ctx)?;
-    set_account(ctx, addr, &BaseAccount { address: addr.to_bech32(), pub_key: None, account_number: number, sequence: 0 })
+    set_account(
+        ctx,
+        addr,
+        &BaseAccount {
+            address: addr.to_bech32(),
+            pub_key: None,
+            account_number: number,
+            sequence: 0,
+        },
+    )
 }
 
 fn next_account_number(ctx: &mut Ctx) -> Result<u64, SdkError> {
     let next = match ctx.get(S, NEXT_ACCOUNT_NUMBER_KEY)? {
-        Some(bytes) => u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SdkError::Internal("account number".into()))?),
+        Some(bytes) => u64::from_be_bytes(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| SdkError::Internal("account number".into()))?,
+        ),
         None => 0,
     };
-    let following = next.checked_add(1).ok_or_else(|| SdkError::Internal("account numbers exhausted".into()))?;
-    ctx.put(S, NEXT_ACCOUNT_NUMBER_KEY.to_vec(), following.to_be_bytes().to_vec())?;
+    let following = next
+        .checked_add(1)
+        .ok_or_else(|| SdkError::Internal("account numbers exhausted".into()))?;
+    ctx.put(
+        S,
+        NEXT_ACCOUNT_NUMBER_KEY.to_vec(),
+        following.to_be_bytes().to_vec(),
+    )?;
     Ok(next)
 }
 
 pub fn params(r: &mut impl Read) -> Result<Params, SdkError> {
-    r.read_msg(S, PARAMS_KEY)?.ok_or_else(|| SdkError::Internal("auth params missing: chain not initialized".into()))
+    r.read_msg(S, PARAMS_KEY)?
+        .ok_or_else(|| SdkError::Internal("auth params missing: chain not initialized".into()))
 }
 
 pub fn chain_id(r: &mut impl Read) -> Result<String, SdkError> {
-    let bytes = r.read(S, CHAIN_ID_KEY)?.ok_or_else(|| SdkError::Internal("chain id missing".into()))?;
+    let bytes = r
+        .read(S, CHAIN_ID_KEY)?
+        .ok_or_else(|| SdkError::Internal("chain id missing".into()))?;
     String::from_utf8(bytes).map_err(|_| SdkError::Internal("chain id is not utf-8".into()))
 }
 

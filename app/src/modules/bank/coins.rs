@@ -18,10 +18,16 @@ impl Coins {
             validate_denom(&coin.denom)?;
             let amount = parse_amount(&coin.amount)?;
             if amount == 0 {
-                return Err(SdkError::InvalidCoins(format!("{}{}: amount must be positive", coin.amount, coin.denom)));
+                return Err(SdkError::InvalidCoins(format!(
+                    "{}{}: amount must be positive",
+                    coin.amount, coin.denom
+                )));
             }
             if out.insert(coin.denom.clone(), amount).is_some() {
-                return Err(SdkError::InvalidCoins(format!("duplicate denomination {}", coin.denom)));
+                return Err(SdkError::InvalidCoins(format!(
+                    "duplicate denomination {}",
+                    coin.denom
+                )));
             }
         }
         Ok(Coins(out))
@@ -48,7 +54,12 @@ impl Coins {
     }
 
     pub fn to_proto(&self) -> Vec<Coin> {
-        self.iter().map(|(denom, amount)| Coin { denom: denom.to_string(), amount: amount.to_string() }).collect()
+        self.iter()
+            .map(|(denom, amount)| Coin {
+                denom: denom.to_string(),
+                amount: amount.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -64,7 +75,8 @@ pub fn parse_amount(text: &str) -> Result<u128, SdkError> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(SdkError::InvalidCoins(format!("invalid amount {text:?}")));
     }
-    text.parse::<u128>().map_err(|_| SdkError::InvalidCoins(format!("amount {text} overflows 128 bits")))
+    text.parse::<u128>()
+        .map_err(|_| SdkError::InvalidCoins(format!("amount {text} overflows 128 bits")))
 }
 
 /// The SDK's denom rule: `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`.
@@ -72,7 +84,9 @@ pub fn validate_denom(denom: &str) -> Result<(), SdkError> {
     let bytes = denom.as_bytes();
     let ok = (3..=128).contains(&bytes.len())
         && bytes[0].is_ascii_alphabetic()
-        && bytes[1..].iter().all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
+        && bytes[1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
     if ok {
         Ok(())
     } else {
@@ -85,7 +99,10 @@ mod tests {
     use super::*;
 
     fn coin(amount: &str, denom: &str) -> Coin {
-        Coin { denom: denom.into(), amount: amount.into() }
+        Coin {
+            denom: denom.into(),
+            amount: amount.into(),
+        }
     }
 
     #[test]
@@ -98,7 +115,12 @@ mod tests {
     #[test]
     fn rejects_overflow_zero_duplicates_and_bad_denoms() {
         let max = u128::MAX.to_string();
-        assert_eq!(Coins::from_proto(&[coin(&max, "uopen")]).unwrap().amount_of("uopen"), u128::MAX);
+        assert_eq!(
+            Coins::from_proto(&[coin(&max, "uopen")])
+                .unwrap()
+                .amount_of("uopen"),
+            u128::MAX
+        );
         for bad in [
             vec![coin("340282366920938463463374607431768211456", "uopen")],
             vec![coin("0", "uopen")],
@@ -107,7 +129,10 @@ mod tests {
             vec![coin("1", "u")],
             vec![coin("1", "1abc")],
         ] {
-            assert!(matches!(Coins::from_proto(&bad), Err(SdkError::InvalidCoins(_))), "{bad:?}");
+            assert!(
+                matches!(Coins::from_proto(&bad), Err(SdkError::InvalidCoins(_))),
+                "{bad:?}"
+            );
         }
     }
 }

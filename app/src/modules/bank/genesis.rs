@@ -39,15 +39,26 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
     for entry in &genesis.balances {
         let addr = Address::from_bech32(&entry.address)?;
         if !seen.insert(addr.clone()) {
-            return Err(SdkError::InvalidRequest(format!("duplicate genesis balance for {}", entry.address)));
+            return Err(SdkError::InvalidRequest(format!(
+                "duplicate genesis balance for {}",
+                entry.address
+            )));
         }
         for coin in &entry.coins {
             validate_denom(&coin.denom)?;
             let amount = parse_amount(&coin.amount)?;
             let total = supply.entry(coin.denom.clone()).or_default();
-            *total = total.checked_add(amount).ok_or_else(|| SdkError::InvalidCoins(format!("supply of {} overflows", coin.denom)))?;
+            *total = total.checked_add(amount).ok_or_else(|| {
+                SdkError::InvalidCoins(format!("supply of {} overflows", coin.denom))
+            })?;
             let held = state::balance(ctx, &addr, &coin.denom)?;
-            state::set_balance(ctx, &addr, &coin.denom, held.checked_add(amount).ok_or_else(|| SdkError::InvalidCoins("balance overflows".into()))?)?;
+            state::set_balance(
+                ctx,
+                &addr,
+                &coin.denom,
+                held.checked_add(amount)
+                    .ok_or_else(|| SdkError::InvalidCoins("balance overflows".into()))?,
+            )?;
         }
     }
     for (denom, amount) in supply {
@@ -59,11 +70,19 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
 pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
     let mut by_address: BTreeMap<Vec<u8>, Vec<GenesisCoin>> = BTreeMap::new();
     for (addr, coin) in state::all_balances(r)? {
-        by_address.entry(addr).or_default().push(GenesisCoin { denom: coin.denom, amount: coin.amount });
+        by_address.entry(addr).or_default().push(GenesisCoin {
+            denom: coin.denom,
+            amount: coin.amount,
+        });
     }
     let balances = by_address
         .into_iter()
-        .map(|(addr, coins)| Ok(GenesisBalance { address: Address::from_bytes(addr)?.to_bech32(), coins }))
+        .map(|(addr, coins)| {
+            Ok(GenesisBalance {
+                address: Address::from_bytes(addr)?.to_bech32(),
+                coins,
+            })
+        })
         .collect::<Result<Vec<_>, SdkError>>()?;
     Ok(Genesis { balances })
 }

@@ -26,7 +26,11 @@ pub fn fee_collector() -> Address {
 
 /// What bank needs from auth: recipients get an account on first receipt, as in x/bank.
 pub trait AccountKeeper {
-    fn ensure_account(&self, ctx: &mut crate::context::Ctx, addr: &Address) -> Result<(), crate::error::SdkError>;
+    fn ensure_account(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        addr: &Address,
+    ) -> Result<(), crate::error::SdkError>;
 }
 
 /// bank's side of the narrow interfaces other modules declare to move uopen.
@@ -34,7 +38,12 @@ pub struct Keeper;
 
 impl Keeper {
     /// Moves `amount` uopen; zero moves nothing.
-    pub fn send_uopen(ctx: &mut crate::context::Ctx, from: &Address, to: &Address, amount: u128) -> Result<(), crate::error::SdkError> {
+    pub fn send_uopen(
+        ctx: &mut crate::context::Ctx,
+        from: &Address,
+        to: &Address,
+        amount: u128,
+    ) -> Result<(), crate::error::SdkError> {
         if amount == 0 {
             return Ok(());
         }

@@ -7,12 +7,11 @@
 //! - `0x04 | dataset id | sha256` → contribution id (one content hash per dataset)
 //! - `0x05 | dataset id | contribution id` → () (a dataset's contributions, in order)
 //! - `0x06 | len | contributor | contribution id` → () (a contributor's, across datasets)
-//! - `0x07 | contribution id` → `ContributionUsage` (written by settlement)
 //!
 //! Messages: MsgCreateDataset, MsgContribute, MsgReviewContributions, MsgUpdateCurator.
 //! Events: `dataset_created`, `contributed`, `contribution_reviewed`, `curator_updated`.
 //! Invariants: contribution ids are dense and each belongs to one dataset; a content hash
-//! appears once per dataset; a status only leaves PENDING once, and every change is in history.
+//! appears once per dataset (usage counters are kept by attribution); a status only leaves PENDING once, and every change is in history.
 
 mod error;
 pub mod genesis;
@@ -29,13 +28,27 @@ pub const MAX_BATCH: usize = 256;
 pub struct Keeper;
 
 impl crate::modules::models::msgs::Datasets for Keeper {
-    fn dataset_exists(&self, ctx: &mut crate::context::Ctx, id: u64) -> Result<bool, crate::error::SdkError> {
-        Ok(ctx.get(state::S, &crate::modules::util::id_key(state::DATASET, id))?.is_some())
+    fn dataset_exists(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        id: u64,
+    ) -> Result<bool, crate::error::SdkError> {
+        Ok(ctx
+            .get(state::S, &crate::modules::util::id_key(state::DATASET, id))?
+            .is_some())
     }
 
-    fn contribution_dataset(&self, ctx: &mut crate::context::Ctx, contribution_id: u64) -> Result<Option<u64>, crate::error::SdkError> {
+    fn contribution_dataset(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        contribution_id: u64,
+    ) -> Result<Option<u64>, crate::error::SdkError> {
         let c: Option<openledger_proto::datasets::v1::Contribution> =
-            crate::context::Read::read_msg(ctx, state::S, &crate::modules::util::id_key(state::CONTRIBUTION, contribution_id))?;
+            crate::context::Read::read_msg(
+                ctx,
+                state::S,
+                &crate::modules::util::id_key(state::CONTRIBUTION, contribution_id),
+            )?;
         Ok(c.map(|c| c.dataset_id))
     }
 }

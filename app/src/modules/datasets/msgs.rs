@@ -1,13 +1,15 @@
 //! Dataset messages: stateless checks (`validate_*`), then stateful checks and execution.
 
 use openledger_proto::datasets::v1::{
-    Contribution, Dataset, MsgContribute, MsgContributeResponse, MsgCreateDataset, MsgCreateDatasetResponse,
-    MsgReviewContributions, MsgUpdateCurator, Policy, Status, StatusChange,
+    Contribution, Dataset, EventContributed, EventContributionReviewed, EventCuratorUpdated,
+    EventDatasetCreated, MsgContribute, MsgContributeResponse, MsgCreateDataset,
+    MsgCreateDatasetResponse, MsgReviewContributions, MsgUpdateCurator, Policy, Status,
+    StatusChange,
 };
 
 use super::state::{self, S};
 use super::{DatasetsError, MAX_BATCH};
-use crate::context::{event, Ctx};
+use crate::context::{typed_event, Ctx};
 use crate::modules::auth::Address;
 use crate::modules::util::{is_sha256_hex, next_id};
 
@@ -19,7 +21,9 @@ pub trait Licenses {
 fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), DatasetsError> {
     let len = value.chars().count();
     if len < min || len > max {
-        return Err(DatasetsError::InvalidField(format!("{field} must be {min}..={max} characters, got {len}")));
+        return Err(DatasetsError::InvalidField(format!(
+            "{field} must be {min}..={max} characters, got {len}"
+        )));
     }
     Ok(())
 }
@@ -29,12 +33,19 @@ pub fn validate_create(msg: &MsgCreateDataset) -> Result<Address, DatasetsError>
     check_len("name", &msg.name, 1, 128)?;
     check_len("description", &msg.description, 0, 4096)?;
     if Policy::try_from(msg.policy).map_or(true, |p| p == Policy::Unspecified) {
-        return Err(DatasetsError::InvalidField("policy must be open or curated".into()));
+        return Err(DatasetsError::InvalidField(
+            "policy must be open or curated".into(),
+        ));
     }
     Ok(curator)
 }
 
-pub fn create(ctx: &mut Ctx, licenses: &impl Licenses, msg: &MsgCreateDataset, curator: &Address) -> Result<MsgCreateDatasetResponse, DatasetsError> {
+pub fn create(
+    ctx: &mut Ctx,
+    licenses: &impl Licenses,
+    msg: &MsgCreateDataset,
+    curator: &Address,
+) -> Result<MsgCreateDatasetResponse, DatasetsError> {
     if msg.license_id != 0 && !licenses.license_exists(ctx, msg.license_id)? {
         return Err(DatasetsError::LicenseNotFound(msg.license_id));
     }
@@ -50,7 +61,10 @@ pub fn create(ctx: &mut Ctx, licenses: &impl Licenses, msg: &MsgCreateDataset, c
         contribution_count: 0,
     };
     state::set_dataset(ctx, &dataset)?;
-    ctx.emit(event("dataset_created", &[("dataset_id", id.to_string()), ("curator", curator.to_bech32())]));
+    ctx.emit(typed_event(&EventDatasetCreated {
+        dataset_id: id,
+        curator: curator.to_bech32(),
+    }));
     Ok(MsgCreateDatasetResponse { dataset_id: id })
 }
 
@@ -65,7 +79,10 @@ pub fn validate_contribute(msg: &MsgContribute) -> Result<Address, DatasetsError
     let mut hashes = std::collections::BTreeSet::new();
     for item in &msg.items {
         if !is_sha256_hex(&item.content_sha256) {
-            return Err(DatasetsError::InvalidField(format!("content_sha256 {:?} is not 64 lower-case hex digits", item.content_sha256)));
+            return Err(DatasetsError::InvalidField(format!(
+                "content_sha256 {:?} is not 64 lower-case hex digits",
+                item.content_sha256
+            )));
         }
         if !hashes.insert(item.content_sha256.as_str()) {
             return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
@@ -79,9 +96,17 @@ pub fn validate_contribute(msg: &MsgContribute) -> Result<Address, DatasetsError
     Ok(contributor)
 }
 
-pub fn contribute(ctx: &mut Ctx, msg: &MsgContribute, contributor: &Address) -> Result<MsgContributeResponse, DatasetsError> {
+pub fn contribute(
+    ctx: &mut Ctx,
+    msg: &MsgContribute,
+    contributor: &Address,
+) -> Result<MsgContributeResponse, DatasetsError> {
     let mut dataset = state::must_dataset(ctx, msg.dataset_id)?;
-    let status = if dataset.policy == Policy::Open as i32 { Status::Accepted } else { Status::Pending };
+    let status = if dataset.policy == Policy::Open as i32 {
+        Status::Accepted
+    } else {
+        Status::Pending
+    };
     let mut first = 0;
     for item in &msg.items {
         let content_key = state::content_key(dataset.id, &item.content_sha256);
@@ -102,7 +127,11 @@ pub fn contribute(ctx: &mut Ctx, msg: &MsgContribute, contributor: &Address) -> 
             metadata: item.metadata.clone(),
             status: status as i32,
             height: ctx.height,
-            history: vec![StatusChange { status: status as i32, reason: String::new(), height: ctx.height }],
+            history: vec![StatusChange {
+                status: status as i32,
+                reason: String::new(),
+                height: ctx.height,
+            }],
         };
         state::set_contribution(ctx, &contribution)?;
         ctx.put(S, content_key, id.to_be_bytes().to_vec())?;
@@ -112,17 +141,17 @@ pub fn contribute(ctx: &mut Ctx, msg: &MsgContribute, contributor: &Address) -> 
     let count = msg.items.len() as u64;
     dataset.contribution_count += count;
     state::set_dataset(ctx, &dataset)?;
-    ctx.emit(event(
-        "contributed",
-        &[
-            ("dataset_id", dataset.id.to_string()),
-            ("contributor", contributor.to_bech32()),
-            ("first_contribution_id", first.to_string()),
-            ("count", count.to_string()),
-            ("status", status.as_str_name().to_string()),
-        ],
-    ));
-    Ok(MsgContributeResponse { first_contribution_id: first, count })
+    ctx.emit(typed_event(&EventContributed {
+        dataset_id: dataset.id,
+        contributor: contributor.to_bech32(),
+        first_contribution_id: first,
+        count,
+        status: status.as_str_name().to_string(),
+    }));
+    Ok(MsgContributeResponse {
+        first_contribution_id: first,
+        count,
+    })
 }
 
 pub fn validate_review(msg: &MsgReviewContributions) -> Result<Address, DatasetsError> {
@@ -139,7 +168,11 @@ pub fn validate_review(msg: &MsgReviewContributions) -> Result<Address, Datasets
     Ok(curator)
 }
 
-pub fn review(ctx: &mut Ctx, msg: &MsgReviewContributions, curator: &Address) -> Result<(), DatasetsError> {
+pub fn review(
+    ctx: &mut Ctx,
+    msg: &MsgReviewContributions,
+    curator: &Address,
+) -> Result<(), DatasetsError> {
     let dataset = state::must_dataset(ctx, msg.dataset_id)?;
     if dataset.curator != curator.to_bech32() {
         return Err(DatasetsError::NotCurator(curator.to_bech32()));
@@ -147,33 +180,57 @@ pub fn review(ctx: &mut Ctx, msg: &MsgReviewContributions, curator: &Address) ->
     for decision in &msg.decisions {
         let mut c = state::contribution(ctx, decision.contribution_id)?
             .filter(|c| c.dataset_id == dataset.id)
-            .ok_or(DatasetsError::ContributionNotFound(decision.contribution_id))?;
+            .ok_or(DatasetsError::ContributionNotFound(
+                decision.contribution_id,
+            ))?;
         if c.status != Status::Pending as i32 {
             return Err(DatasetsError::AlreadyReviewed(c.id));
         }
-        let status = if decision.accept { Status::Accepted } else { Status::Rejected };
+        let status = if decision.accept {
+            Status::Accepted
+        } else {
+            Status::Rejected
+        };
         c.status = status as i32;
-        c.history.push(StatusChange { status: status as i32, reason: decision.reason.clone(), height: ctx.height });
+        c.history.push(StatusChange {
+            status: status as i32,
+            reason: decision.reason.clone(),
+            height: ctx.height,
+        });
         state::set_contribution(ctx, &c)?;
-        ctx.emit(event(
-            "contribution_reviewed",
-            &[("contribution_id", c.id.to_string()), ("status", status.as_str_name().to_string()), ("reason", decision.reason.clone())],
-        ));
+        ctx.emit(typed_event(&EventContributionReviewed {
+            contribution_id: c.id,
+            status: status.as_str_name().to_string(),
+            reason: decision.reason.clone(),
+        }));
     }
     Ok(())
 }
 
-pub fn validate_update_curator(msg: &MsgUpdateCurator) -> Result<(Address, Address), DatasetsError> {
-    Ok((Address::from_bech32(&msg.curator)?, Address::from_bech32(&msg.new_curator)?))
+pub fn validate_update_curator(
+    msg: &MsgUpdateCurator,
+) -> Result<(Address, Address), DatasetsError> {
+    Ok((
+        Address::from_bech32(&msg.curator)?,
+        Address::from_bech32(&msg.new_curator)?,
+    ))
 }
 
-pub fn update_curator(ctx: &mut Ctx, msg: &MsgUpdateCurator, curator: &Address, new_curator: &Address) -> Result<(), DatasetsError> {
+pub fn update_curator(
+    ctx: &mut Ctx,
+    msg: &MsgUpdateCurator,
+    curator: &Address,
+    new_curator: &Address,
+) -> Result<(), DatasetsError> {
     let mut dataset = state::must_dataset(ctx, msg.dataset_id)?;
     if dataset.curator != curator.to_bech32() {
         return Err(DatasetsError::NotCurator(curator.to_bech32()));
     }
     dataset.curator = new_curator.to_bech32();
     state::set_dataset(ctx, &dataset)?;
-    ctx.emit(event("curator_updated", &[("dataset_id", dataset.id.to_string()), ("curator", dataset.curator.clone())]));
+    ctx.emit(typed_event(&EventCuratorUpdated {
+        dataset_id: dataset.id,
+        curator: dataset.curator.clone(),
+    }));
     Ok(())
 }

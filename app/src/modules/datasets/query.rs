@@ -1,8 +1,9 @@
 //! datasets queries, served by ABCI Query and gRPC alike.
 
 use openledger_proto::datasets::v1::{
-    Contribution, QueryContributionsOfRequest, QueryContributionsRequest, QueryContributionsResponse, QueryDatasetRequest,
-    QueryDatasetResponse, QueryDatasetsRequest, QueryDatasetsResponse, QueryUsageRequest, QueryUsageResponse, Status,
+    Contribution, QueryContributionsOfRequest, QueryContributionsRequest,
+    QueryContributionsResponse, QueryDatasetRequest, QueryDatasetResponse, QueryDatasetsRequest,
+    QueryDatasetsResponse, QueryUsageRequest, QueryUsageResponse, Status,
 };
 use prost::Message;
 
@@ -15,7 +16,10 @@ use crate::modules::util::{address_key, id_key, page_limit, trailing_id};
 /// `/openledger.datasets.v1.Query/Dataset`
 pub fn dataset(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsError> {
     let request = QueryDatasetRequest::decode(request).map_err(crate::error::SdkError::from)?;
-    Ok(QueryDatasetResponse { dataset: Some(state::must_dataset(r, request.dataset_id)?) }.encode_to_vec())
+    Ok(QueryDatasetResponse {
+        dataset: Some(state::must_dataset(r, request.dataset_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.datasets.v1.Query/Datasets`: by id, a page at a time.
@@ -32,7 +36,11 @@ pub fn datasets(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsEr
         }
     }
     let next_after_id = if id < last { id } else { 0 };
-    Ok(QueryDatasetsResponse { datasets, next_after_id }.encode_to_vec())
+    Ok(QueryDatasetsResponse {
+        datasets,
+        next_after_id,
+    }
+    .encode_to_vec())
 }
 
 /// Contributions whose ids are the trailing ids of index keys under `prefix`, after `after_id`,
@@ -56,17 +64,23 @@ fn page_by_index(
             next_after_id = contributions.last().map_or(0, |c| c.id);
             break;
         }
-        let c = state::contribution(r, id)?.ok_or_else(|| crate::error::SdkError::Internal(format!("index names missing contribution {id}")))?;
+        let c = state::contribution(r, id)?.ok_or_else(|| {
+            crate::error::SdkError::Internal(format!("index names missing contribution {id}"))
+        })?;
         if status == Status::Unspecified as i32 || c.status == status {
             contributions.push(c);
         }
     }
-    Ok(QueryContributionsResponse { contributions, next_after_id })
+    Ok(QueryContributionsResponse {
+        contributions,
+        next_after_id,
+    })
 }
 
 /// `/openledger.datasets.v1.Query/Contributions`
 pub fn contributions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsError> {
-    let request = QueryContributionsRequest::decode(request).map_err(crate::error::SdkError::from)?;
+    let request =
+        QueryContributionsRequest::decode(request).map_err(crate::error::SdkError::from)?;
     state::must_dataset(r, request.dataset_id)?;
     let prefix = id_key(state::BY_DATASET, request.dataset_id);
     Ok(page_by_index(r, &prefix, request.after_id, request.limit, request.status)?.encode_to_vec())
@@ -74,17 +88,41 @@ pub fn contributions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Datas
 
 /// `/openledger.datasets.v1.Query/ContributionsOf`
 pub fn contributions_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsError> {
-    let request = QueryContributionsOfRequest::decode(request).map_err(crate::error::SdkError::from)?;
+    let request =
+        QueryContributionsOfRequest::decode(request).map_err(crate::error::SdkError::from)?;
     let contributor = Address::from_bech32(&request.contributor)?;
     let prefix = address_key(state::BY_CONTRIBUTOR, &contributor);
-    Ok(page_by_index(r, &prefix, request.after_id, request.limit, Status::Unspecified as i32)?.encode_to_vec())
+    Ok(page_by_index(
+        r,
+        &prefix,
+        request.after_id,
+        request.limit,
+        Status::Unspecified as i32,
+    )?
+    .encode_to_vec())
+}
+
+/// Where a contribution's usage counters live: settlement keeps them.
+pub trait UsageCounters {
+    fn usage<R: Read>(
+        &self,
+        r: &mut R,
+        contribution_id: u64,
+    ) -> Result<openledger_proto::datasets::v1::ContributionUsage, crate::error::SdkError>;
 }
 
 /// `/openledger.datasets.v1.Query/Usage`
-pub fn usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsError> {
+pub fn usage(
+    r: &mut impl Read,
+    counters: &impl UsageCounters,
+    request: &[u8],
+) -> Result<Vec<u8>, DatasetsError> {
     let request = QueryUsageRequest::decode(request).map_err(crate::error::SdkError::from)?;
     if state::contribution(r, request.contribution_id)?.is_none() {
         return Err(DatasetsError::ContributionNotFound(request.contribution_id));
     }
-    Ok(QueryUsageResponse { usage: Some(state::usage(r, request.contribution_id)?) }.encode_to_vec())
+    Ok(QueryUsageResponse {
+        usage: Some(counters.usage(r, request.contribution_id)?),
+    }
+    .encode_to_vec())
 }

@@ -1,6 +1,6 @@
 //! Keys and typed access to the datasets substore.
 
-use openledger_proto::datasets::v1::{Contribution, ContributionUsage, Dataset};
+use openledger_proto::datasets::v1::{Contribution, Dataset};
 
 use super::DatasetsError;
 use crate::context::{Ctx, Read};
@@ -16,7 +16,6 @@ pub const CONTRIBUTION: u8 = 0x03;
 pub const CONTENT: u8 = 0x04;
 pub const BY_DATASET: u8 = 0x05;
 pub const BY_CONTRIBUTOR: u8 = 0x06;
-pub const USAGE: u8 = 0x07;
 
 pub fn content_key(dataset_id: u64, sha256_hex: &str) -> Vec<u8> {
     let mut key = id_key(CONTENT, dataset_id);
@@ -54,14 +53,4 @@ pub fn contribution(r: &mut impl Read, id: u64) -> Result<Option<Contribution>, 
 
 pub fn set_contribution(ctx: &mut Ctx, c: &Contribution) -> Result<(), DatasetsError> {
     Ok(ctx.put_msg(S, id_key(CONTRIBUTION, c.id), c)?)
-}
-
-pub fn usage(r: &mut impl Read, contribution_id: u64) -> Result<ContributionUsage, DatasetsError> {
-    let stored: Option<ContributionUsage> = r.read_msg(S, &id_key(USAGE, contribution_id))?;
-    Ok(stored.unwrap_or(ContributionUsage {
-        contribution_id,
-        uses: 0,
-        weight: "0".into(),
-        earned: "0".into(),
-    }))
 }

@@ -1,7 +1,6 @@
 //! licences genesis: licences, offers and grants; indexes and counters are rebuilt.
 
-use openledger_proto::licenses::v1::{Grant, License, Offer};
-use serde::{Deserialize, Serialize};
+pub use openledger_proto::licenses::v1::GenesisState as Genesis;
 
 use super::state::{self, TargetRef, S};
 use super::LicensesError;
@@ -9,25 +8,28 @@ use crate::context::{Ctx, Read};
 use crate::modules::auth::Address;
 use crate::modules::util::read_values;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct Genesis {
-    pub licenses: Vec<License>,
-    pub offers: Vec<Offer>,
-    pub grants: Vec<Grant>,
-}
-
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
     let mut last = 0;
     for l in &genesis.licenses {
         if l.id <= last {
-            return Err(LicensesError::InvalidTerms(format!("genesis licences must have increasing ids, got {}", l.id)));
+            return Err(LicensesError::InvalidTerms(format!(
+                "genesis licences must have increasing ids, got {}",
+                l.id
+            )));
         }
-        super::rules::validate_terms(l.terms.as_ref().ok_or_else(|| LicensesError::InvalidTerms("terms missing".into()))?)?;
+        super::rules::validate_terms(
+            l.terms
+                .as_ref()
+                .ok_or_else(|| LicensesError::InvalidTerms("terms missing".into()))?,
+        )?;
         last = l.id;
         state::set_license(ctx, l)?;
     }
-    ctx.put(S, state::LAST_LICENSE_ID.to_vec(), last.to_be_bytes().to_vec())?;
+    ctx.put(
+        S,
+        state::LAST_LICENSE_ID.to_vec(),
+        last.to_be_bytes().to_vec(),
+    )?;
     for o in &genesis.offers {
         let target = TargetRef::from_proto(o.target.as_ref())?;
         state::must_license(ctx, o.license_id)?;
@@ -36,14 +38,21 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
     let mut last = 0;
     for g in &genesis.grants {
         if g.id <= last {
-            return Err(LicensesError::InvalidTerms(format!("genesis grants must have increasing ids, got {}", g.id)));
+            return Err(LicensesError::InvalidTerms(format!(
+                "genesis grants must have increasing ids, got {}",
+                g.id
+            )));
         }
         last = g.id;
         let target = TargetRef::from_proto(g.target.as_ref())?;
         state::set_grant(ctx, g)?;
         state::index_grant(ctx, g, &Address::from_bech32(&g.licensee)?, target)?;
     }
-    ctx.put(S, state::LAST_GRANT_ID.to_vec(), last.to_be_bytes().to_vec())?;
+    ctx.put(
+        S,
+        state::LAST_GRANT_ID.to_vec(),
+        last.to_be_bytes().to_vec(),
+    )?;
     Ok(())
 }
 

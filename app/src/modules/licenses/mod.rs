@@ -34,8 +34,14 @@ pub fn escrow_account() -> Address {
 pub struct Keeper;
 
 impl crate::modules::datasets::msgs::Licenses for Keeper {
-    fn license_exists(&self, ctx: &mut crate::context::Ctx, id: u64) -> Result<bool, crate::error::SdkError> {
-        Ok(ctx.get(state::S, &crate::modules::util::id_key(state::LICENSE, id))?.is_some())
+    fn license_exists(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        id: u64,
+    ) -> Result<bool, crate::error::SdkError> {
+        Ok(ctx
+            .get(state::S, &crate::modules::util::id_key(state::LICENSE, id))?
+            .is_some())
     }
 }
 
@@ -45,7 +51,12 @@ impl crate::modules::models::msgs::Licensing for Keeper {
         ctx: &mut crate::context::Ctx,
         id: u64,
     ) -> Result<Option<openledger_proto::licenses::v1::LicenseTerms>, crate::error::SdkError> {
-        let license: Option<openledger_proto::licenses::v1::License> = crate::context::Read::read_msg(ctx, state::S, &crate::modules::util::id_key(state::LICENSE, id))?;
+        let license: Option<openledger_proto::licenses::v1::License> =
+            crate::context::Read::read_msg(
+                ctx,
+                state::S,
+                &crate::modules::util::id_key(state::LICENSE, id),
+            )?;
         Ok(license.and_then(|l| l.terms))
     }
 
@@ -54,19 +65,34 @@ impl crate::modules::models::msgs::Licensing for Keeper {
         ctx: &mut crate::context::Ctx,
         who: &Address,
         version_id: u64,
-    ) -> Result<Result<crate::modules::models::msgs::Derivation, String>, crate::error::Failure> {
+    ) -> Result<Result<crate::modules::models::msgs::Derivation, String>, crate::error::Failure>
+    {
         let height = ctx.height;
         let decision = rules::may_derive(ctx, who, state::TargetRef::Version(version_id), height)?;
         Ok(match decision.terms {
-            Some(terms) if decision.allowed => {
-                Ok(crate::modules::models::msgs::Derivation { terms, license_id: decision.license_id, grant_id: decision.grant_id })
-            }
+            Some(terms) if decision.allowed => Ok(crate::modules::models::msgs::Derivation {
+                terms,
+                license_id: decision.license_id,
+                grant_id: decision.grant_id,
+            }),
             _ => Err(decision.rule),
         })
     }
 
-    fn offer_on_version(&self, ctx: &mut crate::context::Ctx, owner: &Address, version_id: u64, license_id: u64) -> Result<(), crate::error::Failure> {
-        Ok(msgs::attach(ctx, &crate::modules::registry::Registry, license_id, owner, state::TargetRef::Version(version_id))?)
+    fn offer_on_version(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        owner: &Address,
+        version_id: u64,
+        license_id: u64,
+    ) -> Result<(), crate::error::Failure> {
+        Ok(msgs::attach(
+            ctx,
+            &crate::modules::registry::Registry,
+            license_id,
+            owner,
+            state::TargetRef::Version(version_id),
+        )?)
     }
 }
 

@@ -1,14 +1,16 @@
 //! Licence messages: stateless checks (`validate_*`), then stateful checks and execution.
 
 use openledger_proto::licenses::v1::{
-    Grant, License, MsgAcquireLicense, MsgAcquireLicenseResponse, MsgAttachLicense, MsgCreateLicense, MsgCreateLicenseResponse,
+    EventGrantReleased, EventGrantToppedUp, EventLicenseAcquired, EventLicenseAttached,
+    EventLicenseCreated, EventLicenseRetired, Grant, License, MsgAcquireLicense,
+    MsgAcquireLicenseResponse, MsgAttachLicense, MsgCreateLicense, MsgCreateLicenseResponse,
     MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense, MsgTopUpGrant, Offer,
 };
 
 use super::rules::{amount, is_live, validate_terms};
 use super::state::{self, TargetRef, S};
 use super::{escrow_account, LicensesError};
-use crate::context::{event, Ctx};
+use crate::context::{typed_event, Ctx};
 use crate::error::SdkError;
 use crate::modules::auth::Address;
 use crate::modules::bank;
@@ -24,19 +26,40 @@ pub trait Targets {
 
 pub fn validate_create(msg: &MsgCreateLicense) -> Result<Address, LicensesError> {
     let creator = Address::from_bech32(&msg.creator)?;
-    validate_terms(msg.terms.as_ref().ok_or_else(|| LicensesError::InvalidTerms("terms are missing".into()))?)?;
+    validate_terms(
+        msg.terms
+            .as_ref()
+            .ok_or_else(|| LicensesError::InvalidTerms("terms are missing".into()))?,
+    )?;
     Ok(creator)
 }
 
-pub fn create(ctx: &mut Ctx, msg: &MsgCreateLicense, creator: &Address) -> Result<MsgCreateLicenseResponse, LicensesError> {
+pub fn create(
+    ctx: &mut Ctx,
+    msg: &MsgCreateLicense,
+    creator: &Address,
+) -> Result<MsgCreateLicenseResponse, LicensesError> {
     let id = next_id(ctx, S, state::LAST_LICENSE_ID)?;
-    let license = License { id, creator: creator.to_bech32(), terms: msg.terms.clone(), created_height: ctx.height };
+    let license = License {
+        id,
+        creator: creator.to_bech32(),
+        terms: msg.terms.clone(),
+        created_height: ctx.height,
+    };
     state::set_license(ctx, &license)?;
-    ctx.emit(event("license_created", &[("license_id", id.to_string()), ("creator", creator.to_bech32())]));
+    ctx.emit(typed_event(&EventLicenseCreated {
+        license_id: id,
+        creator: creator.to_bech32(),
+    }));
     Ok(MsgCreateLicenseResponse { license_id: id })
 }
 
-fn must_own(ctx: &mut Ctx, targets: &impl Targets, target: TargetRef, who: &Address) -> Result<(), LicensesError> {
+fn must_own(
+    ctx: &mut Ctx,
+    targets: &impl Targets,
+    target: TargetRef,
+    who: &Address,
+) -> Result<(), LicensesError> {
     match targets.owner(ctx, target)? {
         None => Err(LicensesError::TargetNotFound(target.to_string())),
         Some(owner) if owner != *who => Err(LicensesError::NotOwner(who.to_bech32())),
@@ -45,41 +68,78 @@ fn must_own(ctx: &mut Ctx, targets: &impl Targets, target: TargetRef, who: &Addr
 }
 
 pub fn validate_attach(msg: &MsgAttachLicense) -> Result<(Address, TargetRef), LicensesError> {
-    Ok((Address::from_bech32(&msg.owner)?, TargetRef::from_proto(msg.target.as_ref())?))
+    Ok((
+        Address::from_bech32(&msg.owner)?,
+        TargetRef::from_proto(msg.target.as_ref())?,
+    ))
 }
 
 /// Offers a licence on a target the sender owns.
-pub fn attach(ctx: &mut Ctx, targets: &impl Targets, license_id: u64, owner: &Address, target: TargetRef) -> Result<(), LicensesError> {
+pub fn attach(
+    ctx: &mut Ctx,
+    targets: &impl Targets,
+    license_id: u64,
+    owner: &Address,
+    target: TargetRef,
+) -> Result<(), LicensesError> {
     must_own(ctx, targets, target, owner)?;
     state::must_license(ctx, license_id)?;
     if state::offer(ctx, target, license_id)?.is_some() {
         return Err(LicensesError::AlreadyOffered(license_id));
     }
-    let offer = Offer { target: Some(target.to_proto()), license_id, retired: false, attached_height: ctx.height, retired_height: 0 };
+    let offer = Offer {
+        target: Some(target.to_proto()),
+        license_id,
+        retired: false,
+        attached_height: ctx.height,
+        retired_height: 0,
+    };
     state::set_offer(ctx, target, &offer)?;
-    ctx.emit(event("license_attached", &[("target", target.to_string()), ("license_id", license_id.to_string())]));
+    ctx.emit(typed_event(&EventLicenseAttached {
+        target: Some(target.to_proto()),
+        license_id,
+    }));
     Ok(())
 }
 
 pub fn validate_retire(msg: &MsgRetireLicense) -> Result<(Address, TargetRef), LicensesError> {
-    Ok((Address::from_bech32(&msg.owner)?, TargetRef::from_proto(msg.target.as_ref())?))
+    Ok((
+        Address::from_bech32(&msg.owner)?,
+        TargetRef::from_proto(msg.target.as_ref())?,
+    ))
 }
 
-pub fn retire(ctx: &mut Ctx, targets: &impl Targets, msg: &MsgRetireLicense, owner: &Address, target: TargetRef) -> Result<(), LicensesError> {
+pub fn retire(
+    ctx: &mut Ctx,
+    targets: &impl Targets,
+    msg: &MsgRetireLicense,
+    owner: &Address,
+    target: TargetRef,
+) -> Result<(), LicensesError> {
     must_own(ctx, targets, target, owner)?;
-    let mut offer = state::offer(ctx, target, msg.license_id)?.ok_or(LicensesError::NotOffered(msg.license_id))?;
+    let mut offer = state::offer(ctx, target, msg.license_id)?
+        .ok_or(LicensesError::NotOffered(msg.license_id))?;
     if offer.retired {
         return Err(LicensesError::OfferRetired(msg.license_id));
     }
     offer.retired = true;
     offer.retired_height = ctx.height;
     state::set_offer(ctx, target, &offer)?;
-    ctx.emit(event("license_retired", &[("target", target.to_string()), ("license_id", msg.license_id.to_string())]));
+    ctx.emit(typed_event(&EventLicenseRetired {
+        target: Some(target.to_proto()),
+        license_id: msg.license_id,
+    }));
     Ok(())
 }
 
-pub fn validate_acquire(msg: &MsgAcquireLicense) -> Result<(Address, TargetRef, u128), LicensesError> {
-    Ok((Address::from_bech32(&msg.licensee)?, TargetRef::from_proto(msg.target.as_ref())?, amount("escrow", &msg.escrow)?))
+pub fn validate_acquire(
+    msg: &MsgAcquireLicense,
+) -> Result<(Address, TargetRef, u128), LicensesError> {
+    Ok((
+        Address::from_bech32(&msg.licensee)?,
+        TargetRef::from_proto(msg.target.as_ref())?,
+        amount("escrow", &msg.escrow)?,
+    ))
 }
 
 /// Buys a grant: the upfront fee goes to the target's payees by share, the escrow to the escrow
@@ -95,7 +155,8 @@ pub fn acquire(
     if targets.owner(ctx, target)?.is_none() {
         return Err(LicensesError::TargetNotFound(target.to_string()));
     }
-    let offer = state::offer(ctx, target, msg.license_id)?.ok_or(LicensesError::NotOffered(msg.license_id))?;
+    let offer = state::offer(ctx, target, msg.license_id)?
+        .ok_or(LicensesError::NotOffered(msg.license_id))?;
     if offer.retired {
         return Err(LicensesError::OfferRetired(msg.license_id));
     }
@@ -105,15 +166,20 @@ pub fn acquire(
     if upfront > 0 {
         let payees = targets.payees(ctx, target)?;
         let weights: Vec<u64> = payees.iter().map(|(_, bps)| u64::from(*bps)).collect();
-        let parts = split_proportional(upfront, &weights)
-            .ok_or_else(|| SdkError::Internal(format!("{target} has no payees for its upfront fee")))?;
+        let parts = split_proportional(upfront, &weights).ok_or_else(|| {
+            SdkError::Internal(format!("{target} has no payees for its upfront fee"))
+        })?;
         for ((payee, _), part) in payees.iter().zip(parts) {
             bank::Keeper::send_uopen(ctx, licensee, payee, part)?;
         }
     }
     bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), escrow)?;
     let id = next_id(ctx, S, state::LAST_GRANT_ID)?;
-    let expires_height = if terms.duration_blocks == 0 { 0 } else { ctx.height.saturating_add(terms.duration_blocks) };
+    let expires_height = if terms.duration_blocks == 0 {
+        0
+    } else {
+        ctx.height.saturating_add(terms.duration_blocks)
+    };
     let grant = Grant {
         id,
         licensee: licensee.to_bech32(),
@@ -128,29 +194,33 @@ pub fn acquire(
     };
     state::set_grant(ctx, &grant)?;
     state::index_grant(ctx, &grant, licensee, target)?;
-    ctx.emit(event(
-        "license_acquired",
-        &[
-            ("grant_id", id.to_string()),
-            ("licensee", licensee.to_bech32()),
-            ("target", target.to_string()),
-            ("license_id", msg.license_id.to_string()),
-            ("upfront_fee", upfront.to_string()),
-            ("escrow", escrow.to_string()),
-        ],
-    ));
+    ctx.emit(typed_event(&EventLicenseAcquired {
+        grant_id: id,
+        licensee: licensee.to_bech32(),
+        target: Some(target.to_proto()),
+        license_id: msg.license_id,
+        upfront_fee: upfront.to_string(),
+        escrow: escrow.to_string(),
+    }));
     Ok(MsgAcquireLicenseResponse { grant_id: id })
 }
 
 pub fn validate_top_up(msg: &MsgTopUpGrant) -> Result<(Address, u128), LicensesError> {
     let value = amount("amount", &msg.amount)?;
     if value == 0 {
-        return Err(LicensesError::InvalidAmount("top-up must be positive".into()));
+        return Err(LicensesError::InvalidAmount(
+            "top-up must be positive".into(),
+        ));
     }
     Ok((Address::from_bech32(&msg.licensee)?, value))
 }
 
-pub fn top_up(ctx: &mut Ctx, msg: &MsgTopUpGrant, licensee: &Address, value: u128) -> Result<(), LicensesError> {
+pub fn top_up(
+    ctx: &mut Ctx,
+    msg: &MsgTopUpGrant,
+    licensee: &Address,
+    value: u128,
+) -> Result<(), LicensesError> {
     let mut grant = state::must_grant(ctx, msg.grant_id)?;
     if grant.licensee != licensee.to_bech32() {
         return Err(LicensesError::NotLicensee(licensee.to_bech32()));
@@ -164,7 +234,10 @@ pub fn top_up(ctx: &mut Ctx, msg: &MsgTopUpGrant, licensee: &Address, value: u12
     bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), value)?;
     grant.escrow = escrow.to_string();
     state::set_grant(ctx, &grant)?;
-    ctx.emit(event("grant_topped_up", &[("grant_id", grant.id.to_string()), ("amount", value.to_string())]));
+    ctx.emit(typed_event(&EventGrantToppedUp {
+        grant_id: grant.id,
+        amount: value.to_string(),
+    }));
     Ok(())
 }
 
@@ -173,7 +246,11 @@ pub fn validate_release(msg: &MsgReleaseGrant) -> Result<Address, LicensesError>
 }
 
 /// Returns the unused escrow of an expired grant to its licensee.
-pub fn release(ctx: &mut Ctx, msg: &MsgReleaseGrant, licensee: &Address) -> Result<MsgReleaseGrantResponse, LicensesError> {
+pub fn release(
+    ctx: &mut Ctx,
+    msg: &MsgReleaseGrant,
+    licensee: &Address,
+) -> Result<MsgReleaseGrantResponse, LicensesError> {
     let mut grant = state::must_grant(ctx, msg.grant_id)?;
     if grant.licensee != licensee.to_bech32() {
         return Err(LicensesError::NotLicensee(licensee.to_bech32()));
@@ -189,8 +266,13 @@ pub fn release(ctx: &mut Ctx, msg: &MsgReleaseGrant, licensee: &Address) -> Resu
     grant.escrow = "0".into();
     grant.released = true;
     state::set_grant(ctx, &grant)?;
-    ctx.emit(event("grant_released", &[("grant_id", grant.id.to_string()), ("refunded", refund.to_string())]));
-    Ok(MsgReleaseGrantResponse { refunded: refund.to_string() })
+    ctx.emit(typed_event(&EventGrantReleased {
+        grant_id: grant.id,
+        refunded: refund.to_string(),
+    }));
+    Ok(MsgReleaseGrantResponse {
+        refunded: refund.to_string(),
+    })
 }
 
 /// Charges a grant for paid uses of a version: price = per-use price × units, taken from the
@@ -205,7 +287,9 @@ pub fn charge(
 ) -> Result<(openledger_proto::licenses::v1::LicenseTerms, u128), LicensesError> {
     let mut grant = state::must_grant(ctx, grant_id)?;
     if TargetRef::from_proto(grant.target.as_ref())? != TargetRef::Version(version_id) {
-        return Err(LicensesError::WrongTarget(format!("grant {grant_id} is not for model version {version_id}")));
+        return Err(LicensesError::WrongTarget(format!(
+            "grant {grant_id} is not for model version {version_id}"
+        )));
     }
     if !is_live(&grant, ctx.height) {
         return Err(LicensesError::GrantExpired(grant_id));
@@ -213,11 +297,18 @@ pub fn charge(
     let terms = grant.terms.clone().unwrap_or_default();
     let price = amount("per_use_price", &terms.per_use_price)?
         .checked_mul(u128::from(units))
-        .ok_or_else(|| LicensesError::InvalidAmount(format!("{units} units at {} overflow", terms.per_use_price)))?;
+        .ok_or_else(|| {
+            LicensesError::InvalidAmount(format!(
+                "{units} units at {} overflow",
+                terms.per_use_price
+            ))
+        })?;
     let escrow = amount("escrow", &grant.escrow)?;
-    let left = escrow
-        .checked_sub(price)
-        .ok_or_else(|| LicensesError::InsufficientEscrow(format!("grant {grant_id} holds {escrow} uopen, the uses cost {price}")))?;
+    let left = escrow.checked_sub(price).ok_or_else(|| {
+        LicensesError::InsufficientEscrow(format!(
+            "grant {grant_id} holds {escrow} uopen, the uses cost {price}"
+        ))
+    })?;
     bank::Keeper::send_uopen(ctx, &escrow_account(), to, price)?;
     grant.escrow = left.to_string();
     grant.uses = grant.uses.saturating_add(uses);

@@ -1,8 +1,9 @@
 //! licences queries, served by ABCI Query and gRPC alike.
 
 use openledger_proto::licenses::v1::{
-    Action, OfferWithLicense, ProhibitedUse, QueryCanIRequest, QueryCanIResponse, QueryGrantRequest, QueryGrantResponse,
-    QueryGrantsOfLicenseeRequest, QueryGrantsOnTargetRequest, QueryGrantsResponse, QueryLicenseRequest, QueryLicenseResponse,
+    Action, OfferWithLicense, ProhibitedUse, QueryCanIRequest, QueryCanIResponse,
+    QueryGrantRequest, QueryGrantResponse, QueryGrantsOfLicenseeRequest,
+    QueryGrantsOnTargetRequest, QueryGrantsResponse, QueryLicenseRequest, QueryLicenseResponse,
     QueryLicensesOfRequest, QueryLicensesOfResponse,
 };
 use prost::Message;
@@ -21,7 +22,10 @@ fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, LicensesError> {
 /// `/openledger.licenses.v1.Query/License`
 pub fn license(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryLicenseRequest = decode(request)?;
-    Ok(QueryLicenseResponse { license: Some(state::must_license(r, request.license_id)?) }.encode_to_vec())
+    Ok(QueryLicenseResponse {
+        license: Some(state::must_license(r, request.license_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/LicensesOf`: every offer on a target, retired ones included.
@@ -31,7 +35,10 @@ pub fn licenses_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, License
     let mut offers = Vec::new();
     for offer in state::offers(r, target)? {
         let license = state::must_license(r, offer.license_id)?;
-        offers.push(OfferWithLicense { offer: Some(offer), license: Some(license) });
+        offers.push(OfferWithLicense {
+            offer: Some(offer),
+            license: Some(license),
+        });
     }
     Ok(QueryLicensesOfResponse { offers }.encode_to_vec())
 }
@@ -39,21 +46,30 @@ pub fn licenses_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, License
 /// `/openledger.licenses.v1.Query/Grant`
 pub fn grant(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantRequest = decode(request)?;
-    Ok(QueryGrantResponse { grant: Some(state::must_grant(r, request.grant_id)?) }.encode_to_vec())
+    Ok(QueryGrantResponse {
+        grant: Some(state::must_grant(r, request.grant_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/GrantsOfLicensee`
 pub fn grants_of_licensee(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantsOfLicenseeRequest = decode(request)?;
     let licensee = Address::from_bech32(&request.licensee)?;
-    Ok(QueryGrantsResponse { grants: state::grants_of(r, &licensee)? }.encode_to_vec())
+    Ok(QueryGrantsResponse {
+        grants: state::grants_of(r, &licensee)?,
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/GrantsOnTarget`
 pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantsOnTargetRequest = decode(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
-    Ok(QueryGrantsResponse { grants: state::grants_on(r, target)? }.encode_to_vec())
+    Ok(QueryGrantsResponse {
+        grants: state::grants_on(r, target)?,
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/CanI`: the answer and the rule that decides it, as of `height`.
@@ -65,11 +81,28 @@ pub fn can_i(r: &mut impl Read, request: &[u8], height: u64) -> Result<Vec<u8>, 
         Ok(Action::CommercialUse) => rules::may_use_commercially(r, &who, target, height)?,
         Ok(Action::Derive) => rules::may_derive(r, &who, target, height)?,
         Ok(Action::UseFor) => match ProhibitedUse::try_from(request.r#use) {
-            Ok(code) if code != ProhibitedUse::Unspecified => rules::may_use_for(r, &who, target, height, code)?,
-            _ => return Err(LicensesError::InvalidTerms(format!("unknown prohibited-use code {}", request.r#use))),
+            Ok(code) if code != ProhibitedUse::Unspecified => {
+                rules::may_use_for(r, &who, target, height, code)?
+            }
+            _ => {
+                return Err(LicensesError::InvalidTerms(format!(
+                    "unknown prohibited-use code {}",
+                    request.r#use
+                )))
+            }
         },
-        _ => return Err(LicensesError::InvalidTerms(format!("unknown action {}", request.action))),
+        _ => {
+            return Err(LicensesError::InvalidTerms(format!(
+                "unknown action {}",
+                request.action
+            )))
+        }
     };
-    Ok(QueryCanIResponse { allowed: decision.allowed, rule: decision.rule, grant_id: decision.grant_id, license_id: decision.license_id }
-        .encode_to_vec())
+    Ok(QueryCanIResponse {
+        allowed: decision.allowed,
+        rule: decision.rule,
+        grant_id: decision.grant_id,
+        license_id: decision.license_id,
+    }
+    .encode_to_vec())
 }

@@ -23,7 +23,10 @@ pub fn amount(field: &str, text: &str) -> Result<u128, LicensesError> {
 pub fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
     let bad = |m: String| Err(LicensesError::InvalidTerms(m));
     if t.royalty_bps > MAX_BPS || t.data_share_bps > MAX_BPS {
-        return bad(format!("royalty_bps {} and data_share_bps {} must be at most 10000", t.royalty_bps, t.data_share_bps));
+        return bad(format!(
+            "royalty_bps {} and data_share_bps {} must be at most 10000",
+            t.royalty_bps, t.data_share_bps
+        ));
     }
     if !t.legal_text_sha256.is_empty() && !is_sha256_hex(&t.legal_text_sha256) {
         return bad("legal_text_sha256 must be 64 lower-case hex digits".into());
@@ -34,8 +37,12 @@ pub fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
     let mut seen = std::collections::BTreeSet::new();
     for &code in &t.prohibited_uses {
         match ProhibitedUse::try_from(code) {
-            Ok(ProhibitedUse::Unspecified) | Err(_) => return bad(format!("unknown prohibited-use code {code}")),
-            Ok(_) if !seen.insert(code) => return bad(format!("prohibited-use code {code} listed twice")),
+            Ok(ProhibitedUse::Unspecified) | Err(_) => {
+                return bad(format!("unknown prohibited-use code {code}"))
+            }
+            Ok(_) if !seen.insert(code) => {
+                return bad(format!("prohibited-use code {code} listed twice"))
+            }
             Ok(_) => {}
         }
     }
@@ -51,7 +58,8 @@ pub fn is_live(grant: &Grant, height: u64) -> bool {
 
 /// Terms anyone may use without buying: the offer costs nothing up front or per use.
 pub fn is_open(terms: &LicenseTerms) -> bool {
-    amount("upfront_fee", &terms.upfront_fee).ok() == Some(0) && amount("per_use_price", &terms.per_use_price).ok() == Some(0)
+    amount("upfront_fee", &terms.upfront_fee).ok() == Some(0)
+        && amount("per_use_price", &terms.per_use_price).ok() == Some(0)
 }
 
 /// A decision with the rule that made it.
@@ -67,7 +75,13 @@ pub struct Decision {
 
 impl Decision {
     fn no(rule: String) -> Self {
-        Decision { allowed: false, rule, grant_id: 0, license_id: 0, terms: None }
+        Decision {
+            allowed: false,
+            rule,
+            grant_id: 0,
+            license_id: 0,
+            terms: None,
+        }
     }
 }
 
@@ -82,11 +96,17 @@ fn find_terms(
 ) -> Result<Decision, LicensesError> {
     let who_text = who.to_bech32();
     let grants = state::grants_on(r, target)?;
-    for g in grants.iter().filter(|g| g.licensee == who_text && is_live(g, height)) {
+    for g in grants
+        .iter()
+        .filter(|g| g.licensee == who_text && is_live(g, height))
+    {
         if g.terms.as_ref().is_some_and(&test) {
             return Ok(Decision {
                 allowed: true,
-                rule: format!("grant {} under licence {} allows {what}", g.id, g.license_id),
+                rule: format!(
+                    "grant {} under licence {} allows {what}",
+                    g.id, g.license_id
+                ),
                 grant_id: g.id,
                 license_id: g.license_id,
                 terms: g.terms.clone(),
@@ -99,14 +119,20 @@ fn find_terms(
         if is_open(&terms) && test(&terms) {
             return Ok(Decision {
                 allowed: true,
-                rule: format!("licence {} is open (no fees) on {target} and allows {what}", license.id),
+                rule: format!(
+                    "licence {} is open (no fees) on {target} and allows {what}",
+                    license.id
+                ),
                 grant_id: 0,
                 license_id: license.id,
                 terms: Some(terms),
             });
         }
     }
-    let live = grants.iter().filter(|g| g.licensee == who_text && is_live(g, height)).count();
+    let live = grants
+        .iter()
+        .filter(|g| g.licensee == who_text && is_live(g, height))
+        .count();
     Ok(Decision::no(if live == 0 {
         format!("{who} holds no live grant on {target}, and no open licence on it allows {what}")
     } else {
@@ -116,15 +142,37 @@ fn find_terms(
 
 /// May `who` publish a derivative of `target`? Needs terms allowing derivatives: a live grant,
 /// or an open offer.
-pub fn may_derive(r: &mut impl Read, who: &Address, target: TargetRef, height: u64) -> Result<Decision, LicensesError> {
-    find_terms(r, who, target, height, "derivatives", |t| t.derivatives_allowed)
+pub fn may_derive(
+    r: &mut impl Read,
+    who: &Address,
+    target: TargetRef,
+    height: u64,
+) -> Result<Decision, LicensesError> {
+    find_terms(r, who, target, height, "derivatives", |t| {
+        t.derivatives_allowed
+    })
 }
 
-pub fn may_use_commercially(r: &mut impl Read, who: &Address, target: TargetRef, height: u64) -> Result<Decision, LicensesError> {
-    find_terms(r, who, target, height, "commercial use", |t| t.commercial_use)
+pub fn may_use_commercially(
+    r: &mut impl Read,
+    who: &Address,
+    target: TargetRef,
+    height: u64,
+) -> Result<Decision, LicensesError> {
+    find_terms(r, who, target, height, "commercial use", |t| {
+        t.commercial_use
+    })
 }
 
-pub fn may_use_for(r: &mut impl Read, who: &Address, target: TargetRef, height: u64, code: ProhibitedUse) -> Result<Decision, LicensesError> {
+pub fn may_use_for(
+    r: &mut impl Read,
+    who: &Address,
+    target: TargetRef,
+    height: u64,
+    code: ProhibitedUse,
+) -> Result<Decision, LicensesError> {
     let what = format!("use for {}", code.as_str_name());
-    find_terms(r, who, target, height, &what, |t| !t.prohibited_uses.contains(&(code as i32)))
+    find_terms(r, who, target, height, &what, |t| {
+        !t.prohibited_uses.contains(&(code as i32))
+    })
 }

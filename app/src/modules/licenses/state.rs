@@ -36,8 +36,14 @@ impl TargetRef {
 
     pub fn to_proto(self) -> Target {
         match self {
-            TargetRef::Version(id) => Target { kind: TargetKind::ModelVersion as i32, id },
-            TargetRef::Dataset(id) => Target { kind: TargetKind::Dataset as i32, id },
+            TargetRef::Version(id) => Target {
+                kind: TargetKind::ModelVersion as i32,
+                id,
+            },
+            TargetRef::Dataset(id) => Target {
+                kind: TargetKind::Dataset as i32,
+                id,
+            },
         }
     }
 
@@ -79,7 +85,11 @@ pub fn set_license(ctx: &mut Ctx, license: &License) -> Result<(), LicensesError
     Ok(ctx.put_msg(S, id_key(LICENSE, license.id), license)?)
 }
 
-pub fn offer(r: &mut impl Read, target: TargetRef, license_id: u64) -> Result<Option<Offer>, LicensesError> {
+pub fn offer(
+    r: &mut impl Read,
+    target: TargetRef,
+    license_id: u64,
+) -> Result<Option<Offer>, LicensesError> {
     Ok(r.read_msg(S, &offer_key(target, license_id))?)
 }
 
@@ -104,7 +114,12 @@ pub fn set_grant(ctx: &mut Ctx, grant: &Grant) -> Result<(), LicensesError> {
     Ok(ctx.put_msg(S, id_key(GRANT, grant.id), grant)?)
 }
 
-pub fn index_grant(ctx: &mut Ctx, grant: &Grant, licensee: &Address, target: TargetRef) -> Result<(), LicensesError> {
+pub fn index_grant(
+    ctx: &mut Ctx,
+    grant: &Grant,
+    licensee: &Address,
+    target: TargetRef,
+) -> Result<(), LicensesError> {
     let mut by_licensee = address_key(BY_LICENSEE, licensee);
     by_licensee.extend_from_slice(&grant.id.to_be_bytes());
     ctx.put(S, by_licensee, Vec::new())?;

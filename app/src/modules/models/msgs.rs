@@ -3,13 +3,14 @@
 
 use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
-    ExternalBase, Model, ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel, MsgRegisterModelResponse,
-    MsgTransferModelOwnership, Role, TrainingMethod, UpstreamTerms,
+    EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
+    ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
+    MsgRegisterModelResponse, MsgTransferModelOwnership, Role, TrainingMethod, UpstreamTerms,
 };
 
 use super::state::{self, S};
 use super::{ModelsError, MAX_CONTRIBUTORS, MAX_DATASET_USES, MAX_LICENSES, MAX_PARENTS};
-use crate::context::{event, Ctx};
+use crate::context::{typed_event, Ctx};
 use crate::error::{Failure, SdkError};
 use crate::modules::auth::Address;
 use crate::modules::util::{is_sha256_hex, next_id};
@@ -18,9 +19,20 @@ use crate::modules::util::{is_sha256_hex, next_id};
 pub trait Licensing {
     fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError>;
     /// The terms under which `who` may derive from a version, or the rule that forbids it.
-    fn derivation_terms(&self, ctx: &mut Ctx, who: &Address, version_id: u64) -> Result<Result<Derivation, String>, Failure>;
+    fn derivation_terms(
+        &self,
+        ctx: &mut Ctx,
+        who: &Address,
+        version_id: u64,
+    ) -> Result<Result<Derivation, String>, Failure>;
     /// Offers a licence on a version just published.
-    fn offer_on_version(&self, ctx: &mut Ctx, owner: &Address, version_id: u64, license_id: u64) -> Result<(), Failure>;
+    fn offer_on_version(
+        &self,
+        ctx: &mut Ctx,
+        owner: &Address,
+        version_id: u64,
+        license_id: u64,
+    ) -> Result<(), Failure>;
 }
 
 /// The licence a derivative is published under, on one parent.
@@ -35,7 +47,11 @@ pub struct Derivation {
 /// What models need from datasets.
 pub trait Datasets {
     fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError>;
-    fn contribution_dataset(&self, ctx: &mut Ctx, contribution_id: u64) -> Result<Option<u64>, SdkError>;
+    fn contribution_dataset(
+        &self,
+        ctx: &mut Ctx,
+        contribution_id: u64,
+    ) -> Result<Option<u64>, SdkError>;
 }
 
 /// A dataset use of first 0 and last u64::MAX means "the whole dataset".
@@ -43,7 +59,9 @@ pub const WHOLE_DATASET: (u64, u64) = (0, u64::MAX);
 
 fn check_len(field: &str, value: &str, max: usize) -> Result<(), ModelsError> {
     if value.chars().count() > max {
-        return Err(ModelsError::InvalidField(format!("{field} is limited to {max} characters")));
+        return Err(ModelsError::InvalidField(format!(
+            "{field} is limited to {max} characters"
+        )));
     }
     Ok(())
 }
@@ -54,7 +72,9 @@ fn check_base(base: Option<&ExternalBase>) -> Result<(), ModelsError> {
         check_len("external_base.id", &b.id, 256)?;
         check_len("external_base.revision", &b.revision, 128)?;
         if b.id.is_empty() {
-            return Err(ModelsError::InvalidField("external_base.id is empty".into()));
+            return Err(ModelsError::InvalidField(
+                "external_base.id is empty".into(),
+            ));
         }
     }
     Ok(())
@@ -71,7 +91,11 @@ pub fn validate_register(msg: &MsgRegisterModel) -> Result<Address, ModelsError>
     Ok(owner)
 }
 
-pub fn register(ctx: &mut Ctx, msg: &MsgRegisterModel, owner: &Address) -> Result<MsgRegisterModelResponse, ModelsError> {
+pub fn register(
+    ctx: &mut Ctx,
+    msg: &MsgRegisterModel,
+    owner: &Address,
+) -> Result<MsgRegisterModelResponse, ModelsError> {
     let id = next_id(ctx, S, state::LAST_MODEL_ID)?;
     let model = Model {
         id,
@@ -84,14 +108,19 @@ pub fn register(ctx: &mut Ctx, msg: &MsgRegisterModel, owner: &Address) -> Resul
     };
     state::set_model(ctx, &model)?;
     ctx.put(S, state::owner_key(owner, id), Vec::new())?;
-    ctx.emit(event("model_registered", &[("model_id", id.to_string()), ("owner", model.owner.clone())]));
+    ctx.emit(typed_event(&EventModelRegistered {
+        model_id: id,
+        owner: model.owner.clone(),
+    }));
     Ok(MsgRegisterModelResponse { model_id: id })
 }
 
 fn no_duplicates(field: &str, ids: &[u64]) -> Result<(), ModelsError> {
     let unique: std::collections::BTreeSet<_> = ids.iter().collect();
     if unique.len() != ids.len() || ids.contains(&0) {
-        return Err(ModelsError::InvalidField(format!("{field} must be distinct non-zero ids")));
+        return Err(ModelsError::InvalidField(format!(
+            "{field} must be distinct non-zero ids"
+        )));
     }
     Ok(())
 }
@@ -99,41 +128,63 @@ fn no_duplicates(field: &str, ids: &[u64]) -> Result<(), ModelsError> {
 pub fn validate_publish(msg: &MsgPublishVersion) -> Result<Address, ModelsError> {
     let owner = Address::from_bech32(&msg.owner)?;
     if !is_sha256_hex(&msg.artifact_sha256) {
-        return Err(ModelsError::InvalidField("artifact_sha256 must be 64 lower-case hex digits".into()));
+        return Err(ModelsError::InvalidField(
+            "artifact_sha256 must be 64 lower-case hex digits".into(),
+        ));
     }
     check_len("uri", &msg.uri, 512)?;
     check_base(msg.external_base.as_ref())?;
     if msg.parent_version_ids.len() > MAX_PARENTS || msg.license_ids.len() > MAX_LICENSES {
-        return Err(ModelsError::InvalidField(format!("at most {MAX_PARENTS} parents and {MAX_LICENSES} licences")));
+        return Err(ModelsError::InvalidField(format!(
+            "at most {MAX_PARENTS} parents and {MAX_LICENSES} licences"
+        )));
     }
     no_duplicates("parent_version_ids", &msg.parent_version_ids)?;
     no_duplicates("license_ids", &msg.license_ids)?;
     let training = msg.training.clone().unwrap_or_default();
-    if TrainingMethod::try_from(training.method).map_or(true, |m| m == TrainingMethod::Unspecified) {
-        return Err(ModelsError::InvalidField("training.method must be full, lora, adapter, merge or distillation".into()));
+    if TrainingMethod::try_from(training.method).map_or(true, |m| m == TrainingMethod::Unspecified)
+    {
+        return Err(ModelsError::InvalidField(
+            "training.method must be full, lora, adapter, merge or distillation".into(),
+        ));
     }
     if !training.hyperparams_sha256.is_empty() && !is_sha256_hex(&training.hyperparams_sha256) {
-        return Err(ModelsError::InvalidField("training.hyperparams_sha256 must be 64 lower-case hex digits".into()));
+        return Err(ModelsError::InvalidField(
+            "training.hyperparams_sha256 must be 64 lower-case hex digits".into(),
+        ));
     }
     if training.datasets.len() > MAX_DATASET_USES {
-        return Err(ModelsError::InvalidField(format!("at most {MAX_DATASET_USES} dataset uses")));
+        return Err(ModelsError::InvalidField(format!(
+            "at most {MAX_DATASET_USES} dataset uses"
+        )));
     }
     for d in &training.datasets {
         if d.first_contribution_id > d.last_contribution_id {
-            return Err(ModelsError::InvalidField(format!("dataset {} range {}..{} is reversed", d.dataset_id, d.first_contribution_id, d.last_contribution_id)));
+            return Err(ModelsError::InvalidField(format!(
+                "dataset {} range {}..{} is reversed",
+                d.dataset_id, d.first_contribution_id, d.last_contribution_id
+            )));
         }
     }
     if msg.contributors.is_empty() || msg.contributors.len() > MAX_CONTRIBUTORS {
-        return Err(ModelsError::InvalidField(format!("a version needs 1..={MAX_CONTRIBUTORS} contributors")));
+        return Err(ModelsError::InvalidField(format!(
+            "a version needs 1..={MAX_CONTRIBUTORS} contributors"
+        )));
     }
     let mut total: u64 = 0;
     for c in &msg.contributors {
         Address::from_bech32(&c.address)?;
         if Role::try_from(c.role).map_or(true, |r| r == Role::Unspecified) {
-            return Err(ModelsError::InvalidField(format!("contributor {} has no role", c.address)));
+            return Err(ModelsError::InvalidField(format!(
+                "contributor {} has no role",
+                c.address
+            )));
         }
         if c.share_bps == 0 {
-            return Err(ModelsError::InvalidField(format!("contributor {} has a zero share", c.address)));
+            return Err(ModelsError::InvalidField(format!(
+                "contributor {} has a zero share",
+                c.address
+            )));
         }
         total += u64::from(c.share_bps);
     }
@@ -165,9 +216,14 @@ pub fn publish(
             Err(rule) => return Err(ModelsError::DerivativeNotAllowed(rule).into()),
         }
     }
-    let royalties: u64 = parent_terms.iter().map(|(_, d)| u64::from(d.terms.royalty_bps)).sum();
+    let royalties: u64 = parent_terms
+        .iter()
+        .map(|(_, d)| u64::from(d.terms.royalty_bps))
+        .sum();
     for &license_id in &msg.license_ids {
-        let terms = licensing.license_terms(ctx, license_id)?.ok_or(ModelsError::LicenseNotFound(license_id))?;
+        let terms = licensing
+            .license_terms(ctx, license_id)?
+            .ok_or(ModelsError::LicenseNotFound(license_id))?;
         for (parent, derivation) in &parent_terms {
             let upstream = &derivation.terms;
             if terms.commercial_use && !upstream.commercial_use {
@@ -176,7 +232,12 @@ pub fn publish(
                 ))
                 .into());
             }
-            let dropped: Vec<i32> = upstream.prohibited_uses.iter().filter(|u| !terms.prohibited_uses.contains(u)).copied().collect();
+            let dropped: Vec<i32> = upstream
+                .prohibited_uses
+                .iter()
+                .filter(|u| !terms.prohibited_uses.contains(u))
+                .copied()
+                .collect();
             if !dropped.is_empty() {
                 return Err(ModelsError::DroppedProhibitedUses(format!(
                     "licence {license_id} drops codes {dropped:?} that parent version {parent} prohibits"
@@ -203,7 +264,11 @@ pub fn publish(
         }
         for end in [use_.first_contribution_id, use_.last_contribution_id] {
             if datasets.contribution_dataset(ctx, end)? != Some(use_.dataset_id) {
-                return Err(ModelsError::ContributionOutsideDataset(format!("contribution {end} is not in dataset {}", use_.dataset_id)).into());
+                return Err(ModelsError::ContributionOutsideDataset(format!(
+                    "contribution {end} is not in dataset {}",
+                    use_.dataset_id
+                ))
+                .into());
             }
         }
     }
@@ -216,7 +281,10 @@ pub fn publish(
         artifact_sha256: msg.artifact_sha256.clone(),
         uri: msg.uri.clone(),
         parent_version_ids: msg.parent_version_ids.clone(),
-        external_base: msg.external_base.clone().or_else(|| model.external_base.clone()),
+        external_base: msg
+            .external_base
+            .clone()
+            .or_else(|| model.external_base.clone()),
         training: Some(training),
         contributors: msg.contributors.clone(),
         license_ids: msg.license_ids.clone(),
@@ -242,24 +310,30 @@ pub fn publish(
     for &license_id in &msg.license_ids {
         licensing.offer_on_version(ctx, owner, id, license_id)?;
     }
-    let parents: Vec<String> = msg.parent_version_ids.iter().map(u64::to_string).collect();
-    ctx.emit(event(
-        "version_published",
-        &[
-            ("version_id", id.to_string()),
-            ("model_id", model.id.to_string()),
-            ("number", version.number.to_string()),
-            ("parents", parents.join(",")),
-        ],
-    ));
+    ctx.emit(typed_event(&EventVersionPublished {
+        version_id: id,
+        model_id: model.id,
+        number: version.number,
+        parent_version_ids: msg.parent_version_ids.clone(),
+    }));
     Ok(MsgPublishVersionResponse { version_id: id })
 }
 
-pub fn validate_transfer(msg: &MsgTransferModelOwnership) -> Result<(Address, Address), ModelsError> {
-    Ok((Address::from_bech32(&msg.owner)?, Address::from_bech32(&msg.new_owner)?))
+pub fn validate_transfer(
+    msg: &MsgTransferModelOwnership,
+) -> Result<(Address, Address), ModelsError> {
+    Ok((
+        Address::from_bech32(&msg.owner)?,
+        Address::from_bech32(&msg.new_owner)?,
+    ))
 }
 
-pub fn transfer(ctx: &mut Ctx, msg: &MsgTransferModelOwnership, owner: &Address, new_owner: &Address) -> Result<(), ModelsError> {
+pub fn transfer(
+    ctx: &mut Ctx,
+    msg: &MsgTransferModelOwnership,
+    owner: &Address,
+    new_owner: &Address,
+) -> Result<(), ModelsError> {
     let mut model = state::must_model(ctx, msg.model_id)?;
     if model.owner != owner.to_bech32() {
         return Err(ModelsError::NotOwner(owner.to_bech32()));
@@ -268,6 +342,9 @@ pub fn transfer(ctx: &mut Ctx, msg: &MsgTransferModelOwnership, owner: &Address,
     ctx.put(S, state::owner_key(new_owner, model.id), Vec::new())?;
     model.owner = new_owner.to_bech32();
     state::set_model(ctx, &model)?;
-    ctx.emit(event("model_transferred", &[("model_id", model.id.to_string()), ("owner", model.owner.clone())]));
+    ctx.emit(typed_event(&EventModelTransferred {
+        model_id: model.id,
+        owner: model.owner.clone(),
+    }));
     Ok(())
 }

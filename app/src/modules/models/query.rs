@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use openledger_proto::datasets::v1::Dataset;
 use openledger_proto::licenses::v1::License;
 use openledger_proto::models::v1::{
-    LineageNode, QueryDescendantsRequest, QueryDescendantsResponse, QueryLineageRequest, QueryLineageResponse, QueryModelRequest,
-    QueryModelResponse, QueryModelsByOwnerRequest, QueryModelsByOwnerResponse, QueryProvenanceRequest, QueryProvenanceResponse,
+    LineageNode, QueryDescendantsRequest, QueryDescendantsResponse, QueryLineageRequest,
+    QueryLineageResponse, QueryModelRequest, QueryModelResponse, QueryModelsByOwnerRequest,
+    QueryModelsByOwnerResponse, QueryProvenanceRequest, QueryProvenanceResponse,
     QueryVersionRequest, QueryVersionResponse, QueryVersionsRequest, QueryVersionsResponse,
 };
 use prost::Message;
@@ -19,7 +20,11 @@ use crate::modules::auth::Address;
 
 /// What lineage queries read of the other registries, read-only.
 pub trait Registries {
-    fn licenses_of_version<R: Read>(&self, r: &mut R, version_id: u64) -> Result<Vec<License>, SdkError>;
+    fn licenses_of_version<R: Read>(
+        &self,
+        r: &mut R,
+        version_id: u64,
+    ) -> Result<Vec<License>, SdkError>;
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError>;
 }
 
@@ -30,20 +35,30 @@ fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, ModelsError> {
 /// `/openledger.models.v1.Query/Model`
 pub fn model(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
     let request: QueryModelRequest = decode(request)?;
-    Ok(QueryModelResponse { model: Some(state::must_model(r, request.model_id)?) }.encode_to_vec())
+    Ok(QueryModelResponse {
+        model: Some(state::must_model(r, request.model_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.models.v1.Query/Version`
 pub fn version(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
     let request: QueryVersionRequest = decode(request)?;
-    Ok(QueryVersionResponse { version: Some(state::must_version(r, request.version_id)?) }.encode_to_vec())
+    Ok(QueryVersionResponse {
+        version: Some(state::must_version(r, request.version_id)?),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.models.v1.Query/Versions`
 pub fn versions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
     let request: QueryVersionsRequest = decode(request)?;
     let model = state::must_model(r, request.model_id)?;
-    let versions = model.version_ids.iter().map(|&id| state::must_version(r, id)).collect::<Result<_, _>>()?;
+    let versions = model
+        .version_ids
+        .iter()
+        .map(|&id| state::must_version(r, id))
+        .collect::<Result<_, _>>()?;
     Ok(QueryVersionsResponse { versions }.encode_to_vec())
 }
 
@@ -51,11 +66,18 @@ pub fn versions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsErro
 pub fn models_by_owner(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
     let request: QueryModelsByOwnerRequest = decode(request)?;
     let owner = Address::from_bech32(&request.owner)?;
-    Ok(QueryModelsByOwnerResponse { models: state::models_of(r, &owner)? }.encode_to_vec())
+    Ok(QueryModelsByOwnerResponse {
+        models: state::models_of(r, &owner)?,
+    }
+    .encode_to_vec())
 }
 
 /// The version and every ancestor, each once at its shortest distance, nearest first (ties by id).
-pub fn lineage_nodes(r: &mut impl Read, registries: &impl Registries, version_id: u64) -> Result<Vec<LineageNode>, ModelsError> {
+pub fn lineage_nodes(
+    r: &mut impl Read,
+    registries: &impl Registries,
+    version_id: u64,
+) -> Result<Vec<LineageNode>, ModelsError> {
     let mut depth_of: BTreeMap<u64, u32> = BTreeMap::new();
     let mut queue = VecDeque::from([(version_id, 0u32)]);
     let mut versions = BTreeMap::new();
@@ -74,18 +96,32 @@ pub fn lineage_nodes(r: &mut impl Read, registries: &impl Registries, version_id
     order.sort();
     let mut nodes = Vec::with_capacity(order.len());
     for (depth, id) in order {
-        let version = versions.remove(&id).expect("every visited id has its version");
+        let version = versions
+            .remove(&id)
+            .expect("every visited id has its version");
         let model = state::must_model(r, version.model_id)?;
         let licenses = registries.licenses_of_version(r, id)?;
-        nodes.push(LineageNode { version: Some(version), model: Some(model), licenses, depth });
+        nodes.push(LineageNode {
+            version: Some(version),
+            model: Some(model),
+            licenses,
+            depth,
+        });
     }
     Ok(nodes)
 }
 
 /// `/openledger.models.v1.Query/Lineage`
-pub fn lineage(r: &mut impl Read, registries: &impl Registries, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
+pub fn lineage(
+    r: &mut impl Read,
+    registries: &impl Registries,
+    request: &[u8],
+) -> Result<Vec<u8>, ModelsError> {
     let request: QueryLineageRequest = decode(request)?;
-    Ok(QueryLineageResponse { nodes: lineage_nodes(r, registries, request.version_id)? }.encode_to_vec())
+    Ok(QueryLineageResponse {
+        nodes: lineage_nodes(r, registries, request.version_id)?,
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.models.v1.Query/Descendants`: every version derived from this one, by id.
@@ -101,12 +137,19 @@ pub fn descendants(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsE
             }
         }
     }
-    let versions = seen.into_iter().map(|id| state::must_version(r, id)).collect::<Result<_, _>>()?;
+    let versions = seen
+        .into_iter()
+        .map(|id| state::must_version(r, id))
+        .collect::<Result<_, _>>()?;
     Ok(QueryDescendantsResponse { versions }.encode_to_vec())
 }
 
 /// `/openledger.models.v1.Query/Provenance`: the lineage and every dataset it was trained on.
-pub fn provenance(r: &mut impl Read, registries: &impl Registries, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
+pub fn provenance(
+    r: &mut impl Read,
+    registries: &impl Registries,
+    request: &[u8],
+) -> Result<Vec<u8>, ModelsError> {
     let request: QueryProvenanceRequest = decode(request)?;
     let lineage = lineage_nodes(r, registries, request.version_id)?;
     let ids: BTreeSet<u64> = lineage

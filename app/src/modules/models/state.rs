@@ -53,7 +53,10 @@ pub fn set_version(ctx: &mut Ctx, version: &ModelVersion) -> Result<(), ModelsEr
 }
 
 pub fn children(r: &mut impl Read, parent: u64) -> Result<Vec<u64>, ModelsError> {
-    r.read_prefix(S, &id_key(CHILDREN, parent))?.iter().map(|(k, _)| Ok(trailing_id(k)?)).collect()
+    r.read_prefix(S, &id_key(CHILDREN, parent))?
+        .iter()
+        .map(|(k, _)| Ok(trailing_id(k)?))
+        .collect()
 }
 
 pub fn models_of(r: &mut impl Read, owner: &Address) -> Result<Vec<Model>, ModelsError> {

@@ -1,0 +1,223 @@
+//! `openledger query attribution …`: split previews, earnings, usage counters, operators,
+//! reports, parameters.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::Subcommand;
+use cosmrs::rpc::HttpClient;
+use serde_json::Value;
+
+use openledger_proto::attribution::v1 as att;
+
+use super::resolve_address;
+use crate::attribute::uses::parse_weights_file;
+use crate::config::Context;
+use crate::ledger::{emit_typed, query_path, to_json, uopen_arg, yaml_text};
+use crate::output::emit;
+use crate::rpc;
+
+#[derive(Debug, Subcommand)]
+pub enum AttributionQuery {
+    /// Who would get what if PRICE were paid for one use of a version (spends nothing)
+    SplitPreview {
+        version_id: u64,
+        /// The price of the use, e.g. 1000uopen or 1000
+        #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
+        price: String,
+        /// Licence whose data share applies at the version (0: the version's first licence)
+        #[arg(long = "license-id", default_value_t = 0, value_name = "ID")]
+        license_id: u64,
+        /// Attribution weights: a JSON array [{"contribution_id", "weight"}, …] or a Use
+        /// (`openledger attribute` prints either)
+        #[arg(long, value_name = "FILE")]
+        weights: Option<PathBuf>,
+    },
+    /// Rewards of an address (or key name): earned, claimed, and what earned them
+    Earnings { address: String },
+    /// Counters of a data contribution: uses, weight, uopen earned
+    Usage { contribution_id: u64 },
+    /// Counters of a model version: uses and revenue (direct and royalties)
+    VersionUsage { version_id: u64 },
+    /// An operator (address or key name) of a model version
+    Operator { address: String, version_id: u64 },
+    /// Usage reports of an operator (address or key name)
+    Reports { address: String },
+    /// The attribution module's parameters
+    Params,
+}
+
+pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Result<()> {
+    let path = |m: &str| query_path("attribution", m);
+    match q {
+        AttributionQuery::SplitPreview {
+            version_id,
+            price,
+            license_id,
+            weights,
+        } => {
+            let weights = match weights {
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("reading {}", p.display()))?;
+                    parse_weights_file(&text)
+                        .with_context(|| format!("invalid weights file {}", p.display()))?
+                }
+                None => Vec::new(),
+            };
+            let req = att::QuerySplitPreviewRequest {
+                version_id,
+                price,
+                license_id,
+                weights,
+            };
+            let r: att::QuerySplitPreviewResponse =
+                rpc::grpc_query(client, &path("SplitPreview"), &req).await?;
+            emit(ctx, &to_json(&r), || split_table(&r));
+        }
+        AttributionQuery::Earnings { address } => {
+            let req = att::QueryEarningsRequest {
+                address: resolve_address(ctx, &address)?,
+            };
+            let r: att::QueryEarningsResponse =
+                rpc::grpc_query(client, &path("Earnings"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        AttributionQuery::Usage { contribution_id } => {
+            let req = att::QueryUsageRequest { contribution_id };
+            let r: att::QueryUsageResponse = rpc::grpc_query(client, &path("Usage"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        AttributionQuery::VersionUsage { version_id } => {
+            let req = att::QueryVersionUsageRequest { version_id };
+            let r: att::QueryVersionUsageResponse =
+                rpc::grpc_query(client, &path("VersionUsage"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        AttributionQuery::Operator {
+            address,
+            version_id,
+        } => {
+            let req = att::QueryOperatorRequest {
+                address: resolve_address(ctx, &address)?,
+                version_id,
+            };
+            let r: att::QueryOperatorResponse =
+                rpc::grpc_query(client, &path("Operator"), &req).await?;
+            emit_typed(ctx, &r);
+        }
+        AttributionQuery::Reports { address } => {
+            let req = att::QueryReportsRequest {
+                operator: resolve_address(ctx, &address)?,
+            };
+            let r: att::QueryReportsResponse =
+                rpc::grpc_query(client, &path("Reports"), &req).await?;
+            let j = reports_json(&r);
+            emit(ctx, &j, || yaml_text(&j));
+        }
+        AttributionQuery::Params => {
+            let r: att::QueryParamsResponse =
+                rpc::grpc_query(client, &path("Params"), &att::QueryParamsRequest {}).await?;
+            emit_typed(ctx, &r);
+        }
+    }
+    Ok(())
+}
+
+/// Reports as JSON, with each receipts root in hex (as `attribute verify-receipt --root` takes it)
+/// rather than as an array of byte values.
+fn reports_json(r: &att::QueryReportsResponse) -> Value {
+    let mut j = to_json(r);
+    if let Some(reports) = j.get_mut("reports").and_then(Value::as_array_mut) {
+        for (report, typed) in reports.iter_mut().zip(&r.reports) {
+            report["receipts_roots"] = typed.receipts_roots.iter().map(hex::encode).collect();
+        }
+    }
+    j
+}
+
+/// The payouts as a table: address, amount (right-aligned) and reason, then the total.
+fn split_table(r: &att::QuerySplitPreviewResponse) -> String {
+    let reason = |p: &att::Payout| {
+        let mut s = p.reason.clone();
+        if p.version_id != 0 {
+            s.push_str(&format!(" version={}", p.version_id));
+        }
+        if p.contribution_id != 0 {
+            s.push_str(&format!(" contribution={}", p.contribution_id));
+        }
+        s
+    };
+    let aw = r
+        .payouts
+        .iter()
+        .map(|p| p.address.len())
+        .chain([7])
+        .max()
+        .unwrap_or(7);
+    let nw = r
+        .payouts
+        .iter()
+        .map(|p| p.amount.len())
+        .chain([6, r.total.len()])
+        .max()
+        .unwrap_or(6);
+    let mut t = format!("{:<aw$}  {:>nw$}  REASON\n", "ADDRESS", "AMOUNT");
+    for p in &r.payouts {
+        t.push_str(&format!(
+            "{:<aw$}  {:>nw$}  {}\n",
+            p.address,
+            p.amount,
+            reason(p)
+        ));
+    }
+    t.push_str(&format!("{:<aw$}  {:>nw$}\n", "total", r.total));
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_show_roots_in_hex() {
+        let r = att::QueryReportsResponse {
+            reports: vec![att::Report {
+                id: 2,
+                receipts_roots: vec![vec![0xab; 32], vec![1, 2]],
+                ..Default::default()
+            }],
+        };
+        let j = reports_json(&r);
+        assert_eq!(
+            j["reports"][0]["receipts_roots"],
+            serde_json::json!(["ab".repeat(32), "0102"])
+        );
+        assert_eq!(j["reports"][0]["id"], 2);
+    }
+
+    #[test]
+    fn split_preview_table() {
+        let p = |a: &str, amt: &str, reason: &str, v: u64, c: u64| att::Payout {
+            address: a.into(),
+            amount: amt.into(),
+            reason: reason.into(),
+            version_id: v,
+            contribution_id: c,
+        };
+        let r = att::QuerySplitPreviewResponse {
+            payouts: vec![
+                p("ol1fee", "10", "protocol_fee", 0, 0),
+                p("ol1alice", "990", "data", 3, 7),
+            ],
+            total: "1000".into(),
+        };
+        assert_eq!(
+            split_table(&r),
+            "ADDRESS   AMOUNT  REASON\n\
+             ol1fee        10  protocol_fee\n\
+             ol1alice     990  data version=3 contribution=7\n\
+             total       1000\n"
+        );
+    }
+}

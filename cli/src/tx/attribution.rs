@@ -1,0 +1,248 @@
+//! `openledger tx attribution …`: register as an inference operator of a model version with a
+//! bond, unbond, report paid uses in batches (individual or aggregated with a Merkle root of
+//! their receipts), claim rewards.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+use openledger_proto::attribution::v1 as att;
+
+use super::{send_from, TxFlags};
+use crate::attribute::receipts::receipt_entry_json;
+use crate::attribute::uses::{aggregate, parse_uses_file, Aggregate, UsesFile};
+use crate::config::Context;
+use crate::ledger::{to_any, uopen_arg};
+
+#[derive(Debug, Subcommand)]
+pub enum AttributionTxCmd {
+    /// Register FROM as an inference operator of a model version, with a bond
+    RegisterOperator {
+        from: String,
+        version_id: u64,
+        /// Where the operator serves the model
+        #[arg(long, value_name = "URL")]
+        endpoint: String,
+        /// Bond, e.g. 1000000uopen (at least the chain's min_operator_bond)
+        #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
+        bond: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Start unbonding; after the unbonding period, the same command returns the bond
+    Unbond {
+        from: String,
+        version_id: u64,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Report a batch of paid uses of a version; prints report_id, uses and paid
+    #[command(after_help = "The uses file is a JSON array of uses\n  \
+        [{\"request_id\": \"r1\", \"grant_id\": 4, \"units\": 1, \"weights\": [{\"contribution_id\": 7, \"weight\": 12}]}]\n\
+        or {\"uses\": [...], \"aggregated\": [{\"grant_id\", \"uses\", \"units\", \"weights\", \"receipts_root\": HEX}]}.\n\
+        `openledger attribute --format use` prints one use.")]
+    ReportUsage {
+        from: String,
+        version_id: u64,
+        /// Unique per operator: the chain refuses a replayed batch
+        #[arg(long = "batch-id", value_name = "ID")]
+        batch_id: String,
+        /// The uses file ("-" = stdin)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Send the file's individual uses aggregated per grant (counts, summed units and weights,
+        /// Merkle root of the receipts) instead of one by one
+        #[arg(long)]
+        aggregate: bool,
+        /// With --aggregate: write each use's receipt, leaf and Merkle proof to FILE, for
+        /// `openledger attribute verify-receipt`
+        #[arg(long = "receipts-out", requires = "aggregate", value_name = "FILE")]
+        receipts_out: Option<PathBuf>,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Claim the rewards FROM has earned; prints what was claimed
+    Claim {
+        from: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+}
+
+pub async fn run(ctx: &Context, cmd: AttributionTxCmd) -> Result<()> {
+    match cmd {
+        AttributionTxCmd::RegisterOperator {
+            from,
+            version_id,
+            endpoint,
+            bond,
+            flags,
+        } => {
+            send_from(ctx, &from, &flags, |operator| {
+                let msg = att::MsgRegisterOperator {
+                    operator: operator.to_string(),
+                    version_id,
+                    endpoint,
+                    bond,
+                };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
+        }
+        AttributionTxCmd::Unbond {
+            from,
+            version_id,
+            flags,
+        } => {
+            send_from(ctx, &from, &flags, |operator| {
+                Ok(vec![to_any(&att::MsgUnbondOperator {
+                    operator: operator.to_string(),
+                    version_id,
+                })])
+            })
+            .await
+        }
+        AttributionTxCmd::ReportUsage {
+            from,
+            version_id,
+            batch_id,
+            file,
+            aggregate,
+            receipts_out,
+            flags,
+        } => {
+            let uses = read_uses_file(&file)?;
+            let (uses, aggregated) = if aggregate {
+                let (aggregated, groups) = aggregated_report(uses)?;
+                for g in &groups {
+                    eprintln!(
+                        "grant {}: {} uses aggregated, receipts root {}",
+                        g.msg.grant_id,
+                        g.msg.uses,
+                        hex::encode(&g.msg.receipts_root)
+                    );
+                }
+                if let Some(out) = &receipts_out {
+                    let j = receipts_json(version_id, &batch_id, &groups);
+                    std::fs::write(out, serde_json::to_string_pretty(&j)? + "\n")
+                        .with_context(|| format!("writing receipts to {}", out.display()))?;
+                }
+                (Vec::new(), aggregated)
+            } else {
+                (uses.uses, uses.aggregated)
+            };
+            send_from(ctx, &from, &flags, |operator| {
+                let msg = att::MsgReportUsage {
+                    operator: operator.to_string(),
+                    version_id,
+                    batch_id,
+                    uses,
+                    aggregated,
+                };
+                Ok(vec![to_any(&msg)])
+            })
+            .await
+        }
+        AttributionTxCmd::Claim { from, flags } => {
+            send_from(ctx, &from, &flags, |claimant| {
+                Ok(vec![to_any(&att::MsgClaimRewards {
+                    claimant: claimant.to_string(),
+                })])
+            })
+            .await
+        }
+    }
+}
+
+fn read_uses_file(path: &Path) -> Result<UsesFile> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading uses from stdin")?;
+        s
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    parse_uses_file(&text).with_context(|| format!("invalid uses file {}", path.display()))
+}
+
+/// The aggregated entries to send for `--aggregate`: the file's individual uses aggregated per
+/// grant, after any aggregated entries the file already holds (sent as they are).
+fn aggregated_report(file: UsesFile) -> Result<(Vec<att::AggregatedUses>, Vec<Aggregate>)> {
+    let groups = if file.uses.is_empty() {
+        Vec::new()
+    } else {
+        aggregate(&file.uses)?
+    };
+    let mut entries = file.aggregated;
+    entries.extend(groups.iter().map(|g| g.msg.clone()));
+    Ok((entries, groups))
+}
+
+/// What `--receipts-out` writes: per aggregate its root and every use with its receipt, leaf and
+/// proof (each entry self-contained, to hand to the contributors it names).
+fn receipts_json(version_id: u64, batch_id: &str, groups: &[Aggregate]) -> Value {
+    json!({
+        "version_id": version_id,
+        "batch_id": batch_id,
+        "aggregated": groups.iter().map(|g| json!({
+            "grant_id": g.msg.grant_id,
+            "receipts_root": hex::encode(&g.msg.receipts_root),
+            "total_leaves": g.uses.len(),
+            "receipts": g.uses.iter().enumerate().map(|(k, u)| receipt_entry_json(&g.tree, k, u)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribute::receipts::{find_claim, parse_hash, receipt, verify};
+
+    #[test]
+    fn aggregated_report_and_receipts_file() {
+        let file = parse_uses_file(
+            r#"{"uses": [
+                {"request_id": "a", "grant_id": 5, "weights": [{"contribution_id": 2, "weight": 3}]},
+                {"request_id": "b", "grant_id": 1},
+                {"request_id": "c", "grant_id": 5, "units": 4, "weights": [{"contribution_id": 2, "weight": 1}, {"contribution_id": 1, "weight": 2}]}
+            ], "aggregated": [{"grant_id": 9, "uses": 2, "units": 2}]}"#,
+        )
+        .unwrap();
+        let (entries, groups) = aggregated_report(file).unwrap();
+        let shown: Vec<(u64, u64, u64)> = entries
+            .iter()
+            .map(|e| (e.grant_id, e.uses, e.units))
+            .collect();
+        assert_eq!(shown, [(9, 2, 2), (1, 1, 1), (5, 2, 5)]);
+        assert_eq!(
+            entries[2].weights,
+            [
+                att::Weight {
+                    contribution_id: 1,
+                    weight: 2
+                },
+                att::Weight {
+                    contribution_id: 2,
+                    weight: 4
+                }
+            ]
+        );
+
+        let j = receipts_json(3, "b1", &groups);
+        let g = &j["aggregated"][1];
+        assert_eq!(
+            (g["grant_id"].as_u64(), g["total_leaves"].as_u64()),
+            (Some(5), Some(2))
+        );
+        let root = parse_hash("root", g["receipts_root"].as_str().unwrap()).unwrap();
+        assert_eq!(root.to_vec(), entries[2].receipts_root);
+        let claim = find_claim(&j, &root, 1).unwrap();
+        assert_eq!(claim.use_.request_id, "c");
+        assert!(verify(&root, &receipt(&claim.use_), 1, 2, &claim.proof.unwrap()).unwrap());
+    }
+}
