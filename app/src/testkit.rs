@@ -134,6 +134,14 @@ pub const TEST_FUNDS: u128 = 1_000_000_000_000;
 impl TestChain {
     /// Genesis with each key funded with [`TEST_FUNDS`] uopen; account numbers follow the order.
     pub fn new(keys: &[&TestKey]) -> Self {
+        Self::with_genesis(keys, |_| {})
+    }
+
+    /// Like [`new`](Self::new), with a last say over the genesis.
+    pub fn with_genesis(
+        keys: &[&TestKey],
+        edit: impl FnOnce(&mut crate::genesis::AppGenesis),
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let app = crate::App::new(crate::store::Storage::open(dir.path(), 0).expect("store"))
             .expect("app");
@@ -147,6 +155,7 @@ impl TestChain {
                 .add_account(&key.address().to_bech32(), &coins)
                 .expect("genesis account");
         }
+        edit(&mut genesis);
         let chain_id = "openledger-test-1".to_string();
         app.init_chain(
             &chain_id,

@@ -69,10 +69,15 @@ fn world() -> World {
         .into_iter()
         .chain(w.contributors.iter())
         .collect();
-    World {
-        chain: TestChain::new(&keys),
-        ..w
-    }
+    // The curator is also the attribution authority that rules on challenges.
+    let authority = w.curator.address().to_bech32();
+    let chain = TestChain::with_genesis(&keys, |g| {
+        g.attribution.params = Some(openledger_proto::attribution::v1::Params {
+            authority,
+            ..crate::modules::attribution::default_params()
+        });
+    });
+    World { chain, ..w }
 }
 
 fn license(w: &World, key: &TestKey, terms: lic::LicenseTerms) -> u64 {
@@ -765,27 +770,31 @@ fn bad_registry_messages_are_refused_with_their_code_and_change_nothing() {
         .is_none());
 }
 
+mod attribution_story_support {
+    pub(super) use super::attribution_story::{market, report, supply, weights, Market, ATT};
+}
+
 mod attribution_story {
     use openledger_proto::attribution::v1 as att;
 
     use super::*;
 
-    const ATT: &str = "/openledger.attribution.v1.";
+    pub(super) const ATT: &str = "/openledger.attribution.v1.";
 
-    struct Market {
-        w: World,
-        dataset_id: u64,
-        first: u64,
-        base: u64,
-        tuned: u64,
-        grant: u64,
-        operator: TestKey,
-        licensee: TestKey,
+    pub(super) struct Market {
+        pub(super) w: World,
+        pub(super) dataset_id: u64,
+        pub(super) first: u64,
+        pub(super) base: u64,
+        pub(super) tuned: u64,
+        pub(super) grant: u64,
+        pub(super) operator: TestKey,
+        pub(super) licensee: TestKey,
     }
 
     /// Dataset with three contributors (all accepted), base model trained on it, a licensed
     /// LoRA fine-tune, a licensee's grant on the fine-tune, and a bonded operator.
-    fn market() -> Market {
+    pub(super) fn market() -> Market {
         let w = world();
         let (operator, licensee) = (
             TestKey::from_seed("operator"),
@@ -923,7 +932,7 @@ mod attribution_story {
         }
     }
 
-    fn weights(first: u64, pattern: &[(u64, u64)]) -> Vec<att::Weight> {
+    pub(super) fn weights(first: u64, pattern: &[(u64, u64)]) -> Vec<att::Weight> {
         pattern
             .iter()
             .map(|&(offset, weight)| att::Weight {
@@ -933,7 +942,7 @@ mod attribution_story {
             .collect()
     }
 
-    fn report(
+    pub(super) fn report(
         m: &Market,
         batch: &str,
         uses: Vec<att::Use>,
@@ -963,7 +972,7 @@ mod attribution_story {
         r.counters.unwrap()
     }
 
-    fn supply(m: &Market) -> u128 {
+    pub(super) fn supply(m: &Market) -> u128 {
         let storage = m.w.chain.app.storage();
         crate::modules::bank::state::supply(&mut crate::context::Unmetered(&storage), "uopen")
             .unwrap()
@@ -1293,5 +1302,163 @@ mod attribution_story {
             6,
         );
         let _ = &m.licensee;
+    }
+}
+
+mod challenges {
+    use openledger_proto::attribution::v1 as att;
+
+    use super::attribution_story_support::*;
+    use super::*;
+
+    fn challenge(
+        m: &Market,
+        who: &TestKey,
+        report_id: u64,
+        bond: &str,
+    ) -> tendermint_proto::v0_38::abci::ExecTxResult {
+        let msg = att::MsgChallengeUsage {
+            challenger: who.address().to_bech32(),
+            report_id,
+            claim: att::ChallengeClaim::FabricatedUse as i32,
+            bond: bond.into(),
+            evidence_uri: "ipfs://evidence".into(),
+        };
+        m.w.chain
+            .exec(who, vec![any(&url(ATT, "MsgChallengeUsage"), &msg)])
+    }
+
+    fn resolve(
+        m: &Market,
+        challenge_id: u64,
+        upheld: bool,
+    ) -> tendermint_proto::v0_38::abci::ExecTxResult {
+        let msg = att::MsgResolveChallenge {
+            authority: m.w.curator.address().to_bech32(),
+            challenge_id,
+            upheld,
+        };
+        m.w.chain.exec(
+            &m.w.curator,
+            vec![any(&url(ATT, "MsgResolveChallenge"), &msg)],
+        )
+    }
+
+    #[test]
+    fn an_upheld_challenge_slashes_the_bond_and_reverses_unclaimed_rewards() {
+        let m = market();
+        let uses = (0..10)
+            .map(|i| att::Use {
+                request_id: format!("r{i}"),
+                grant_id: m.grant,
+                units: 1,
+                weights: weights(m.first, &[(0, 1)]),
+            })
+            .collect();
+        let report_id = ok::<att::MsgReportUsageResponse>(report(&m, "b1", uses, vec![])).report_id;
+        let escrow = |m: &Market| -> u128 {
+            let g: lic::QueryGrantResponse =
+                m.w.chain
+                    .query(
+                        &url(LIC, "Query/Grant"),
+                        &lic::QueryGrantRequest { grant_id: m.grant },
+                    )
+                    .unwrap();
+            g.grant.unwrap().escrow.parse().unwrap()
+        };
+        let escrow_after_report = escrow(&m);
+        let challenger = &m.licensee;
+        let before = m.w.chain.balance(&challenger.address());
+        let id =
+            ok::<att::MsgChallengeUsageResponse>(challenge(&m, challenger, report_id, "1000000"))
+                .challenge_id;
+        refused(
+            challenge(&m, &m.w.second, report_id, "1000000"),
+            "attribution",
+            2,
+        );
+        // Only the authority rules.
+        let other = att::MsgResolveChallenge {
+            authority: m.w.second.address().to_bech32(),
+            challenge_id: id,
+            upheld: true,
+        };
+        refused(
+            m.w.chain.exec(
+                &m.w.second,
+                vec![any(&url(ATT, "MsgResolveChallenge"), &other)],
+            ),
+            "attribution",
+            3,
+        );
+        let outcome: att::MsgResolveChallengeResponse = ok(resolve(&m, id, true));
+        assert_eq!(outcome.slashed, "2000000");
+        // 10 uses at 1,000 less the 1% fee: 9,900 credited and nothing claimed, all reversed.
+        assert_eq!(outcome.reversed, "9900");
+        assert_eq!(escrow(&m), escrow_after_report + 9_900);
+        assert_eq!(
+            m.w.chain.balance(&challenger.address()),
+            before + 2_000_000 - 250_000,
+            "slashed bond in, own bond back, the challenge fee out"
+        );
+        let earnings: att::QueryEarningsResponse =
+            m.w.chain
+                .query(
+                    &url(ATT, "Query/Earnings"),
+                    &att::QueryEarningsRequest {
+                        address: m.w.contributors[0].address().to_bech32(),
+                    },
+                )
+                .unwrap();
+        assert_eq!(earnings.rewards.unwrap().earned, "0");
+        refused(
+            report(
+                &m,
+                "b2",
+                vec![att::Use {
+                    request_id: "x".into(),
+                    grant_id: m.grant,
+                    units: 1,
+                    weights: vec![],
+                }],
+                vec![],
+            ),
+            "attribution",
+            3,
+        );
+    }
+
+    #[test]
+    fn a_rejected_challenge_burns_the_challengers_bond() {
+        let m = market();
+        let uses = vec![att::Use {
+            request_id: "r".into(),
+            grant_id: m.grant,
+            units: 1,
+            weights: vec![],
+        }];
+        let report_id = ok::<att::MsgReportUsageResponse>(report(&m, "b1", uses, vec![])).report_id;
+        let supply_before = supply(&m);
+        let id =
+            ok::<att::MsgChallengeUsageResponse>(challenge(&m, &m.w.second, report_id, "3000000"))
+                .challenge_id;
+        let outcome: att::MsgResolveChallengeResponse = ok(resolve(&m, id, false));
+        assert_eq!(
+            (outcome.burned.as_str(), outcome.slashed.as_str()),
+            ("3000000", "0")
+        );
+        assert_eq!(supply(&m), supply_before - 3_000_000);
+        refused(resolve(&m, id, true), "attribution", 2);
+        let c: att::QueryChallengeResponse =
+            m.w.chain
+                .query(
+                    &url(ATT, "Query/Challenge"),
+                    &att::QueryChallengeRequest { challenge_id: id },
+                )
+                .unwrap();
+        assert_eq!(
+            c.challenge.unwrap().status,
+            att::ChallengeStatus::Rejected as i32
+        );
     }
 }

@@ -75,6 +75,7 @@ fn dispatch(
         "/openledger.attribution.v1.Query/Operator" => f(attribution::query::operator(r, data)),
         "/openledger.attribution.v1.Query/Reports" => f(attribution::query::reports(r, data)),
         "/openledger.attribution.v1.Query/Params" => f(attribution::query::params(r, data)),
+        "/openledger.attribution.v1.Query/Challenge" => f(attribution::query::challenge(r, data)),
         _ => return None,
     })
 }

@@ -35,6 +35,8 @@ pub enum Msg {
     UnbondOperator(att::MsgUnbondOperator, Address),
     ReportUsage(att::MsgReportUsage, Address),
     ClaimRewards(att::MsgClaimRewards, Address),
+    ChallengeUsage(att::MsgChallengeUsage, Address, u128),
+    ResolveChallenge(att::MsgResolveChallenge, Address),
 }
 
 fn body<M: Message + Default>(any: &Any) -> Result<M, SdkError> {
@@ -142,6 +144,16 @@ impl Msg {
                 let who = attribution::msgs::validate_claim(&m)?;
                 Msg::ClaimRewards(m, who)
             }
+            url!("attribution", "MsgChallengeUsage") => {
+                let m = body(any)?;
+                let (who, bond) = attribution::challenge::validate_challenge(&m)?;
+                Msg::ChallengeUsage(m, who, bond)
+            }
+            url!("attribution", "MsgResolveChallenge") => {
+                let m = body(any)?;
+                let who = attribution::challenge::validate_resolve(&m)?;
+                Msg::ResolveChallenge(m, who)
+            }
             other => {
                 return Err(SdkError::UnknownRequest(format!(
                     "unrecognized message type {other:?}"
@@ -176,6 +188,10 @@ impl Msg {
             Msg::UnbondOperator(..) => (url!("attribution", "MsgUnbondOperator"), "attribution"),
             Msg::ReportUsage(..) => (url!("attribution", "MsgReportUsage"), "attribution"),
             Msg::ClaimRewards(..) => (url!("attribution", "MsgClaimRewards"), "attribution"),
+            Msg::ChallengeUsage(..) => (url!("attribution", "MsgChallengeUsage"), "attribution"),
+            Msg::ResolveChallenge(..) => {
+                (url!("attribution", "MsgResolveChallenge"), "attribution")
+            }
         }
     }
 
@@ -198,7 +214,9 @@ impl Msg {
             | Msg::RegisterOperator(_, a, _)
             | Msg::UnbondOperator(_, a)
             | Msg::ReportUsage(_, a)
-            | Msg::ClaimRewards(_, a) => a,
+            | Msg::ClaimRewards(_, a)
+            | Msg::ChallengeUsage(_, a, _)
+            | Msg::ResolveChallenge(_, a) => a,
         }
     }
 }
@@ -274,6 +292,12 @@ pub fn execute(ctx: &mut Ctx, msg: &Msg) -> Result<Any, Failure> {
             attribution::msgs::report(ctx, &Registry, &licenses::Keeper, m, who)?.encode_to_vec()
         }
         Msg::ClaimRewards(_, who) => attribution::msgs::claim(ctx, who)?.encode_to_vec(),
+        Msg::ChallengeUsage(m, who, bond) => {
+            attribution::challenge::challenge(ctx, m, who, *bond)?.encode_to_vec()
+        }
+        Msg::ResolveChallenge(m, who) => {
+            attribution::challenge::resolve(ctx, &licenses::Keeper, m, who)?.encode_to_vec()
+        }
     };
     Ok(response(msg, value))
 }

@@ -50,6 +50,23 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
     for r in &genesis.rewards {
         state::set_rewards(ctx, &Address::from_bech32(&r.address)?, r)?;
     }
+    let mut last = 0;
+    for c in &genesis.challenges {
+        last = last.max(c.id);
+        ctx.put_msg(S, id_key(state::CHALLENGE, c.id), c)?;
+        if c.status == openledger_proto::attribution::v1::ChallengeStatus::Open as i32 {
+            ctx.put(
+                S,
+                id_key(state::OPEN_CHALLENGE, c.report_id),
+                c.id.to_be_bytes().to_vec(),
+            )?;
+        }
+    }
+    ctx.put(
+        S,
+        state::LAST_CHALLENGE_ID.to_vec(),
+        last.to_be_bytes().to_vec(),
+    )?;
     Ok(())
 }
 
@@ -61,5 +78,6 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, AttributionError> {
         contributions: read_values(r, S, &[state::CONTRIBUTION])?,
         versions: read_values(r, S, &[state::VERSION])?,
         rewards: read_values(r, S, &[state::REWARDS])?,
+        challenges: read_values(r, S, &[state::CHALLENGE])?,
     })
 }

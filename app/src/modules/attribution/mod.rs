@@ -11,13 +11,23 @@
 //! - `0x07 | contribution id` → `ContributionCounters`; `0x08 | version id` → `VersionCounters`
 //! - `0x09 | len | address` → `AddressRewards`
 //! - `0x0a | len | address | contribution id` → (); `0x0b | len | address | version id` → ()
+//! - `0x0c` → last challenge id; `0x0d | id` → `Challenge`; `0x0e | report id` → open challenge
 //!
-//! Messages: MsgRegisterOperator, MsgUnbondOperator, MsgReportUsage, MsgClaimRewards.
+//! Messages: MsgRegisterOperator, MsgUnbondOperator, MsgReportUsage, MsgClaimRewards,
+//! MsgChallengeUsage, MsgResolveChallenge.
+//!
+//! Disputes: anyone may challenge a report within `challenge_window_blocks`, bonding at least
+//! `min_challenge_bond`, claiming a fabricated use, a wrong attribution or an unlicensed use.
+//! The `authority` (a placeholder for governance) rules. Upheld: the operator's whole bond goes
+//! to the challenger, who gets their bond back; the operator is unbonded; the report's rewards
+//! still unclaimed are reversed and returned to the grants' escrow pro rata to what each paid.
+//! Rejected: the challenger's bond is burned. One open challenge per report.
 //! Events: `operator_registered`, `operator_unbonding`, `operator_unbonded`, `use_settled`
 //! (per settlement: price, fee, and the sum of parts), `rewards_claimed`.
 //! Invariants: every settlement's parts sum exactly to its price; the rewards account holds
 //! exactly the earned-but-unclaimed rewards; the bonds account holds exactly the bonds.
 
+pub mod challenge;
 mod error;
 pub mod genesis;
 pub mod msgs;
@@ -50,5 +60,8 @@ pub fn default_params() -> Params {
         max_uses_per_report: 1_000,
         max_weights_per_use: 64,
         max_declared_contributions: 1_000,
+        challenge_window_blocks: 100,
+        min_challenge_bond: "1000000".into(),
+        authority: String::new(),
     }
 }

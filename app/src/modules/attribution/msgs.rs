@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openledger_proto::attribution::v1::{
     EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
-    EventUseSettled, MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator, MsgReportUsage,
-    MsgReportUsageResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, Operator, Params, Report,
-    Weight,
+    EventUseSettled, GrantCharge, MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator,
+    MsgReportUsage, MsgReportUsageResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, Operator,
+    Params, Payout, Report, Weight,
 };
 use openledger_proto::licenses::v1::LicenseTerms;
 
@@ -33,6 +33,14 @@ pub trait Grants {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure>;
+    /// Returns `amount` from `from` to the grant (its escrow, or its licensee once it ended).
+    fn refund(
+        &self,
+        ctx: &mut Ctx,
+        grant_id: u64,
+        amount: u128,
+        from: &Address,
+    ) -> Result<(), Failure>;
 }
 
 fn amount(field: &str, text: &str) -> Result<u128, AttributionError> {
@@ -277,6 +285,8 @@ struct Credits {
     versions: BTreeMap<u64, (u64, u128)>,
     /// (address, index prefix, contribution or version id)
     earned_from: BTreeSet<(String, u8, u64)>,
+    /// grant id → uopen charged
+    charges: BTreeMap<u64, u128>,
 }
 
 impl Credits {
@@ -304,6 +314,30 @@ impl Credits {
             entry.0 = entry.0.saturating_add(uses);
             entry.1 += revenue;
         }
+    }
+
+    /// What the report keeps for a later challenge: payouts per address and charges per grant.
+    fn record(&self) -> (Vec<Payout>, Vec<GrantCharge>) {
+        let payouts = self
+            .by_address
+            .iter()
+            .map(|(address, amount)| Payout {
+                address: address.clone(),
+                amount: amount.to_string(),
+                reason: "report".into(),
+                version_id: 0,
+                contribution_id: 0,
+            })
+            .collect();
+        let charges = self
+            .charges
+            .iter()
+            .map(|(&grant_id, amount)| GrantCharge {
+                grant_id,
+                amount: amount.to_string(),
+            })
+            .collect();
+        (payouts, charges)
     }
 
     /// Rewards to each payee, counters, the fee to the fee collector.
@@ -366,6 +400,7 @@ fn settle_one(
         uses,
     )?;
     credits.add(&settlement, uses);
+    *credits.charges.entry(grant_id).or_default() += price;
     let parts: u128 = settlement.parts.iter().map(|p| p.amount).sum();
     ctx.emit(typed_event(&EventUseSettled {
         version_id,
@@ -461,6 +496,7 @@ pub fn report(
         )?;
         uses = uses.saturating_add(a.uses);
     }
+    let (payouts, charges) = credits.record();
     credits.write(ctx)?;
     let id = next_id(ctx, S, state::LAST_REPORT_ID)?;
     ctx.put(S, batch_key, id.to_be_bytes().to_vec())?;
@@ -477,6 +513,8 @@ pub fn report(
             .iter()
             .map(|a| a.receipts_root.clone())
             .collect(),
+        payouts,
+        charges,
     };
     ctx.put_msg(S, id_key(state::REPORT, id), &report)?;
     ctx.put(

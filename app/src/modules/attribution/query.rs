@@ -168,3 +168,20 @@ pub fn params(r: &mut impl Read, _request: &[u8]) -> Result<Vec<u8>, Attribution
     }
     .encode_to_vec())
 }
+
+/// `/openledger.attribution.v1.Query/Challenge`
+pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
+    let request: openledger_proto::attribution::v1::QueryChallengeRequest = decode(request)?;
+    let challenge = r
+        .read_msg(
+            state::S,
+            &crate::modules::util::id_key(state::CHALLENGE, request.challenge_id),
+        )?
+        .ok_or_else(|| {
+            AttributionError::InvalidField(format!("challenge {} not found", request.challenge_id))
+        })?;
+    Ok(openledger_proto::attribution::v1::QueryChallengeResponse {
+        challenge: Some(challenge),
+    }
+    .encode_to_vec())
+}

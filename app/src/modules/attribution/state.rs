@@ -23,6 +23,9 @@ pub const VERSION: u8 = 0x08;
 pub const REWARDS: u8 = 0x09;
 pub const EARNED_FROM_CONTRIBUTION: u8 = 0x0a;
 pub const EARNED_FROM_VERSION: u8 = 0x0b;
+pub const LAST_CHALLENGE_ID: &[u8] = &[0x0c];
+pub const CHALLENGE: u8 = 0x0d;
+pub const OPEN_CHALLENGE: u8 = 0x0e;
 
 pub fn operator_key(version_id: u64, operator: &Address) -> Vec<u8> {
     let mut key = id_key(OPERATOR, version_id);

@@ -50,4 +50,30 @@ impl Keeper {
         let coins = Coins::single(super::auth::DEFAULT_FEE_DENOM, amount);
         msgs::send(ctx, &super::auth::Keeper, from, to, &coins)
     }
+
+    /// Destroys `amount` uopen held by `from`, lowering the supply.
+    pub fn burn_uopen(
+        ctx: &mut crate::context::Ctx,
+        from: &Address,
+        amount: u128,
+    ) -> Result<(), crate::error::SdkError> {
+        let denom = super::auth::DEFAULT_FEE_DENOM;
+        let have = state::balance(ctx, from, denom)?;
+        let left = have.checked_sub(amount).ok_or_else(|| {
+            crate::error::SdkError::InsufficientFunds(format!(
+                "{from} holds {have}{denom}, cannot burn {amount}"
+            ))
+        })?;
+        state::set_balance(ctx, from, denom, left)?;
+        let supply = state::supply(ctx, denom)?;
+        state::set_supply(ctx, denom, supply.saturating_sub(amount))?;
+        ctx.emit(crate::context::event(
+            "burn",
+            &[
+                ("burner", from.to_bech32()),
+                ("amount", format!("{amount}{denom}")),
+            ],
+        ));
+        Ok(())
+    }
 }

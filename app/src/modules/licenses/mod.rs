@@ -108,4 +108,14 @@ impl crate::modules::attribution::msgs::Grants for Keeper {
     ) -> Result<(openledger_proto::licenses::v1::LicenseTerms, u128), crate::error::Failure> {
         Ok(msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
     }
+
+    fn refund(
+        &self,
+        ctx: &mut crate::context::Ctx,
+        grant_id: u64,
+        amount: u128,
+        from: &Address,
+    ) -> Result<(), crate::error::Failure> {
+        Ok(msgs::refund(ctx, grant_id, amount, from)?)
+    }
 }

@@ -315,3 +315,33 @@ pub fn charge(
     state::set_grant(ctx, &grant)?;
     Ok((terms, price))
 }
+
+/// Returns reversed per-use fees to a grant: into its escrow while it is live, else straight to
+/// the licensee.
+pub fn refund(
+    ctx: &mut Ctx,
+    grant_id: u64,
+    amount: u128,
+    from: &Address,
+) -> Result<(), LicensesError> {
+    let mut grant = state::must_grant(ctx, grant_id)?;
+    if !is_live(&grant, ctx.height) {
+        return Ok(bank::Keeper::send_uopen(
+            ctx,
+            from,
+            &Address::from_bech32(&grant.licensee)?,
+            amount,
+        )?);
+    }
+    bank::Keeper::send_uopen(ctx, from, &escrow_account(), amount)?;
+    grant.escrow = amount_add(&grant.escrow, amount)?;
+    state::set_grant(ctx, &grant)?;
+    Ok(())
+}
+
+fn amount_add(text: &str, value: u128) -> Result<String, LicensesError> {
+    Ok(amount("escrow", text)?
+        .checked_add(value)
+        .ok_or_else(|| LicensesError::InvalidAmount("escrow would overflow".into()))?
+        .to_string())
+}
