@@ -5,7 +5,7 @@ use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
 use crate::error::SdkError;
 use crate::gas::{self, GasMeter};
-use crate::store::{Overlay, StateRead, Substore, Writes};
+use crate::store::{KeyValues, Overlay, StateRead, Substore, Writes};
 
 pub struct Ctx<'a> {
     state: Overlay<'a>,
@@ -50,11 +50,7 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    pub fn prefix(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    pub fn prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<KeyValues, SdkError> {
         self.gas.consume(gas::READ_COST_FLAT, "IterFlat")?;
         let items = self.state.prefix(store, prefix)?;
         for (k, v) in &items {
@@ -90,11 +86,7 @@ impl<'a> Ctx<'a> {
 /// serve both.
 pub trait Read {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError>;
-    fn read_prefix(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError>;
+    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<KeyValues, SdkError>;
 
     fn read_msg<M: prost::Message + Default>(
         &mut self,
@@ -116,11 +108,7 @@ impl Read for Ctx<'_> {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         self.get(store, key)
     }
-    fn read_prefix(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<KeyValues, SdkError> {
         self.prefix(store, prefix)
     }
 }
@@ -132,11 +120,7 @@ impl Read for Unmetered<'_> {
     fn read(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         Ok(self.0.get(store, key)?)
     }
-    fn read_prefix(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    fn read_prefix(&mut self, store: Substore, prefix: &[u8]) -> Result<KeyValues, SdkError> {
         Ok(self.0.prefix(store, prefix)?)
     }
 }

@@ -16,7 +16,7 @@
 mod overlay;
 mod tree;
 
-pub use overlay::{Overlay, StateRead, Writes};
+pub use overlay::{KeyValues, Overlay, StateRead, Writes};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -209,7 +209,8 @@ impl Storage {
 
     /// Computes the roots of version `height` from the write set, without writing anything.
     pub fn prepare(&self, height: u64, writes: Writes) -> Result<PreparedBlock, StoreError> {
-        let mut per_store: BTreeMap<Substore, Vec<(KeyHash, Option<Vec<u8>>)>> = BTreeMap::new();
+        type Changes = Vec<(KeyHash, Option<Vec<u8>>)>;
+        let mut per_store: BTreeMap<Substore, Changes> = BTreeMap::new();
         let mut preimages = Vec::new();
         for ((store, key), value) in writes.iter() {
             let key_hash = KeyHash::with::<Sha256>(key);
@@ -361,11 +362,7 @@ impl Storage {
     }
 
     /// Latest committed key/values under a prefix, in key order.
-    pub fn prefix_latest(
-        &self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn prefix_latest(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError> {
         let start = latest_row(store, prefix);
         let mut out = Vec::new();
         for item in self.db.iterator_cf(
@@ -434,11 +431,7 @@ impl StateRead for Storage {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.get_latest(store, key)
     }
-    fn prefix(
-        &self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError> {
         self.prefix_latest(store, prefix)
     }
 }

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use super::{StoreError, Substore};
 
+/// Key/value pairs in key order.
+pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Pending writes in key order; `None` is a deletion.
 pub type Writes = BTreeMap<(Substore, Vec<u8>), Option<Vec<u8>>>;
 
@@ -12,8 +15,7 @@ pub type Writes = BTreeMap<(Substore, Vec<u8>), Option<Vec<u8>>>;
 pub trait StateRead {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// All live key/values under `prefix`, in key order.
-    fn prefix(&self, store: Substore, prefix: &[u8])
-        -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError>;
 }
 
 /// Writes over a parent state. Reads see the writes first.
@@ -66,11 +68,7 @@ impl StateRead for Overlay<'_> {
         }
     }
 
-    fn prefix(
-        &self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
             self.parent.prefix(store, prefix)?.into_iter().collect();
         let start = (store, prefix.to_vec());

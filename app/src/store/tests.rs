@@ -1,6 +1,8 @@
 use super::*;
 
-fn writes(items: &[(Substore, &[u8], Option<&[u8]>)]) -> Writes {
+type Item<'a> = (Substore, &'a [u8], Option<&'a [u8]>);
+
+fn writes(items: &[Item]) -> Writes {
     items
         .iter()
         .map(|(s, k, v)| ((*s, k.to_vec()), v.map(|v| v.to_vec())))

@@ -117,13 +117,14 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         }
         _ => false,
     };
-    if mode != Mode::Simulate && !already_verified {
-        if !verify_signature(tx, &key, &env.chain_id, account.account_number) {
-            return Err(SdkError::Unauthorized(format!(
-                "signature verification failed; please verify account number ({}) and chain-id ({})",
-                account.account_number, env.chain_id
-            )));
-        }
+    if mode != Mode::Simulate
+        && !already_verified
+        && !verify_signature(tx, &key, &env.chain_id, account.account_number)
+    {
+        return Err(SdkError::Unauthorized(format!(
+            "signature verification failed; please verify account number ({}) and chain-id ({})",
+            account.account_number, env.chain_id
+        )));
     }
 
     account.sequence += 1;

@@ -294,7 +294,7 @@ fn the_same_blocks_give_the_same_app_hash_on_another_node() {
         let ha = a
             .chain
             .app
-            .finalize_block(height, &[tx.clone()])
+            .finalize_block(height, std::slice::from_ref(&tx))
             .unwrap()
             .app_hash;
         let hb = b.chain.app.finalize_block(height, &[tx]).unwrap().app_hash;

@@ -431,7 +431,7 @@ pub fn report(
         .into());
     }
     let op = state::operator(ctx, msg.version_id, operator)?;
-    if !op.as_ref().is_some_and(|o| o.unbonding_height == 0) {
+    if op.as_ref().is_none_or(|o| o.unbonding_height != 0) {
         return Err(AttributionError::NotBonded(format!(
             "{operator} is not a bonded operator of version {}",
             msg.version_id

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::context::Read;
 use crate::error::SdkError;
-use crate::store::Substore;
+use crate::store::{KeyValues, Substore};
 
 /// Versions and contributions held in maps: the registries' read interface, for these rules only.
 #[derive(Default, Debug)]
@@ -58,7 +58,7 @@ impl Read for NoState {
     fn read(&mut self, _: Substore, _: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {
         Ok(None)
     }
-    fn read_prefix(&mut self, _: Substore, _: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, SdkError> {
+    fn read_prefix(&mut self, _: Substore, _: &[u8]) -> Result<KeyValues, SdkError> {
         Ok(Vec::new())
     }
 }

@@ -64,7 +64,7 @@ impl GasPrice {
     pub fn fee_for(self, gas: u64) -> u128 {
         // gas < 2^64 and price < 2^128 / 2^64 for any sane price; saturate rather than wrap.
         let product = (gas as u128).saturating_mul(self.0);
-        product / PRICE_ONE + u128::from(product % PRICE_ONE != 0)
+        product / PRICE_ONE + u128::from(!product.is_multiple_of(PRICE_ONE))
     }
 
     /// The price as the SDK prints a `DecCoin` amount: 18 decimals.
