@@ -1,0 +1,354 @@
+//! Proof of attribution end to end, driven by the CLI on a real localnet: three contributors'
+//! texts in a dataset, a base model trained on it, a licensed LoRA fine-tune, a licensee's grant,
+//! a bonded operator, and 100 paid uses reported with weights computed by `openledger attribute`.
+//! Every contributor's counters say how many uses touched their data, every payee earns exactly
+//! 100 times the previewed split of one use, every settlement sums to its price, the base's
+//! builder gets the royalty, claims move rewards to bank balances, and the supply is conserved.
+
+use std::collections::BTreeMap;
+
+use openledger_tests::{repo_root, Localnet, TxOutcome};
+use serde_json::{json, Value};
+
+const USES: u128 = 100;
+const PRICE: u128 = 1_000;
+
+fn ok(net: &Localnet, args: &[&str]) -> TxOutcome {
+    let mut all = args.to_vec();
+    all.extend(["--gas", "auto"]);
+    let t = net.tx(&all);
+    t.assert_committed_ok(&args.join(" "));
+    t
+}
+
+fn num(v: &Value) -> u128 {
+    v.as_u64()
+        .map(u128::from)
+        .or_else(|| v.as_str()?.trim_matches('"').parse().ok())
+        .unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn response_id(t: &TxOutcome, field: &str) -> String {
+    num(&t.json["msg_responses"][0][field]).to_string()
+}
+
+#[test]
+fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
+    let net = Localnet::start(1);
+    let corpus = repo_root().join("tests/corpus");
+    let names = ["bob", "carol", "dave", "erin", "frank", "grace", "henry"];
+    for name in &names[2..] {
+        let addr = net.new_key(name);
+        net.send_ok("alice", &addr, "1000000000uopen");
+    }
+    let supply_before = net.total_supply();
+
+    // bob, carol and dave contribute 1.txt, 2.txt and 3.txt to an open dataset.
+    let dataset = response_id(
+        &ok(
+            &net,
+            &[
+                "tx", "datasets", "create", "alice", "--name", "essays", "--policy", "open",
+            ],
+        ),
+        "dataset_id",
+    );
+    let mut by_file = BTreeMap::new();
+    for (who, file) in [("bob", "1.txt"), ("carol", "2.txt"), ("dave", "3.txt")] {
+        let path = corpus.join(file).display().to_string();
+        let t = ok(
+            &net,
+            &[
+                "tx",
+                "datasets",
+                "contribute",
+                who,
+                &dataset,
+                "--content",
+                &path,
+            ],
+        );
+        by_file.insert(file, response_id(&t, "first_contribution_id"));
+    }
+
+    // erin's base model on the dataset, free to derive from for a 10% royalty and 20% to data.
+    let base_license = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "create",
+                "erin",
+                "--commercial",
+                "--derivatives",
+                "--royalty-bps",
+                "1000",
+                "--data-share-bps",
+                "2000",
+            ],
+        ),
+        "license_id",
+    );
+    let base_model = response_id(
+        &ok(
+            &net,
+            &["tx", "models", "register", "erin", "--name", "base"],
+        ),
+        "model_id",
+    );
+    let erin = net.address("erin");
+    let base = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "publish-version",
+                "erin",
+                &base_model,
+                "--artifact-sha256",
+                &"e1".repeat(32),
+                "--method",
+                "full",
+                "--dataset",
+                &format!("{dataset}:all"),
+                "--contributor",
+                &format!("{erin}:architect:10000"),
+                "--license-id",
+                &base_license,
+            ],
+        ),
+        "version_id",
+    );
+    // frank's LoRA under a paid licence: 1,000 uopen per use, 30% to data.
+    let frank = net.address("frank");
+    let paid = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "create",
+                "frank",
+                "--commercial",
+                "--per-use-price",
+                &format!("{PRICE}uopen"),
+                "--data-share-bps",
+                "3000",
+            ],
+        ),
+        "license_id",
+    );
+    let tuned_model = response_id(
+        &ok(
+            &net,
+            &["tx", "models", "register", "frank", "--name", "tuned"],
+        ),
+        "model_id",
+    );
+    let tuned = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "models",
+                "publish-version",
+                "frank",
+                &tuned_model,
+                "--artifact-sha256",
+                &"f2".repeat(32),
+                "--method",
+                "lora",
+                "--parent",
+                &base,
+                "--contributor",
+                &format!("{frank}:fine-tuner:10000"),
+                "--license-id",
+                &paid,
+            ],
+        ),
+        "version_id",
+    );
+    // grace buys a grant with escrow for the uses; henry operates the fine-tune.
+    let grant = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "acquire",
+                "grace",
+                "--version",
+                &tuned,
+                &paid,
+                "--escrow",
+                "200000uopen",
+            ],
+        ),
+        "grant_id",
+    );
+    ok(
+        &net,
+        &[
+            "tx",
+            "attribution",
+            "register-operator",
+            "henry",
+            &tuned,
+            "--endpoint",
+            "https://henry.example",
+            "--bond",
+            "1000000uopen",
+        ],
+    );
+
+    // The attributor, over the contributions as the chain numbered them.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (file, id) in &by_file {
+        std::fs::copy(corpus.join(file), dir.path().join(format!("{id}.txt"))).expect("copy");
+    }
+    let weights_out = net.cli(&[
+        "attribute",
+        "--contributions",
+        &dir.path().display().to_string(),
+        "--output-text",
+        &corpus.join("output.txt").display().to_string(),
+        "--format",
+        "weights",
+    ]);
+    assert!(
+        weights_out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&weights_out.stderr)
+    );
+    let weights: Value = serde_json::from_slice(&weights_out.stdout).expect("weights JSON");
+    let attributed: Vec<String> = weights
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|w| num(&w["contribution_id"]).to_string())
+        .collect();
+    assert_eq!(
+        attributed,
+        vec![by_file["1.txt"].clone(), by_file["3.txt"].clone()],
+        "bob's and dave's texts are quoted, carol's is not"
+    );
+
+    // The split of one use, previewed; then 100 uses with the same attribution.
+    let weights_file = dir.path().join("weights.json");
+    std::fs::write(&weights_file, weights.to_string()).expect("write");
+    let preview = net.cli_json(&[
+        "query",
+        "attribution",
+        "split-preview",
+        &tuned,
+        "--price",
+        &format!("{PRICE}uopen"),
+        "--weights",
+        &weights_file.display().to_string(),
+    ]);
+    assert_eq!(num(&preview["total"]), PRICE);
+    let mut per_use: BTreeMap<String, u128> = BTreeMap::new();
+    for p in preview["payouts"].as_array().expect("payouts") {
+        if p["reason"] == "protocol_fee" {
+            assert_eq!(num(&p["amount"]), PRICE / 100, "the 1% protocol fee");
+            continue; // paid straight to the fee collector, not a reward
+        }
+        *per_use
+            .entry(p["address"].as_str().expect("address").to_string())
+            .or_default() += num(&p["amount"]);
+    }
+    let uses: Vec<Value> = (0..USES).map(|i| json!({"request_id": format!("req-{i}"), "grant_id": num(&json!(grant)), "units": 1, "weights": weights})).collect();
+    let uses_file = dir.path().join("uses.json");
+    std::fs::write(&uses_file, Value::Array(uses).to_string()).expect("write");
+    let reported = ok(
+        &net,
+        &[
+            "tx",
+            "attribution",
+            "report-usage",
+            "henry",
+            &tuned,
+            "--batch-id",
+            "batch-1",
+            "--file",
+            &uses_file.display().to_string(),
+        ],
+    );
+    let settled: Vec<&Value> = reported.json["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"] == "openledger.attribution.v1.EventUseSettled")
+        .collect();
+    assert_eq!(settled.len() as u128, USES);
+    for e in settled {
+        let attr = |k: &str| {
+            num(&e["attributes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["key"] == k)
+                .unwrap()["value"])
+        };
+        assert_eq!(
+            attr("protocol_fee") + attr("parts"),
+            attr("price"),
+            "a settlement sums to its price"
+        );
+    }
+
+    // Counters: every use touched bob's and dave's texts (attributed) and carol's (the base's
+    // declared data, paid through the royalty).
+    for id in by_file.values() {
+        let usage = net.cli_json(&["query", "attribution", "usage", id]);
+        assert_eq!(
+            num(&usage["counters"]["uses"]),
+            USES,
+            "contribution {id}: {usage}"
+        );
+    }
+    // Every payee earned exactly 100 times its part of one use; erin got the base's royalty.
+    for (addr, part) in &per_use {
+        let earnings = net.cli_json(&["query", "attribution", "earnings", addr]);
+        assert_eq!(
+            num(&earnings["rewards"]["earned"]),
+            USES * part,
+            "{addr}: {earnings}"
+        );
+    }
+    assert!(
+        per_use.get(&erin).copied().unwrap_or(0) > 0,
+        "the base's builder is paid a royalty on every use"
+    );
+
+    // Claims move rewards into bank balances.
+    for who in ["bob", "dave", "erin", "frank", "carol"] {
+        let addr = net.address(who);
+        let earned = USES * per_use.get(&addr).copied().unwrap_or(0);
+        let before = net.balance(&addr);
+        let claim = net.tx(&[
+            "tx",
+            "attribution",
+            "claim",
+            who,
+            "--fees",
+            "5000uopen",
+            "--gas",
+            "200000",
+        ]);
+        claim.assert_committed_ok(&format!("{who} claims"));
+        assert_eq!(
+            net.balance(&addr),
+            before + earned - 5_000,
+            "{who}: {}",
+            claim.describe()
+        );
+    }
+    assert_eq!(
+        net.total_supply(),
+        supply_before,
+        "nothing is created or lost"
+    );
+}
