@@ -1462,3 +1462,155 @@ mod challenges {
         );
     }
 }
+
+mod attribution_edges {
+    use openledger_proto::attribution::v1 as att;
+    use rs_merkle::{algorithms::Sha256, Hasher, MerkleTree};
+
+    use super::attribution_story_support::*;
+    use super::*;
+
+    #[test]
+    fn a_contributor_proves_their_data_was_used_in_call_k() {
+        let m = market();
+        let uses: Vec<att::Use> = (0..3)
+            .map(|i| att::Use {
+                request_id: format!("call-{i}"),
+                grant_id: m.grant,
+                units: 1,
+                weights: weights(m.first, &[(i, 5)]),
+            })
+            .collect();
+        let leaves: Vec<[u8; 32]> = uses
+            .iter()
+            .map(|u| Sha256::hash(&u.encode_to_vec()))
+            .collect();
+        let tree = MerkleTree::<Sha256>::from_leaves(&leaves);
+        let root = tree.root().unwrap().to_vec();
+        let agg = att::AggregatedUses {
+            grant_id: m.grant,
+            uses: 3,
+            units: 3,
+            weights: weights(m.first, &[(0, 5), (1, 5), (2, 5)]),
+            receipts_root: root.clone(),
+        };
+        let report_id =
+            ok::<att::MsgReportUsageResponse>(report(&m, "agg", vec![], vec![agg])).report_id;
+        let ask = |receipt: &att::Use, index: usize| -> att::QueryVerifyReceiptResponse {
+            let request = att::QueryVerifyReceiptRequest {
+                report_id,
+                entry: 0,
+                receipt: receipt.encode_to_vec(),
+                leaf_index: index as u64,
+                total_leaves: 3,
+                proof: tree.proof(&[index]).to_bytes(),
+            };
+            m.w.chain
+                .query(&url(ATT, "Query/VerifyReceipt"), &request)
+                .unwrap()
+        };
+        let answer = ask(&uses[1], 1);
+        assert!(answer.valid);
+        assert_eq!(answer.receipts_root, root);
+        assert_eq!(
+            answer.receipt.unwrap().weights[0].contribution_id,
+            m.first + 1
+        );
+        let mut forged = uses[1].clone();
+        forged.weights[0].weight = 500;
+        assert!(
+            !ask(&forged, 1).valid,
+            "a receipt claiming more weight does not verify"
+        );
+        assert!(
+            !ask(&uses[0], 1).valid,
+            "nor does another call's receipt at this index"
+        );
+    }
+
+    #[test]
+    fn an_expired_grant_pays_for_no_use_and_an_unbonded_operator_gets_the_bond_back() {
+        let m = market();
+        // A paid licence with grants lasting 2 blocks.
+        let short = license(
+            &m.w,
+            &m.w.tuner,
+            lic::LicenseTerms {
+                commercial_use: true,
+                per_use_price: "10".into(),
+                duration_blocks: 2,
+                ..Default::default()
+            },
+        );
+        let attach = lic::MsgAttachLicense {
+            owner: m.w.tuner.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+        };
+        assert_eq!(
+            m.w.chain
+                .exec(
+                    &m.w.tuner,
+                    vec![any(&url(LIC, "MsgAttachLicense"), &attach)]
+                )
+                .code,
+            0
+        );
+        let buy = lic::MsgAcquireLicense {
+            licensee: m.licensee.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+            escrow: "1000".into(),
+        };
+        let grant = ok::<lic::MsgAcquireLicenseResponse>(
+            m.w.chain
+                .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
+        )
+        .grant_id;
+        m.w.chain.block(Vec::new());
+        m.w.chain.block(Vec::new());
+        let use_ = vec![att::Use {
+            request_id: "late".into(),
+            grant_id: grant,
+            units: 1,
+            weights: vec![],
+        }];
+        refused(report(&m, "late", use_, vec![]), "licenses", 16);
+
+        // Unbonding: refused until the period passes, then the bond comes back.
+        let unbond = att::MsgUnbondOperator {
+            operator: m.operator.address().to_bech32(),
+            version_id: m.tuned,
+        };
+        assert_eq!(
+            m.w.chain
+                .exec(
+                    &m.operator,
+                    vec![any(&url(ATT, "MsgUnbondOperator"), &unbond)]
+                )
+                .code,
+            0
+        );
+        refused(
+            m.w.chain.exec(
+                &m.operator,
+                vec![any(&url(ATT, "MsgUnbondOperator"), &unbond)],
+            ),
+            "attribution",
+            6,
+        );
+        for _ in 0..crate::modules::attribution::default_params().unbonding_blocks {
+            m.w.chain.block(Vec::new());
+        }
+        let before = m.w.chain.balance(&m.operator.address());
+        let back: att::MsgUnbondOperatorResponse = ok(m.w.chain.exec(
+            &m.operator,
+            vec![any(&url(ATT, "MsgUnbondOperator"), &unbond)],
+        ));
+        assert_eq!(back.returned, "2000000");
+        assert_eq!(
+            m.w.chain.balance(&m.operator.address()),
+            before + 2_000_000 - 250_000
+        );
+    }
+}

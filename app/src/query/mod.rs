@@ -76,6 +76,9 @@ fn dispatch(
         "/openledger.attribution.v1.Query/Reports" => f(attribution::query::reports(r, data)),
         "/openledger.attribution.v1.Query/Params" => f(attribution::query::params(r, data)),
         "/openledger.attribution.v1.Query/Challenge" => f(attribution::query::challenge(r, data)),
+        "/openledger.attribution.v1.Query/VerifyReceipt" => {
+            f(attribution::query::verify_receipt(r, data))
+        }
         _ => return None,
     })
 }

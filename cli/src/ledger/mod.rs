@@ -37,7 +37,8 @@ macro_rules! proto_names {
 
 proto_names!("openledger.attribution.v1", att:
     MsgRegisterOperator, MsgRegisterOperatorResponse, MsgUnbondOperator, MsgUnbondOperatorResponse,
-    MsgReportUsage, MsgReportUsageResponse, MsgClaimRewards, MsgClaimRewardsResponse);
+    MsgReportUsage, MsgReportUsageResponse, MsgClaimRewards, MsgClaimRewardsResponse,
+    MsgChallengeUsage, MsgChallengeUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse);
 proto_names!("openledger.datasets.v1", ds:
     MsgCreateDataset, MsgCreateDatasetResponse, MsgContribute, MsgContributeResponse,
     MsgReviewContributions, MsgReviewContributionsResponse, MsgUpdateCurator, MsgUpdateCuratorResponse);

@@ -29,6 +29,10 @@ pub fn response_json(type_url: &str, value: &[u8]) -> Value {
         att::MsgUnbondOperatorResponse::TYPE_URL => typed::<att::MsgUnbondOperatorResponse>(value),
         att::MsgReportUsageResponse::TYPE_URL => typed::<att::MsgReportUsageResponse>(value),
         att::MsgClaimRewardsResponse::TYPE_URL => typed::<att::MsgClaimRewardsResponse>(value),
+        att::MsgChallengeUsageResponse::TYPE_URL => typed::<att::MsgChallengeUsageResponse>(value),
+        att::MsgResolveChallengeResponse::TYPE_URL => {
+            typed::<att::MsgResolveChallengeResponse>(value)
+        }
         ds::MsgCreateDatasetResponse::TYPE_URL => typed::<ds::MsgCreateDatasetResponse>(value),
         ds::MsgContributeResponse::TYPE_URL => typed::<ds::MsgContributeResponse>(value),
         ds::MsgReviewContributionsResponse::TYPE_URL => {

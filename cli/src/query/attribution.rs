@@ -1,5 +1,5 @@
 //! `openledger query attribution …`: split previews, earnings, usage counters, operators,
-//! reports, parameters.
+//! reports, challenges, parameters.
 
 use std::path::PathBuf;
 
@@ -37,6 +37,8 @@ pub enum AttributionQuery {
     Earnings { address: String },
     /// Counters of a data contribution: uses, weight, uopen earned
     Usage { contribution_id: u64 },
+    /// A challenge of a usage report and its status
+    Challenge { challenge_id: u64 },
     /// Counters of a model version: uses and revenue (direct and royalties)
     VersionUsage { version_id: u64 },
     /// An operator (address or key name) of a model version
@@ -114,6 +116,15 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
                 rpc::grpc_query(client, &path("Reports"), &req).await?;
             let j = reports_json(&r);
             emit(ctx, &j, || yaml_text(&j));
+        }
+        AttributionQuery::Challenge { challenge_id } => {
+            let r: att::QueryChallengeResponse = rpc::grpc_query(
+                client,
+                &path("Challenge"),
+                &att::QueryChallengeRequest { challenge_id },
+            )
+            .await?;
+            emit_typed(ctx, &r);
         }
         AttributionQuery::Params => {
             let r: att::QueryParamsResponse =

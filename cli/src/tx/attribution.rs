@@ -1,6 +1,6 @@
 //! `openledger tx attribution …`: register as an inference operator of a model version with a
 //! bond, unbond, report paid uses in batches (individual or aggregated with a Merkle root of
-//! their receipts), claim rewards.
+//! their receipts), claim rewards, challenge a report and rule on a challenge.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,47 @@ pub enum AttributionTxCmd {
         #[command(flatten)]
         flags: TxFlags,
     },
+    /// Challenge a usage report within its window, with a bond; prints challenge_id
+    Challenge {
+        from: String,
+        report_id: u64,
+        /// What the report got wrong
+        #[arg(long, value_parser = ["fabricated-use", "wrong-attribution", "unlicensed-use"])]
+        claim: String,
+        /// Bond, e.g. 1000000uopen (at least the chain's min_challenge_bond): burned if rejected
+        #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
+        bond: String,
+        /// Where the evidence can be read
+        #[arg(long, default_value = "", value_name = "URI")]
+        evidence: String,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+    /// Rule on a challenge (only the chain's attribution authority may)
+    Resolve {
+        from: String,
+        challenge_id: u64,
+        /// The challenge is right: slash the operator, reverse unclaimed rewards
+        #[arg(
+            long,
+            conflicts_with = "rejected",
+            required_unless_present = "rejected"
+        )]
+        upheld: bool,
+        /// The challenge is wrong: burn the challenger's bond
+        #[arg(long)]
+        rejected: bool,
+        #[command(flatten)]
+        flags: TxFlags,
+    },
+}
+
+fn challenge_claim(name: &str) -> att::ChallengeClaim {
+    match name {
+        "fabricated-use" => att::ChallengeClaim::FabricatedUse,
+        "wrong-attribution" => att::ChallengeClaim::WrongAttribution,
+        _ => att::ChallengeClaim::UnlicensedUse,
+    }
 }
 
 pub async fn run(ctx: &Context, cmd: AttributionTxCmd) -> Result<()> {
@@ -150,6 +191,41 @@ pub async fn run(ctx: &Context, cmd: AttributionTxCmd) -> Result<()> {
             send_from(ctx, &from, &flags, |claimant| {
                 Ok(vec![to_any(&att::MsgClaimRewards {
                     claimant: claimant.to_string(),
+                })])
+            })
+            .await
+        }
+        AttributionTxCmd::Challenge {
+            from,
+            report_id,
+            claim,
+            bond,
+            evidence,
+            flags,
+        } => {
+            send_from(ctx, &from, &flags, |challenger| {
+                Ok(vec![to_any(&att::MsgChallengeUsage {
+                    challenger: challenger.to_string(),
+                    report_id,
+                    claim: challenge_claim(&claim) as i32,
+                    bond: bond.clone(),
+                    evidence_uri: evidence.clone(),
+                })])
+            })
+            .await
+        }
+        AttributionTxCmd::Resolve {
+            from,
+            challenge_id,
+            upheld,
+            rejected: _,
+            flags,
+        } => {
+            send_from(ctx, &from, &flags, |authority| {
+                Ok(vec![to_any(&att::MsgResolveChallenge {
+                    authority: authority.to_string(),
+                    challenge_id,
+                    upheld,
                 })])
             })
             .await

@@ -185,3 +185,46 @@ pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributi
     }
     .encode_to_vec())
 }
+
+/// `/openledger.attribution.v1.Query/VerifyReceipt`: a receipt against a report's stored root.
+pub fn verify_receipt(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
+    use rs_merkle::{algorithms::Sha256, Hasher, MerkleProof};
+    let request: openledger_proto::attribution::v1::QueryVerifyReceiptRequest = decode(request)?;
+    let report = state::report(r, request.report_id)?.ok_or_else(|| {
+        AttributionError::InvalidField(format!("report {} not found", request.report_id))
+    })?;
+    let root: [u8; 32] = report
+        .receipts_roots
+        .get(request.entry as usize)
+        .and_then(|root| root.as_slice().try_into().ok())
+        .ok_or_else(|| {
+            AttributionError::InvalidField(format!(
+                "report {} has no aggregated entry {}",
+                report.id, request.entry
+            ))
+        })?;
+    let receipt = openledger_proto::attribution::v1::Use::decode(request.receipt.as_slice())
+        .map_err(|e| {
+            AttributionError::InvalidField(format!("receipt is not an encoded Use: {e}"))
+        })?;
+    let (Ok(index), Ok(total)) = (
+        usize::try_from(request.leaf_index),
+        usize::try_from(request.total_leaves),
+    ) else {
+        return Err(AttributionError::InvalidField(
+            "leaf index or count out of range".into(),
+        ));
+    };
+    let valid = index < total
+        && MerkleProof::<Sha256>::from_bytes(&request.proof)
+            .map(|proof| proof.verify(root, &[index], &[Sha256::hash(&request.receipt)], total))
+            .unwrap_or(false);
+    Ok(
+        openledger_proto::attribution::v1::QueryVerifyReceiptResponse {
+            valid,
+            receipts_root: root.to_vec(),
+            receipt: Some(receipt),
+        }
+        .encode_to_vec(),
+    )
+}
