@@ -168,6 +168,9 @@ for k in "${KEYS[@]}"; do
   printf 'ADDR_%s=%q\n' "$k" "${ADDR[$k]}" >>"$DIR/env"
 done
 printf 'KEYS=%q\n' "${KEYS[*]}" >>"$DIR/env"
+# On a localnet, alice rules on attribution challenges (a placeholder for governance).
+"$OPENLEDGERD" genesis set-authority --genesis "$GENESIS" "${ADDR[alice]}" >/dev/null ||
+  ol_die "openledgerd genesis set-authority failed"
 for ((i = 0; i < NUM; i++)); do
   cp "$GENESIS" "$DIR/node$i/config/genesis.json"
 done

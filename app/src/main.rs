@@ -58,6 +58,12 @@ enum GenesisCommand {
         address: String,
         coins: String,
     },
+    /// Set the address that rules on attribution challenges (a placeholder for governance).
+    SetAuthority {
+        #[arg(long)]
+        genesis: PathBuf,
+        address: String,
+    },
 }
 
 fn main() -> Result<()> {
@@ -81,7 +87,21 @@ fn main() -> Result<()> {
                     address,
                     coins,
                 },
-        } => add_account(&genesis, &address, &coins),
+        } => edit_genesis(&genesis, |g| {
+            g.add_account(&address, &parse_coins(&coins)?)?;
+            Ok(())
+        }),
+        Command::Genesis {
+            command: GenesisCommand::SetAuthority { genesis, address },
+        } => edit_genesis(&genesis, |g| {
+            openledger_app::modules::auth::Address::from_bech32(&address)?;
+            let params = g
+                .attribution
+                .params
+                .get_or_insert_with(openledger_app::modules::attribution::default_params);
+            params.authority = address.clone();
+            Ok(())
+        }),
         Command::Export { home } => {
             let app = App::new(Storage::open(&home.join("data"), 0)?)?;
             println!("{}", serde_json::to_string_pretty(&app.export_genesis()?)?);
@@ -131,7 +151,8 @@ fn start(home: PathBuf, abci_addr: SocketAddr, grpc_addr: &str, keep_recent: u64
         .map_err(|e| anyhow::anyhow!("ABCI server: {e}"))
 }
 
-fn add_account(path: &PathBuf, address: &str, coins: &str) -> Result<()> {
+/// Reads a CometBFT genesis.json, lets `edit` change its app_state, checks and writes it back.
+fn edit_genesis(path: &PathBuf, edit: impl FnOnce(&mut AppGenesis) -> Result<()>) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut doc: serde_json::Value =
@@ -141,7 +162,7 @@ fn add_account(path: &PathBuf, address: &str, coins: &str) -> Result<()> {
         .map(|v| v.to_string())
         .unwrap_or_default();
     let mut genesis = AppGenesis::from_json(state.as_bytes())?;
-    genesis.add_account(address, &parse_coins(coins)?)?;
+    edit(&mut genesis)?;
     genesis.validate()?;
     doc["app_state"] = serde_json::to_value(&genesis)?;
     std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
