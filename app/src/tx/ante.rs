@@ -4,8 +4,6 @@
 use base64::Engine;
 use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
 use cosmrs::proto::cosmos::tx::v1beta1::SignDoc;
-use k256::ecdsa::signature::Verifier;
-use k256::ecdsa::{Signature, VerifyingKey};
 use openledger_proto::auth::v1::Params;
 use prost::Message;
 use tendermint_proto::google::protobuf::Any;
@@ -205,13 +203,19 @@ fn signer_key(stored: Option<&Any>, tx: &DecodedTx) -> Result<Vec<u8>, SdkError>
     Ok(key)
 }
 
-/// ECDSA over sha256(msg), 64-byte r||s, low-S only (k256 rejects high-S), as the SDK.
+/// ECDSA over sha256(msg), 64-byte r||s, low-S only (libsecp256k1 rejects high-S), as the SDK.
 pub fn verify_secp256k1(key: &[u8], msg: &[u8], signature: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    static VERIFIER: std::sync::OnceLock<secp256k1::Secp256k1<secp256k1::VerifyOnly>> =
+        std::sync::OnceLock::new();
+    let secp = VERIFIER.get_or_init(secp256k1::Secp256k1::verification_only);
     let (Ok(key), Ok(sig)) = (
-        VerifyingKey::from_sec1_bytes(key),
-        Signature::from_slice(signature),
+        secp256k1::PublicKey::from_slice(key),
+        secp256k1::ecdsa::Signature::from_compact(signature),
     ) else {
         return false;
     };
-    key.verify(msg, &sig).is_ok()
+    let digest: [u8; 32] = Sha256::digest(msg).into();
+    secp.verify_ecdsa(&secp256k1::Message::from_digest(digest), &sig, &key)
+        .is_ok()
 }
