@@ -1613,4 +1613,37 @@ mod attribution_edges {
             before + 2_000_000 - 250_000
         );
     }
+
+    #[test]
+    fn an_export_keeps_paid_requests_so_replays_stay_refused() {
+        let m = market();
+        let one = vec![att::Use {
+            request_id: "paid-once".into(),
+            grant_id: m.grant,
+            units: 1,
+            weights: vec![],
+        }];
+        ok::<att::MsgReportUsageResponse>(report(&m, "b", one, vec![]));
+        let genesis = m.w.chain.app.export_genesis().unwrap();
+        let paid: Vec<_> = genesis
+            .attribution
+            .paid_requests
+            .iter()
+            .map(|p| (p.operator.clone(), p.request_id.clone()))
+            .collect();
+        assert_eq!(
+            paid,
+            vec![(m.operator.address().to_bech32(), "paid-once".to_string())]
+        );
+        let exported = serde_json::to_string_pretty(&genesis).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let again = crate::App::new(crate::store::Storage::open(dir.path(), 0).unwrap()).unwrap();
+        again
+            .init_chain(&m.w.chain.chain_id, exported.as_bytes())
+            .unwrap();
+        assert_eq!(
+            serde_json::to_string_pretty(&again.export_genesis().unwrap()).unwrap(),
+            exported
+        );
+    }
 }

@@ -80,6 +80,11 @@ pub fn trailing_id(key: &[u8]) -> Result<u64, SdkError> {
     ))
 }
 
+/// Decodes a query's protobuf request; a malformed one is the SDK's decode error.
+pub fn decode_request<M: prost::Message + Default>(bytes: &[u8]) -> Result<M, SdkError> {
+    Ok(M::decode(bytes)?)
+}
+
 /// Lower-case hex of 32 bytes.
 pub fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64

@@ -67,6 +67,14 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
         state::LAST_CHALLENGE_ID.to_vec(),
         last.to_be_bytes().to_vec(),
     )?;
+    for p in &genesis.paid_requests {
+        let operator = Address::from_bech32(&p.operator)?;
+        ctx.put(
+            S,
+            state::keyed_by_address(state::REQUEST, &operator, p.request_id.as_bytes()),
+            Vec::new(),
+        )?;
+    }
     Ok(())
 }
 
@@ -79,5 +87,29 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, AttributionError> {
         versions: read_values(r, S, &[state::VERSION])?,
         rewards: read_values(r, S, &[state::REWARDS])?,
         challenges: read_values(r, S, &[state::CHALLENGE])?,
+        paid_requests: paid_requests(r)?,
     })
+}
+
+/// The paid-request keys back as (operator, request id): `0x03 | len | operator | request id`.
+fn paid_requests(
+    r: &mut impl Read,
+) -> Result<Vec<openledger_proto::attribution::v1::PaidRequest>, AttributionError> {
+    let mut out = Vec::new();
+    for (key, _) in r.read_prefix(S, &[state::REQUEST])? {
+        let len = *key
+            .get(1)
+            .ok_or_else(|| AttributionError::InvalidField("request key".into()))?
+            as usize;
+        let operator = key
+            .get(2..2 + len)
+            .ok_or_else(|| AttributionError::InvalidField("request key".into()))?;
+        let request_id = String::from_utf8(key[2 + len..].to_vec())
+            .map_err(|_| AttributionError::InvalidField("request id is not utf-8".into()))?;
+        out.push(openledger_proto::attribution::v1::PaidRequest {
+            operator: Address::from_bytes(operator.to_vec())?.to_bech32(),
+            request_id,
+        });
+    }
+    Ok(out)
 }

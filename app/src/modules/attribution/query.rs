@@ -15,11 +15,7 @@ use crate::context::Read;
 use crate::error::{Failure, SdkError};
 use crate::modules::auth::Address;
 use crate::modules::bank::coins::parse_amount;
-use crate::modules::util::trailing_id;
-
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, AttributionError> {
-    Ok(M::decode(bytes).map_err(SdkError::from)?)
-}
+use crate::modules::util::{decode_request, trailing_id};
 
 /// What the preview needs besides the ledger: a licence's data share.
 pub trait LicenseTerms {
@@ -32,7 +28,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
     ledger: &L,
     request: &[u8],
 ) -> Result<Vec<u8>, Failure> {
-    let request: QuerySplitPreviewRequest = decode(request)?;
+    let request: QuerySplitPreviewRequest = decode_request(request)?;
     let price = parse_amount(&request.price)?;
     let version = ledger
         .version(r, request.version_id)?
@@ -89,7 +85,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
 
 /// `/openledger.attribution.v1.Query/Earnings`
 pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: QueryEarningsRequest = decode(request)?;
+    let request: QueryEarningsRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.address)?;
     let rewards = state::rewards(r, &addr)?;
     let mut contributions = Vec::new();
@@ -116,7 +112,7 @@ pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
 
 /// `/openledger.attribution.v1.Query/Usage`
 pub fn usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: QueryUsageRequest = decode(request)?;
+    let request: QueryUsageRequest = decode_request(request)?;
     Ok(QueryUsageResponse {
         counters: Some(state::contribution_counters(r, request.contribution_id)?),
     }
@@ -125,7 +121,7 @@ pub fn usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionEr
 
 /// `/openledger.attribution.v1.Query/VersionUsage`
 pub fn version_usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: QueryVersionUsageRequest = decode(request)?;
+    let request: QueryVersionUsageRequest = decode_request(request)?;
     Ok(QueryVersionUsageResponse {
         counters: Some(state::version_counters(r, request.version_id)?),
     }
@@ -134,7 +130,7 @@ pub fn version_usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attri
 
 /// `/openledger.attribution.v1.Query/Operator`
 pub fn operator(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: QueryOperatorRequest = decode(request)?;
+    let request: QueryOperatorRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.address)?;
     let op = state::operator(r, request.version_id, &addr)?.ok_or_else(|| {
         AttributionError::NotBonded(format!(
@@ -147,7 +143,7 @@ pub fn operator(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
 
 /// `/openledger.attribution.v1.Query/Reports`
 pub fn reports(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: QueryReportsRequest = decode(request)?;
+    let request: QueryReportsRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.operator)?;
     let mut reports = Vec::new();
     for (key, _) in r.read_prefix(
@@ -171,7 +167,8 @@ pub fn params(r: &mut impl Read, _request: &[u8]) -> Result<Vec<u8>, Attribution
 
 /// `/openledger.attribution.v1.Query/Challenge`
 pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    let request: openledger_proto::attribution::v1::QueryChallengeRequest = decode(request)?;
+    let request: openledger_proto::attribution::v1::QueryChallengeRequest =
+        decode_request(request)?;
     let challenge = r
         .read_msg(
             state::S,
@@ -189,7 +186,8 @@ pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributi
 /// `/openledger.attribution.v1.Query/VerifyReceipt`: a receipt against a report's stored root.
 pub fn verify_receipt(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     use rs_merkle::{algorithms::Sha256, Hasher, MerkleProof};
-    let request: openledger_proto::attribution::v1::QueryVerifyReceiptRequest = decode(request)?;
+    let request: openledger_proto::attribution::v1::QueryVerifyReceiptRequest =
+        decode_request(request)?;
     let report = state::report(r, request.report_id)?.ok_or_else(|| {
         AttributionError::InvalidField(format!("report {} not found", request.report_id))
     })?;

@@ -12,16 +12,12 @@ use super::rules;
 use super::state::{self, TargetRef};
 use super::LicensesError;
 use crate::context::Read;
-use crate::error::SdkError;
 use crate::modules::auth::Address;
-
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, LicensesError> {
-    Ok(M::decode(bytes).map_err(SdkError::from)?)
-}
+use crate::modules::util::decode_request;
 
 /// `/openledger.licenses.v1.Query/License`
 pub fn license(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryLicenseRequest = decode(request)?;
+    let request: QueryLicenseRequest = decode_request(request)?;
     Ok(QueryLicenseResponse {
         license: Some(state::must_license(r, request.license_id)?),
     }
@@ -30,7 +26,7 @@ pub fn license(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesErr
 
 /// `/openledger.licenses.v1.Query/LicensesOf`: every offer on a target, retired ones included.
 pub fn licenses_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryLicensesOfRequest = decode(request)?;
+    let request: QueryLicensesOfRequest = decode_request(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
     let mut offers = Vec::new();
     for offer in state::offers(r, target)? {
@@ -45,7 +41,7 @@ pub fn licenses_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, License
 
 /// `/openledger.licenses.v1.Query/Grant`
 pub fn grant(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryGrantRequest = decode(request)?;
+    let request: QueryGrantRequest = decode_request(request)?;
     Ok(QueryGrantResponse {
         grant: Some(state::must_grant(r, request.grant_id)?),
     }
@@ -54,7 +50,7 @@ pub fn grant(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError
 
 /// `/openledger.licenses.v1.Query/GrantsOfLicensee`
 pub fn grants_of_licensee(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryGrantsOfLicenseeRequest = decode(request)?;
+    let request: QueryGrantsOfLicenseeRequest = decode_request(request)?;
     let licensee = Address::from_bech32(&request.licensee)?;
     Ok(QueryGrantsResponse {
         grants: state::grants_of(r, &licensee)?,
@@ -64,7 +60,7 @@ pub fn grants_of_licensee(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, 
 
 /// `/openledger.licenses.v1.Query/GrantsOnTarget`
 pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryGrantsOnTargetRequest = decode(request)?;
+    let request: QueryGrantsOnTargetRequest = decode_request(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
     Ok(QueryGrantsResponse {
         grants: state::grants_on(r, target)?,
@@ -74,7 +70,7 @@ pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Li
 
 /// `/openledger.licenses.v1.Query/CanI`: the answer and the rule that decides it, as of `height`.
 pub fn can_i(r: &mut impl Read, request: &[u8], height: u64) -> Result<Vec<u8>, LicensesError> {
-    let request: QueryCanIRequest = decode(request)?;
+    let request: QueryCanIRequest = decode_request(request)?;
     let who = Address::from_bech32(&request.who)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
     let decision = match Action::try_from(request.action) {

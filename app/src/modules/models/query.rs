@@ -17,6 +17,7 @@ use super::ModelsError;
 use crate::context::Read;
 use crate::error::SdkError;
 use crate::modules::auth::Address;
+use crate::modules::util::decode_request;
 
 /// What lineage queries read of the other registries, read-only.
 pub trait Registries {
@@ -28,13 +29,9 @@ pub trait Registries {
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError>;
 }
 
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, ModelsError> {
-    Ok(M::decode(bytes).map_err(SdkError::from)?)
-}
-
 /// `/openledger.models.v1.Query/Model`
 pub fn model(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryModelRequest = decode(request)?;
+    let request: QueryModelRequest = decode_request(request)?;
     Ok(QueryModelResponse {
         model: Some(state::must_model(r, request.model_id)?),
     }
@@ -43,7 +40,7 @@ pub fn model(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> 
 
 /// `/openledger.models.v1.Query/Version`
 pub fn version(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryVersionRequest = decode(request)?;
+    let request: QueryVersionRequest = decode_request(request)?;
     Ok(QueryVersionResponse {
         version: Some(state::must_version(r, request.version_id)?),
     }
@@ -52,7 +49,7 @@ pub fn version(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError
 
 /// `/openledger.models.v1.Query/Versions`
 pub fn versions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryVersionsRequest = decode(request)?;
+    let request: QueryVersionsRequest = decode_request(request)?;
     let model = state::must_model(r, request.model_id)?;
     let versions = model
         .version_ids
@@ -64,7 +61,7 @@ pub fn versions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsErro
 
 /// `/openledger.models.v1.Query/ModelsByOwner`
 pub fn models_by_owner(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryModelsByOwnerRequest = decode(request)?;
+    let request: QueryModelsByOwnerRequest = decode_request(request)?;
     let owner = Address::from_bech32(&request.owner)?;
     Ok(QueryModelsByOwnerResponse {
         models: state::models_of(r, &owner)?,
@@ -117,7 +114,7 @@ pub fn lineage(
     registries: &impl Registries,
     request: &[u8],
 ) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryLineageRequest = decode(request)?;
+    let request: QueryLineageRequest = decode_request(request)?;
     Ok(QueryLineageResponse {
         nodes: lineage_nodes(r, registries, request.version_id)?,
     }
@@ -126,7 +123,7 @@ pub fn lineage(
 
 /// `/openledger.models.v1.Query/Descendants`: every version derived from this one, by id.
 pub fn descendants(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryDescendantsRequest = decode(request)?;
+    let request: QueryDescendantsRequest = decode_request(request)?;
     state::must_version(r, request.version_id)?;
     let mut seen = BTreeSet::new();
     let mut queue = VecDeque::from([request.version_id]);
@@ -150,7 +147,7 @@ pub fn provenance(
     registries: &impl Registries,
     request: &[u8],
 ) -> Result<Vec<u8>, ModelsError> {
-    let request: QueryProvenanceRequest = decode(request)?;
+    let request: QueryProvenanceRequest = decode_request(request)?;
     let lineage = lineage_nodes(r, registries, request.version_id)?;
     let ids: BTreeSet<u64> = lineage
         .iter()
