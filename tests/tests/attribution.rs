@@ -351,4 +351,170 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         supply_before,
         "nothing is created or lost"
     );
+
+    // Refusals through the chain, each with its code, leaving reports and counters as they were.
+    let base_grant = response_id(
+        &ok(
+            &net,
+            &[
+                "tx",
+                "licenses",
+                "acquire",
+                "grace",
+                "--version",
+                &base,
+                &base_license,
+            ],
+        ),
+        "grant_id",
+    );
+    let grant_id = num(&json!(grant));
+    let (c1, c3) = (num(&json!(by_file["1.txt"])), num(&json!(by_file["3.txt"])));
+    let reports_before = net.cli_json(&["query", "attribution", "reports", "henry"]);
+    let usage_before = net.cli_json(&["query", "attribution", "usage", &by_file["1.txt"]]);
+    let refusals: Vec<(&str, Value, &str, u32)> = vec![
+        ("a grant of another version", json!([{"request_id": "x1", "grant_id": num(&json!(base_grant)), "units": 1, "weights": []}]), "licenses", 15),
+        ("weights outside the lineage", json!([{"request_id": "x2", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": 999, "weight": 1}]}]), "attribution", 9),
+        ("a zero weight", json!([{"request_id": "x3", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": c1, "weight": 0}]}]), "attribution", 10),
+        ("weights overflowing 64 bits", json!([{"request_id": "x4", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": c1, "weight": u64::MAX}, {"contribution_id": c3, "weight": 1}]}]), "attribution", 10),
+        ("an escrow too small", json!({"aggregated": [{"grant_id": grant_id, "uses": 500, "units": 500, "weights": [], "receipts_root": "00".repeat(32)}]}), "licenses", 17),
+        ("replayed request ids", Value::Array((0..3).map(|i| json!({"request_id": format!("req-{i}"), "grant_id": grant_id, "units": 1, "weights": []})).collect()), "attribution", 8),
+    ];
+    for (i, (what, file, codespace, code)) in refusals.into_iter().enumerate() {
+        let path = dir.path().join(format!("bad-{i}.json"));
+        std::fs::write(&path, file.to_string()).expect("write");
+        let batch = format!("bad-{i}");
+        let t = net.tx(&[
+            "tx",
+            "attribution",
+            "report-usage",
+            "henry",
+            &tuned,
+            "--batch-id",
+            &batch,
+            "--file",
+            &path.display().to_string(),
+            "--gas",
+            "2000000",
+            "--fees",
+            "50000uopen",
+        ]);
+        assert_eq!(
+            (t.codespace.as_str(), t.code),
+            (codespace, Some(code)),
+            "{what}: {}",
+            t.describe()
+        );
+    }
+    assert_eq!(
+        net.cli_json(&["query", "attribution", "reports", "henry"]),
+        reports_before
+    );
+    assert_eq!(
+        net.cli_json(&["query", "attribution", "usage", &by_file["1.txt"]]),
+        usage_before
+    );
+
+    // Disputes (alice is the localnet's attribution authority). A rejected challenge burns the
+    // challenger's bond ...
+    let first_report = response_id(&reported, "report_id");
+    let challenge = |who: &str, report: &str, bond: &str| {
+        response_id(
+            &ok(
+                &net,
+                &[
+                    "tx",
+                    "attribution",
+                    "challenge",
+                    who,
+                    report,
+                    "--claim",
+                    "fabricated-use",
+                    "--bond",
+                    bond,
+                    "--evidence",
+                    "ipfs://evidence",
+                ],
+            ),
+            "challenge_id",
+        )
+    };
+    let rejected = challenge("bob", &first_report, "2000000uopen");
+    ok(
+        &net,
+        &[
+            "tx",
+            "attribution",
+            "resolve",
+            "alice",
+            &rejected,
+            "--rejected",
+        ],
+    );
+    assert_eq!(
+        net.total_supply(),
+        supply_before - 2_000_000,
+        "the bond is burned"
+    );
+    // ... an upheld one gives the challenger the operator's bond and reverses unclaimed rewards.
+    let uses2: Vec<Value> = (0..3).map(|i| json!({"request_id": format!("second-{i}"), "grant_id": grant_id, "units": 1, "weights": weights})).collect();
+    let uses2_file = dir.path().join("uses2.json");
+    std::fs::write(&uses2_file, Value::Array(uses2).to_string()).expect("write");
+    let disputed = ok(
+        &net,
+        &[
+            "tx",
+            "attribution",
+            "report-usage",
+            "henry",
+            &tuned,
+            "--batch-id",
+            "batch-3",
+            "--file",
+            &uses2_file.display().to_string(),
+        ],
+    );
+    let disputed_report = response_id(&disputed, "report_id");
+    let carol = net.address("carol");
+    let carol_before = net.balance(&carol);
+    let upheld = challenge("carol", &disputed_report, "1000000uopen");
+    let ruling = ok(
+        &net,
+        &["tx", "attribution", "resolve", "alice", &upheld, "--upheld"],
+    );
+    assert_eq!(
+        num(&ruling.json["msg_responses"][0]["slashed"]),
+        1_000_000,
+        "henry's whole bond"
+    );
+    assert!(
+        num(&ruling.json["msg_responses"][0]["reversed"]) > 0,
+        "unclaimed rewards of the report are reversed"
+    );
+    let challenge_fee = carol_before + 1_000_000 - net.balance(&carol);
+    assert!(
+        challenge_fee > 0 && challenge_fee < 100_000,
+        "carol got henry's bond and her own back, less her challenge's fee ({challenge_fee})"
+    );
+    let refused = net.tx(&[
+        "tx",
+        "attribution",
+        "report-usage",
+        "henry",
+        &tuned,
+        "--batch-id",
+        "batch-4",
+        "--file",
+        &uses2_file.display().to_string(),
+        "--gas",
+        "2000000",
+        "--fees",
+        "50000uopen",
+    ]);
+    assert_eq!(
+        (refused.codespace.as_str(), refused.code),
+        ("attribution", Some(3)),
+        "a slashed operator reports no more: {}",
+        refused.describe()
+    );
 }
