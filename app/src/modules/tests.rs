@@ -1529,6 +1529,85 @@ mod attribution_edges {
     }
 
     #[test]
+    fn an_expired_grant_returns_its_unused_escrow_once() {
+        let m = market();
+        let short = license(
+            &m.w,
+            &m.w.tuner,
+            lic::LicenseTerms {
+                commercial_use: true,
+                per_use_price: "10".into(),
+                duration_blocks: 3,
+                ..Default::default()
+            },
+        );
+        let attach = lic::MsgAttachLicense {
+            owner: m.w.tuner.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+        };
+        assert_eq!(
+            m.w.chain
+                .exec(
+                    &m.w.tuner,
+                    vec![any(&url(LIC, "MsgAttachLicense"), &attach)]
+                )
+                .code,
+            0
+        );
+        let buy = lic::MsgAcquireLicense {
+            licensee: m.licensee.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+            escrow: "1000".into(),
+        };
+        let grant = ok::<lic::MsgAcquireLicenseResponse>(
+            m.w.chain
+                .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
+        )
+        .grant_id;
+        // One use at 10 uopen, then release is refused until expiry.
+        let one = vec![att::Use {
+            request_id: "u".into(),
+            grant_id: grant,
+            units: 1,
+            weights: vec![],
+        }];
+        ok::<att::MsgReportUsageResponse>(report(&m, "short", one, vec![]));
+        let release = lic::MsgReleaseGrant {
+            licensee: m.licensee.address().to_bech32(),
+            grant_id: grant,
+        };
+        refused(
+            m.w.chain.exec(
+                &m.licensee,
+                vec![any(&url(LIC, "MsgReleaseGrant"), &release)],
+            ),
+            "licenses",
+            11,
+        );
+        m.w.chain.block(Vec::new());
+        let before = m.w.chain.balance(&m.licensee.address());
+        let refunded: lic::MsgReleaseGrantResponse = ok(m.w.chain.exec(
+            &m.licensee,
+            vec![any(&url(LIC, "MsgReleaseGrant"), &release)],
+        ));
+        assert_eq!(refunded.refunded, "990");
+        assert_eq!(
+            m.w.chain.balance(&m.licensee.address()),
+            before + 990 - 250_000
+        );
+        refused(
+            m.w.chain.exec(
+                &m.licensee,
+                vec![any(&url(LIC, "MsgReleaseGrant"), &release)],
+            ),
+            "licenses",
+            12,
+        );
+    }
+
+    #[test]
     fn an_expired_grant_pays_for_no_use_and_an_unbonded_operator_gets_the_bond_back() {
         let m = market();
         // A paid licence with grants lasting 2 blocks.
