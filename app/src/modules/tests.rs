@@ -1470,6 +1470,46 @@ mod attribution_edges {
     use super::attribution_story_support::*;
     use super::*;
 
+    /// The licensee's grant (1,000 uopen of escrow) under a new 10 uopen-per-use licence on the
+    /// fine-tune whose grants last `duration` blocks.
+    fn short_grant(m: &Market, duration: u64) -> u64 {
+        let short = license(
+            &m.w,
+            &m.w.tuner,
+            lic::LicenseTerms {
+                commercial_use: true,
+                per_use_price: "10".into(),
+                duration_blocks: duration,
+                ..Default::default()
+            },
+        );
+        let attach = lic::MsgAttachLicense {
+            owner: m.w.tuner.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+        };
+        assert_eq!(
+            m.w.chain
+                .exec(
+                    &m.w.tuner,
+                    vec![any(&url(LIC, "MsgAttachLicense"), &attach)]
+                )
+                .code,
+            0
+        );
+        let buy = lic::MsgAcquireLicense {
+            licensee: m.licensee.address().to_bech32(),
+            target: version_target(m.tuned),
+            license_id: short,
+            escrow: "1000".into(),
+        };
+        ok::<lic::MsgAcquireLicenseResponse>(
+            m.w.chain
+                .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
+        )
+        .grant_id
+    }
+
     #[test]
     fn a_contributor_proves_their_data_was_used_in_call_k() {
         let m = market();
@@ -1531,41 +1571,7 @@ mod attribution_edges {
     #[test]
     fn an_expired_grant_returns_its_unused_escrow_once() {
         let m = market();
-        let short = license(
-            &m.w,
-            &m.w.tuner,
-            lic::LicenseTerms {
-                commercial_use: true,
-                per_use_price: "10".into(),
-                duration_blocks: 3,
-                ..Default::default()
-            },
-        );
-        let attach = lic::MsgAttachLicense {
-            owner: m.w.tuner.address().to_bech32(),
-            target: version_target(m.tuned),
-            license_id: short,
-        };
-        assert_eq!(
-            m.w.chain
-                .exec(
-                    &m.w.tuner,
-                    vec![any(&url(LIC, "MsgAttachLicense"), &attach)]
-                )
-                .code,
-            0
-        );
-        let buy = lic::MsgAcquireLicense {
-            licensee: m.licensee.address().to_bech32(),
-            target: version_target(m.tuned),
-            license_id: short,
-            escrow: "1000".into(),
-        };
-        let grant = ok::<lic::MsgAcquireLicenseResponse>(
-            m.w.chain
-                .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
-        )
-        .grant_id;
+        let grant = short_grant(&m, 3);
         // One use at 10 uopen, then release is refused until expiry.
         let one = vec![att::Use {
             request_id: "u".into(),
@@ -1611,41 +1617,7 @@ mod attribution_edges {
     fn an_expired_grant_pays_for_no_use_and_an_unbonded_operator_gets_the_bond_back() {
         let m = market();
         // A paid licence with grants lasting 2 blocks.
-        let short = license(
-            &m.w,
-            &m.w.tuner,
-            lic::LicenseTerms {
-                commercial_use: true,
-                per_use_price: "10".into(),
-                duration_blocks: 2,
-                ..Default::default()
-            },
-        );
-        let attach = lic::MsgAttachLicense {
-            owner: m.w.tuner.address().to_bech32(),
-            target: version_target(m.tuned),
-            license_id: short,
-        };
-        assert_eq!(
-            m.w.chain
-                .exec(
-                    &m.w.tuner,
-                    vec![any(&url(LIC, "MsgAttachLicense"), &attach)]
-                )
-                .code,
-            0
-        );
-        let buy = lic::MsgAcquireLicense {
-            licensee: m.licensee.address().to_bech32(),
-            target: version_target(m.tuned),
-            license_id: short,
-            escrow: "1000".into(),
-        };
-        let grant = ok::<lic::MsgAcquireLicenseResponse>(
-            m.w.chain
-                .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
-        )
-        .grant_id;
+        let grant = short_grant(&m, 2);
         m.w.chain.block(Vec::new());
         m.w.chain.block(Vec::new());
         let use_ = vec![att::Use {
