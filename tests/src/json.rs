@@ -50,6 +50,15 @@ pub fn as_u128(v: &Value) -> Option<u128> {
     }
 }
 
+/// A number the CLI printed, as a JSON number, a decimal string, or a typed event's JSON-quoted
+/// attribute value; panics with the value when it is none of these.
+pub fn number(v: &Value) -> u128 {
+    let unquoted = v
+        .as_str()
+        .map(|s| Value::String(s.trim_matches('"').to_string()));
+    as_u128(unquoted.as_ref().unwrap_or(v)).unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
 pub fn as_u64(v: &Value) -> Option<u64> {
     as_u128(v).and_then(|x| u64::try_from(x).ok())
 }

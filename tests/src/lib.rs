@@ -285,6 +285,16 @@ impl TxOutcome {
         self
     }
 
+    /// A numeric field of the first message response, e.g. the `dataset_id` a tx created.
+    pub fn response_id(&self, field: &str) -> u128 {
+        let response = self
+            .json
+            .get("msg_responses")
+            .and_then(|r| r.get(0))
+            .unwrap_or_else(|| panic!("no msg_responses: {}", self.describe()));
+        json::as_u128(&response[field]).unwrap_or_else(|| panic!("no {field}: {}", self.describe()))
+    }
+
     pub fn describe(&self) -> String {
         format!(
             "code={:?} codespace={:?} height={} txhash={} gas_used={} raw_log={:?} exit_ok={}\nstdout: {}\nstderr: {}",
@@ -907,6 +917,15 @@ impl Localnet {
         let args = Self::send_args(from, to, amount, extra);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         self.tx(&refs)
+    }
+
+    /// A tx with simulated gas (`--gas auto`) that must commit with code 0.
+    pub fn tx_ok(&self, args: &[&str]) -> TxOutcome {
+        let mut all = args.to_vec();
+        all.extend(["--gas", "auto"]);
+        let t = self.tx(&all);
+        t.assert_committed_ok(&args.join(" "));
+        t
     }
 
     /// [`send`](Self::send) that must commit with code 0.

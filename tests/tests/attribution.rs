@@ -7,29 +7,16 @@
 
 use std::collections::BTreeMap;
 
+use openledger_tests::json::number;
 use openledger_tests::{repo_root, Localnet, TxOutcome};
 use serde_json::{json, Value};
 
 const USES: u128 = 100;
 const PRICE: u128 = 1_000;
 
-fn ok(net: &Localnet, args: &[&str]) -> TxOutcome {
-    let mut all = args.to_vec();
-    all.extend(["--gas", "auto"]);
-    let t = net.tx(&all);
-    t.assert_committed_ok(&args.join(" "));
-    t
-}
-
-fn num(v: &Value) -> u128 {
-    v.as_u64()
-        .map(u128::from)
-        .or_else(|| v.as_str()?.trim_matches('"').parse().ok())
-        .unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-fn response_id(t: &TxOutcome, field: &str) -> String {
-    num(&t.json["msg_responses"][0][field]).to_string()
+/// The id a tx created, as the CLI takes it back as an argument.
+fn id(t: &TxOutcome, field: &str) -> String {
+    t.response_id(field).to_string()
 }
 
 #[test]
@@ -44,164 +31,134 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     let supply_before = net.total_supply();
 
     // bob, carol and dave contribute 1.txt, 2.txt and 3.txt to an open dataset.
-    let dataset = response_id(
-        &ok(
-            &net,
-            &[
-                "tx", "datasets", "create", "alice", "--name", "essays", "--policy", "open",
-            ],
-        ),
+    let dataset = id(
+        &net.tx_ok(&[
+            "tx", "datasets", "create", "alice", "--name", "essays", "--policy", "open",
+        ]),
         "dataset_id",
     );
     let mut by_file = BTreeMap::new();
     for (who, file) in [("bob", "1.txt"), ("carol", "2.txt"), ("dave", "3.txt")] {
         let path = corpus.join(file).display().to_string();
-        let t = ok(
-            &net,
-            &[
-                "tx",
-                "datasets",
-                "contribute",
-                who,
-                &dataset,
-                "--content",
-                &path,
-            ],
-        );
-        by_file.insert(file, response_id(&t, "first_contribution_id"));
+        let t = net.tx_ok(&[
+            "tx",
+            "datasets",
+            "contribute",
+            who,
+            &dataset,
+            "--content",
+            &path,
+        ]);
+        by_file.insert(file, id(&t, "first_contribution_id"));
     }
 
     // erin's base model on the dataset, free to derive from for a 10% royalty and 20% to data.
-    let base_license = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "create",
-                "erin",
-                "--commercial",
-                "--derivatives",
-                "--royalty-bps",
-                "1000",
-                "--data-share-bps",
-                "2000",
-            ],
-        ),
+    let base_license = id(
+        &net.tx_ok(&[
+            "tx",
+            "licenses",
+            "create",
+            "erin",
+            "--commercial",
+            "--derivatives",
+            "--royalty-bps",
+            "1000",
+            "--data-share-bps",
+            "2000",
+        ]),
         "license_id",
     );
-    let base_model = response_id(
-        &ok(
-            &net,
-            &["tx", "models", "register", "erin", "--name", "base"],
-        ),
+    let base_model = id(
+        &net.tx_ok(&["tx", "models", "register", "erin", "--name", "base"]),
         "model_id",
     );
     let erin = net.address("erin");
-    let base = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "publish-version",
-                "erin",
-                &base_model,
-                "--artifact-sha256",
-                &"e1".repeat(32),
-                "--method",
-                "full",
-                "--dataset",
-                &format!("{dataset}:all"),
-                "--contributor",
-                &format!("{erin}:architect:10000"),
-                "--license-id",
-                &base_license,
-            ],
-        ),
+    let base = id(
+        &net.tx_ok(&[
+            "tx",
+            "models",
+            "publish-version",
+            "erin",
+            &base_model,
+            "--artifact-sha256",
+            &"e1".repeat(32),
+            "--method",
+            "full",
+            "--dataset",
+            &format!("{dataset}:all"),
+            "--contributor",
+            &format!("{erin}:architect:10000"),
+            "--license-id",
+            &base_license,
+        ]),
         "version_id",
     );
     // frank's LoRA under a paid licence: 1,000 uopen per use, 30% to data.
     let frank = net.address("frank");
-    let paid = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "create",
-                "frank",
-                "--commercial",
-                "--per-use-price",
-                &format!("{PRICE}uopen"),
-                "--data-share-bps",
-                "3000",
-            ],
-        ),
+    let paid = id(
+        &net.tx_ok(&[
+            "tx",
+            "licenses",
+            "create",
+            "frank",
+            "--commercial",
+            "--per-use-price",
+            &format!("{PRICE}uopen"),
+            "--data-share-bps",
+            "3000",
+        ]),
         "license_id",
     );
-    let tuned_model = response_id(
-        &ok(
-            &net,
-            &["tx", "models", "register", "frank", "--name", "tuned"],
-        ),
+    let tuned_model = id(
+        &net.tx_ok(&["tx", "models", "register", "frank", "--name", "tuned"]),
         "model_id",
     );
-    let tuned = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "publish-version",
-                "frank",
-                &tuned_model,
-                "--artifact-sha256",
-                &"f2".repeat(32),
-                "--method",
-                "lora",
-                "--parent",
-                &base,
-                "--contributor",
-                &format!("{frank}:fine-tuner:10000"),
-                "--license-id",
-                &paid,
-            ],
-        ),
+    let tuned = id(
+        &net.tx_ok(&[
+            "tx",
+            "models",
+            "publish-version",
+            "frank",
+            &tuned_model,
+            "--artifact-sha256",
+            &"f2".repeat(32),
+            "--method",
+            "lora",
+            "--parent",
+            &base,
+            "--contributor",
+            &format!("{frank}:fine-tuner:10000"),
+            "--license-id",
+            &paid,
+        ]),
         "version_id",
     );
     // grace buys a grant with escrow for the uses; henry operates the fine-tune.
-    let grant = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "acquire",
-                "grace",
-                "--version",
-                &tuned,
-                &paid,
-                "--escrow",
-                "200000uopen",
-            ],
-        ),
+    let grant = id(
+        &net.tx_ok(&[
+            "tx",
+            "licenses",
+            "acquire",
+            "grace",
+            "--version",
+            &tuned,
+            &paid,
+            "--escrow",
+            "200000uopen",
+        ]),
         "grant_id",
     );
-    ok(
-        &net,
-        &[
-            "tx",
-            "attribution",
-            "register-operator",
-            "henry",
-            &tuned,
-            "--endpoint",
-            "https://henry.example",
-            "--bond",
-            "1000000uopen",
-        ],
-    );
+    net.tx_ok(&[
+        "tx",
+        "attribution",
+        "register-operator",
+        "henry",
+        &tuned,
+        "--endpoint",
+        "https://henry.example",
+        "--bond",
+        "1000000uopen",
+    ]);
 
     // The attributor, over the contributions as the chain numbered them.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -227,7 +184,7 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         .as_array()
         .expect("list")
         .iter()
-        .map(|w| num(&w["contribution_id"]).to_string())
+        .map(|w| number(&w["contribution_id"]).to_string())
         .collect();
     assert_eq!(
         attributed,
@@ -248,34 +205,31 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         "--weights",
         &weights_file.display().to_string(),
     ]);
-    assert_eq!(num(&preview["total"]), PRICE);
+    assert_eq!(number(&preview["total"]), PRICE);
     let mut per_use: BTreeMap<String, u128> = BTreeMap::new();
     for p in preview["payouts"].as_array().expect("payouts") {
         if p["reason"] == "protocol_fee" {
-            assert_eq!(num(&p["amount"]), PRICE / 100, "the 1% protocol fee");
+            assert_eq!(number(&p["amount"]), PRICE / 100, "the 1% protocol fee");
             continue; // paid straight to the fee collector, not a reward
         }
         *per_use
             .entry(p["address"].as_str().expect("address").to_string())
-            .or_default() += num(&p["amount"]);
+            .or_default() += number(&p["amount"]);
     }
-    let uses: Vec<Value> = (0..USES).map(|i| json!({"request_id": format!("req-{i}"), "grant_id": num(&json!(grant)), "units": 1, "weights": weights})).collect();
+    let uses: Vec<Value> = (0..USES).map(|i| json!({"request_id": format!("req-{i}"), "grant_id": number(&json!(grant)), "units": 1, "weights": weights})).collect();
     let uses_file = dir.path().join("uses.json");
     std::fs::write(&uses_file, Value::Array(uses).to_string()).expect("write");
-    let reported = ok(
-        &net,
-        &[
-            "tx",
-            "attribution",
-            "report-usage",
-            "henry",
-            &tuned,
-            "--batch-id",
-            "batch-1",
-            "--file",
-            &uses_file.display().to_string(),
-        ],
-    );
+    let reported = net.tx_ok(&[
+        "tx",
+        "attribution",
+        "report-usage",
+        "henry",
+        &tuned,
+        "--batch-id",
+        "batch-1",
+        "--file",
+        &uses_file.display().to_string(),
+    ]);
     let settled: Vec<&Value> = reported.json["events"]
         .as_array()
         .expect("events")
@@ -285,12 +239,14 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     assert_eq!(settled.len() as u128, USES);
     for e in settled {
         let attr = |k: &str| {
-            num(&e["attributes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|a| a["key"] == k)
-                .unwrap()["value"])
+            number(
+                &e["attributes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|a| a["key"] == k)
+                    .unwrap()["value"],
+            )
         };
         assert_eq!(
             attr("protocol_fee") + attr("parts"),
@@ -304,7 +260,7 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     for id in by_file.values() {
         let usage = net.cli_json(&["query", "attribution", "usage", id]);
         assert_eq!(
-            num(&usage["counters"]["uses"]),
+            number(&usage["counters"]["uses"]),
             USES,
             "contribution {id}: {usage}"
         );
@@ -313,7 +269,7 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     for (addr, part) in &per_use {
         let earnings = net.cli_json(&["query", "attribution", "earnings", addr]);
         assert_eq!(
-            num(&earnings["rewards"]["earned"]),
+            number(&earnings["rewards"]["earned"]),
             USES * part,
             "{addr}: {earnings}"
         );
@@ -353,27 +309,27 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     );
 
     // Refusals through the chain, each with its code, leaving reports and counters as they were.
-    let base_grant = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "acquire",
-                "grace",
-                "--version",
-                &base,
-                &base_license,
-            ],
-        ),
+    let base_grant = id(
+        &net.tx_ok(&[
+            "tx",
+            "licenses",
+            "acquire",
+            "grace",
+            "--version",
+            &base,
+            &base_license,
+        ]),
         "grant_id",
     );
-    let grant_id = num(&json!(grant));
-    let (c1, c3) = (num(&json!(by_file["1.txt"])), num(&json!(by_file["3.txt"])));
+    let grant_id = number(&json!(grant));
+    let (c1, c3) = (
+        number(&json!(by_file["1.txt"])),
+        number(&json!(by_file["3.txt"])),
+    );
     let reports_before = net.cli_json(&["query", "attribution", "reports", "henry"]);
     let usage_before = net.cli_json(&["query", "attribution", "usage", &by_file["1.txt"]]);
     let refusals: Vec<(&str, Value, &str, u32)> = vec![
-        ("a grant of another version", json!([{"request_id": "x1", "grant_id": num(&json!(base_grant)), "units": 1, "weights": []}]), "licenses", 15),
+        ("a grant of another version", json!([{"request_id": "x1", "grant_id": number(&json!(base_grant)), "units": 1, "weights": []}]), "licenses", 15),
         ("weights outside the lineage", json!([{"request_id": "x2", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": 999, "weight": 1}]}]), "attribution", 9),
         ("a zero weight", json!([{"request_id": "x3", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": c1, "weight": 0}]}]), "attribution", 10),
         ("weights overflowing 64 bits", json!([{"request_id": "x4", "grant_id": grant_id, "units": 1, "weights": [{"contribution_id": c1, "weight": u64::MAX}, {"contribution_id": c3, "weight": 1}]}]), "attribution", 10),
@@ -417,40 +373,34 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
 
     // Disputes (alice is the localnet's attribution authority). A rejected challenge burns the
     // challenger's bond ...
-    let first_report = response_id(&reported, "report_id");
+    let first_report = id(&reported, "report_id");
     let challenge = |who: &str, report: &str, bond: &str| {
-        response_id(
-            &ok(
-                &net,
-                &[
-                    "tx",
-                    "attribution",
-                    "challenge",
-                    who,
-                    report,
-                    "--claim",
-                    "fabricated-use",
-                    "--bond",
-                    bond,
-                    "--evidence",
-                    "ipfs://evidence",
-                ],
-            ),
+        id(
+            &net.tx_ok(&[
+                "tx",
+                "attribution",
+                "challenge",
+                who,
+                report,
+                "--claim",
+                "fabricated-use",
+                "--bond",
+                bond,
+                "--evidence",
+                "ipfs://evidence",
+            ]),
             "challenge_id",
         )
     };
     let rejected = challenge("bob", &first_report, "2000000uopen");
-    ok(
-        &net,
-        &[
-            "tx",
-            "attribution",
-            "resolve",
-            "alice",
-            &rejected,
-            "--rejected",
-        ],
-    );
+    net.tx_ok(&[
+        "tx",
+        "attribution",
+        "resolve",
+        "alice",
+        &rejected,
+        "--rejected",
+    ]);
     assert_eq!(
         net.total_supply(),
         supply_before - 2_000_000,
@@ -460,35 +410,29 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     let uses2: Vec<Value> = (0..3).map(|i| json!({"request_id": format!("second-{i}"), "grant_id": grant_id, "units": 1, "weights": weights})).collect();
     let uses2_file = dir.path().join("uses2.json");
     std::fs::write(&uses2_file, Value::Array(uses2).to_string()).expect("write");
-    let disputed = ok(
-        &net,
-        &[
-            "tx",
-            "attribution",
-            "report-usage",
-            "henry",
-            &tuned,
-            "--batch-id",
-            "batch-3",
-            "--file",
-            &uses2_file.display().to_string(),
-        ],
-    );
-    let disputed_report = response_id(&disputed, "report_id");
+    let disputed = net.tx_ok(&[
+        "tx",
+        "attribution",
+        "report-usage",
+        "henry",
+        &tuned,
+        "--batch-id",
+        "batch-3",
+        "--file",
+        &uses2_file.display().to_string(),
+    ]);
+    let disputed_report = id(&disputed, "report_id");
     let carol = net.address("carol");
     let carol_before = net.balance(&carol);
     let upheld = challenge("carol", &disputed_report, "1000000uopen");
-    let ruling = ok(
-        &net,
-        &["tx", "attribution", "resolve", "alice", &upheld, "--upheld"],
-    );
+    let ruling = net.tx_ok(&["tx", "attribution", "resolve", "alice", &upheld, "--upheld"]);
     assert_eq!(
-        num(&ruling.json["msg_responses"][0]["slashed"]),
+        number(&ruling.json["msg_responses"][0]["slashed"]),
         1_000_000,
         "henry's whole bond"
     );
     assert!(
-        num(&ruling.json["msg_responses"][0]["reversed"]) > 0,
+        number(&ruling.json["msg_responses"][0]["reversed"]) > 0,
         "unclaimed rewards of the report are reversed"
     );
     let challenge_fee = carol_before + 1_000_000 - net.balance(&carol);

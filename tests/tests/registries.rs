@@ -4,36 +4,8 @@
 //! second fine-tune derived from that, and the lineage showing all three. A derivative of a
 //! non-commercial licence with commercial terms is refused, with the rule it broke.
 
-use openledger_tests::{Localnet, TxOutcome};
-use serde_json::Value;
-
-/// Runs a tx with simulated gas; it must commit with code 0.
-fn ok(net: &Localnet, args: &[&str]) -> TxOutcome {
-    let mut all = args.to_vec();
-    all.extend(["--gas", "auto"]);
-    let t = net.tx(&all);
-    t.assert_committed_ok(&args.join(" "));
-    t
-}
-
-/// The first message response's field, as the CLI prints it.
-fn response_id(t: &TxOutcome, field: &str) -> u64 {
-    let responses = t
-        .json
-        .get("msg_responses")
-        .unwrap_or_else(|| panic!("no msg_responses: {}", t.describe()));
-    let value = &responses[0][field];
-    value
-        .as_u64()
-        .or_else(|| value.as_str()?.parse().ok())
-        .unwrap_or_else(|| panic!("no {field}: {}", t.describe()))
-}
-
-fn as_u64(v: &Value) -> u64 {
-    v.as_u64()
-        .or_else(|| v.as_str()?.parse().ok())
-        .unwrap_or_else(|| panic!("not a number: {v}"))
-}
+use openledger_tests::json::number;
+use openledger_tests::Localnet;
 
 #[test]
 fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
@@ -47,20 +19,17 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     let (builder, tuner, second) = ("erin", "frank", "grace");
 
     // A curated dataset; each contributor sends a batch of two real files.
-    let created = ok(
-        &net,
-        &[
-            "tx",
-            "datasets",
-            "create",
-            curator,
-            "--name",
-            "medical-qa",
-            "--policy",
-            "curated",
-        ],
-    );
-    let dataset = response_id(&created, "dataset_id").to_string();
+    let created = net.tx_ok(&[
+        "tx",
+        "datasets",
+        "create",
+        curator,
+        "--name",
+        "medical-qa",
+        "--policy",
+        "curated",
+    ]);
+    let dataset = created.response_id("dataset_id").to_string();
     let files = tempfile::tempdir().expect("tempdir");
     let mut firsts = Vec::new();
     for (i, who) in contributors.iter().enumerate() {
@@ -84,9 +53,9 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
             "--content",
         ];
         args.extend(paths.iter().map(String::as_str));
-        let t = ok(&net, &args);
-        assert_eq!(response_id(&t, "count"), 2);
-        firsts.push(response_id(&t, "first_contribution_id"));
+        let t = net.tx_ok(&args);
+        assert_eq!(t.response_id("count"), 2);
+        firsts.push(t.response_id("first_contribution_id"));
     }
     // The curator accepts the first two contributors' batches and rejects the third's.
     let accept = format!(
@@ -97,22 +66,19 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
         firsts[1] + 1
     );
     let reject = format!("{},{}", firsts[2], firsts[2] + 1);
-    ok(
-        &net,
-        &[
-            "tx",
-            "datasets",
-            "review",
-            curator,
-            &dataset,
-            "--accept",
-            &accept,
-            "--reject",
-            &reject,
-            "--reason",
-            "unverified source",
-        ],
-    );
+    net.tx_ok(&[
+        "tx",
+        "datasets",
+        "review",
+        curator,
+        &dataset,
+        "--accept",
+        &accept,
+        "--reject",
+        &reject,
+        "--reason",
+        "unverified source",
+    ]);
     let accepted = net.cli_json(&[
         "query",
         "datasets",
@@ -128,88 +94,73 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     );
 
     // The base model under a commercial licence allowing derivatives for a 10% royalty.
-    let base_license = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "create",
-                builder,
-                "--commercial",
-                "--derivatives",
-                "--attribution",
-                "--prohibit",
-                "military",
-                "--upfront-fee",
-                "100uopen",
-                "--per-use-price",
-                "10uopen",
-                "--royalty-bps",
-                "1000",
-                "--data-share-bps",
-                "2000",
-            ],
-        ),
-        "license_id",
-    )
-    .to_string();
-    let base_model = response_id(
-        &ok(
-            &net,
-            &["tx", "models", "register", builder, "--name", "base-llm"],
-        ),
-        "model_id",
-    )
-    .to_string();
+    let base_license = net
+        .tx_ok(&[
+            "tx",
+            "licenses",
+            "create",
+            builder,
+            "--commercial",
+            "--derivatives",
+            "--attribution",
+            "--prohibit",
+            "military",
+            "--upfront-fee",
+            "100uopen",
+            "--per-use-price",
+            "10uopen",
+            "--royalty-bps",
+            "1000",
+            "--data-share-bps",
+            "2000",
+        ])
+        .response_id("license_id")
+        .to_string();
+    let base_model = net
+        .tx_ok(&["tx", "models", "register", builder, "--name", "base-llm"])
+        .response_id("model_id")
+        .to_string();
     let uses = format!("{dataset}:{}-{}", firsts[0], firsts[1] + 1);
     let builder_addr = net.address(builder);
     let bob_addr = net.address("bob");
-    let base = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "publish-version",
-                builder,
-                &base_model,
-                "--artifact-sha256",
-                &"a1".repeat(32),
-                "--method",
-                "full",
-                "--dataset",
-                &uses,
-                "--contributor",
-                &format!("{builder_addr}:architect:8000"),
-                "--contributor",
-                &format!("{bob_addr}:data:2000"),
-                "--license-id",
-                &base_license,
-            ],
-        ),
-        "version_id",
-    )
-    .to_string();
+    let base = net
+        .tx_ok(&[
+            "tx",
+            "models",
+            "publish-version",
+            builder,
+            &base_model,
+            "--artifact-sha256",
+            &"a1".repeat(32),
+            "--method",
+            "full",
+            "--dataset",
+            &uses,
+            "--contributor",
+            &format!("{builder_addr}:architect:8000"),
+            "--contributor",
+            &format!("{bob_addr}:data:2000"),
+            "--license-id",
+            &base_license,
+        ])
+        .response_id("version_id")
+        .to_string();
 
     // The fine-tuner buys a grant (upfront fee to the base's contributors by share) ...
     let builder_before = net.balance(&builder_addr);
     let bob_before = net.balance(&bob_addr);
-    let grant = ok(
-        &net,
-        &[
-            "tx",
-            "licenses",
-            "acquire",
-            tuner,
-            "--version",
-            &base,
-            &base_license,
-            "--escrow",
-            "5000uopen",
-        ],
-    );
-    assert!(response_id(&grant, "grant_id") > 0);
+    let grant = net.tx_ok(&[
+        "tx",
+        "licenses",
+        "acquire",
+        tuner,
+        "--version",
+        &base,
+        &base_license,
+        "--escrow",
+        "5000uopen",
+    ]);
+    assert!(grant.response_id("grant_id") > 0);
     assert_eq!(
         net.balance(&builder_addr),
         builder_before + 80,
@@ -218,98 +169,78 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     assert_eq!(net.balance(&bob_addr), bob_before + 20, "20% of it");
 
     // ... and publishes a LoRA version under its own non-commercial licence, open to derivatives.
-    let tuned_license = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "create",
-                tuner,
-                "--derivatives",
-                "--prohibit",
-                "military",
-                "--royalty-bps",
-                "500",
-            ],
-        ),
-        "license_id",
-    )
-    .to_string();
-    let tuned_model = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "register",
-                tuner,
-                "--name",
-                "base-llm-medical",
-            ],
-        ),
-        "model_id",
-    )
-    .to_string();
+    let tuned_license = net
+        .tx_ok(&[
+            "tx",
+            "licenses",
+            "create",
+            tuner,
+            "--derivatives",
+            "--prohibit",
+            "military",
+            "--royalty-bps",
+            "500",
+        ])
+        .response_id("license_id")
+        .to_string();
+    let tuned_model = net
+        .tx_ok(&[
+            "tx",
+            "models",
+            "register",
+            tuner,
+            "--name",
+            "base-llm-medical",
+        ])
+        .response_id("model_id")
+        .to_string();
     let tuner_addr = net.address(tuner);
-    let tuned = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "publish-version",
-                tuner,
-                &tuned_model,
-                "--artifact-sha256",
-                &"b2".repeat(32),
-                "--method",
-                "lora",
-                "--parent",
-                &base,
-                "--contributor",
-                &format!("{tuner_addr}:fine-tuner:10000"),
-                "--license-id",
-                &tuned_license,
-            ],
-        ),
-        "version_id",
-    )
-    .to_string();
+    let tuned = net
+        .tx_ok(&[
+            "tx",
+            "models",
+            "publish-version",
+            tuner,
+            &tuned_model,
+            "--artifact-sha256",
+            &"b2".repeat(32),
+            "--method",
+            "lora",
+            "--parent",
+            &base,
+            "--contributor",
+            &format!("{tuner_addr}:fine-tuner:10000"),
+            "--license-id",
+            &tuned_license,
+        ])
+        .response_id("version_id")
+        .to_string();
 
     // A second fine-tune: commercial terms on a derivative of the non-commercial LoRA are refused.
     let second_addr = net.address(second);
-    let commercial = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "licenses",
-                "create",
-                second,
-                "--commercial",
-                "--prohibit",
-                "military",
-            ],
-        ),
-        "license_id",
-    )
-    .to_string();
-    let second_model = response_id(
-        &ok(
-            &net,
-            &[
-                "tx",
-                "models",
-                "register",
-                second,
-                "--name",
-                "base-llm-medical-fr",
-            ],
-        ),
-        "model_id",
-    )
-    .to_string();
+    let commercial = net
+        .tx_ok(&[
+            "tx",
+            "licenses",
+            "create",
+            second,
+            "--commercial",
+            "--prohibit",
+            "military",
+        ])
+        .response_id("license_id")
+        .to_string();
+    let second_model = net
+        .tx_ok(&[
+            "tx",
+            "models",
+            "register",
+            second,
+            "--name",
+            "base-llm-medical-fr",
+        ])
+        .response_id("model_id")
+        .to_string();
     let publish_second = |license: Option<&str>| {
         let mut args = vec![
             "tx",
@@ -349,18 +280,18 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
     );
     let published = publish_second(None);
     published.assert_committed_ok("second fine-tune");
-    let second_version = response_id(&published, "version_id").to_string();
+    let second_version = published.response_id("version_id").to_string();
 
     // The lineage shows all three, nearest first, with contributors, datasets and licences.
     let lineage = net.cli_json(&["query", "models", "lineage", &second_version]);
     let nodes = lineage["nodes"]
         .as_array()
         .unwrap_or_else(|| panic!("lineage: {lineage}"));
-    let ids: Vec<(u64, u64)> = nodes
+    let ids: Vec<(u128, u128)> = nodes
         .iter()
-        .map(|n| (as_u64(&n["version"]["id"]), as_u64(&n["depth"])))
+        .map(|n| (number(&n["version"]["id"]), number(&n["depth"])))
         .collect();
-    let want: Vec<(u64, u64)> = vec![
+    let want: Vec<(u128, u128)> = vec![
         (second_version.parse().unwrap(), 0),
         (tuned.parse().unwrap(), 1),
         (base.parse().unwrap(), 2),
@@ -375,12 +306,12 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
         2
     );
     assert_eq!(
-        as_u64(&root["version"]["training"]["datasets"][0]["dataset_id"]),
-        dataset.parse::<u64>().unwrap()
+        number(&root["version"]["training"]["datasets"][0]["dataset_id"]),
+        dataset.parse::<u128>().unwrap()
     );
     assert_eq!(
-        as_u64(&root["licenses"][0]["id"]),
-        base_license.parse::<u64>().unwrap()
+        number(&root["licenses"][0]["id"]),
+        base_license.parse::<u128>().unwrap()
     );
     assert_eq!(root["model"]["name"], "base-llm");
 
