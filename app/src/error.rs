@@ -107,6 +107,18 @@ impl From<StoreError> for SdkError {
     }
 }
 
+impl From<openledger_types::AddressError> for SdkError {
+    fn from(e: openledger_types::AddressError) -> Self {
+        SdkError::InvalidAddress(e.to_string())
+    }
+}
+
+impl From<openledger_types::AmountError> for SdkError {
+    fn from(e: openledger_types::AmountError) -> Self {
+        SdkError::InvalidCoins(e.to_string())
+    }
+}
+
 impl From<prost::DecodeError> for SdkError {
     fn from(e: prost::DecodeError) -> Self {
         SdkError::TxDecode(e.to_string())
@@ -141,6 +153,23 @@ macro_rules! module_errors {
             #[error(transparent)]
             Sdk(#[from] $crate::error::SdkError),
             $( #[error($msg)] $variant $( ( $($field),* ) )?, )*
+        }
+
+        /// Back to an SDK error where a caller can only pass one through: out of gas and other
+        /// SDK errors keep their code; a module condition becomes internal.
+        impl From<$name> for $crate::error::SdkError {
+            fn from(e: $name) -> Self {
+                match e {
+                    $name::Sdk(inner) => inner,
+                    other => $crate::error::SdkError::Internal(other.to_string()),
+                }
+            }
+        }
+
+        impl From<openledger_types::AddressError> for $name {
+            fn from(e: openledger_types::AddressError) -> Self {
+                $name::Sdk(e.into())
+            }
         }
 
         impl $crate::error::AbciError for $name {

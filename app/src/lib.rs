@@ -11,6 +11,8 @@ pub mod error;
 pub mod gas;
 pub mod genesis;
 pub mod grpc;
+pub mod keepers;
+pub mod keyspace;
 pub mod modules;
 pub mod query;
 pub mod store;

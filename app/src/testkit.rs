@@ -14,7 +14,7 @@ use prost::Message;
 use tendermint_proto::google::protobuf::Any;
 
 use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 
 /// A deterministic test key: the secret is sha256(seed).
 pub struct TestKey {
@@ -68,7 +68,7 @@ pub fn msg_send(from: &Address, to: &Address, amount: Vec<Coin>) -> Any {
         amount,
     };
     Any {
-        type_url: crate::modules::bank::msgs::MSG_SEND_URL.into(),
+        type_url: <MsgSend as prost::Name>::type_url(),
         value: msg.encode_to_vec(),
     }
 }

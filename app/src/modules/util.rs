@@ -4,7 +4,7 @@ use crate::context::{decode_state, Ctx, Read};
 use crate::error::SdkError;
 use crate::store::Substore;
 
-use super::auth::Address;
+use openledger_types::Address;
 
 /// Takes the next id from a counter key; ids start at 1 so 0 can mean "none" on the wire.
 pub fn next_id(ctx: &mut Ctx, store: Substore, counter_key: &[u8]) -> Result<u64, SdkError> {

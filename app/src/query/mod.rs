@@ -12,7 +12,7 @@ use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 use crate::app::App;
 use crate::context::Unmetered;
 use crate::error::{Failure, SdkError};
-use crate::modules::registry::Registry;
+use crate::keepers::Keepers;
 use crate::modules::{attribution, auth, bank, datasets, licenses, models};
 use crate::store::{StateRead, Storage, StoreError, Substore};
 
@@ -43,7 +43,7 @@ fn dispatch(
         "/openledger.datasets.v1.Query/ContributionsOf" => {
             f(datasets::query::contributions_of(r, data))
         }
-        "/openledger.datasets.v1.Query/Usage" => f(datasets::query::usage(r, &Registry, data)),
+        "/openledger.datasets.v1.Query/Usage" => f(datasets::query::usage(r, &Keepers, data)),
         "/openledger.licenses.v1.Query/License" => f(licenses::query::license(r, data)),
         "/openledger.licenses.v1.Query/LicensesOf" => f(licenses::query::licenses_of(r, data)),
         "/openledger.licenses.v1.Query/Grant" => f(licenses::query::grant(r, data)),
@@ -59,13 +59,13 @@ fn dispatch(
         "/openledger.models.v1.Query/Version" => f(models::query::version(r, data)),
         "/openledger.models.v1.Query/Versions" => f(models::query::versions(r, data)),
         "/openledger.models.v1.Query/ModelsByOwner" => f(models::query::models_by_owner(r, data)),
-        "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Registry, data)),
+        "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Keepers, data)),
         "/openledger.models.v1.Query/Descendants" => f(models::query::descendants(r, data)),
         "/openledger.models.v1.Query/Provenance" => {
-            f(models::query::provenance(r, &Registry, data))
+            f(models::query::provenance(r, &Keepers, data))
         }
         "/openledger.attribution.v1.Query/SplitPreview" => {
-            attribution::query::split_preview(r, &Registry, data)
+            attribution::query::split_preview(r, &Keepers, data)
         }
         "/openledger.attribution.v1.Query/Earnings" => f(attribution::query::earnings(r, data)),
         "/openledger.attribution.v1.Query/Usage" => f(attribution::query::usage(r, data)),

@@ -12,7 +12,8 @@ use super::decode::DecodedTx;
 use crate::context::{event, Ctx};
 use crate::error::SdkError;
 use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
-use crate::modules::auth::{self, state as accounts, Address, GasPrice};
+use crate::keepers::Keepers;
+use crate::modules::auth::{state as accounts, Address, GasPrice};
 use crate::modules::bank;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
     if !tx.fee.is_empty() {
         bank::msgs::send(
             ctx,
-            &auth::Keeper,
+            &Keepers,
             &tx.signer,
             &bank::fee_collector(),
             &tx.fee,

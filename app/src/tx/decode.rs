@@ -7,7 +7,7 @@ use prost::Message;
 
 use super::router::Msg;
 use crate::error::{Failure, SdkError};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::bank::Coins;
 
 /// A tx that passed every check that needs no state.

@@ -7,6 +7,7 @@
 
 pub mod ante;
 pub mod decode;
+pub mod handler;
 pub mod router;
 
 use tendermint_proto::v0_38::abci::{Event, ExecTxResult};

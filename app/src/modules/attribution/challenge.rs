@@ -8,9 +8,10 @@ use openledger_proto::attribution::v1::{
 use super::msgs::Grants;
 use super::state::{self, num, S};
 use super::{bonds_account, rewards_account, AttributionError};
+use crate::modules::Transfers;
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::bank::{self, coins::parse_amount};
 use crate::modules::util::{id_key, next_id, split_proportional};
 
@@ -68,7 +69,7 @@ pub fn challenge(
         ))
         .into());
     }
-    bank::Keeper::send_uopen(ctx, challenger, &challenge_bonds_account(), bond)?;
+    crate::keepers::Keepers.send_uopen(ctx, challenger, &challenge_bonds_account(), bond)?;
     let id = next_id(ctx, S, state::LAST_CHALLENGE_ID)?;
     let challenge = Challenge {
         id,
@@ -131,14 +132,14 @@ pub fn resolve(
         let operator = Address::from_bech32(&report.operator)?;
         if let Some(mut op) = state::operator(ctx, report.version_id, &operator)? {
             slashed = num(&op.bond)?;
-            bank::Keeper::send_uopen(ctx, &bonds_account(), &challenger, slashed)?;
+            crate::keepers::Keepers.send_uopen(ctx, &bonds_account(), &challenger, slashed)?;
             op.bond = "0".into();
             if op.unbonding_height == 0 {
                 op.unbonding_height = ctx.height;
             }
             state::set_operator(ctx, &operator, &op)?;
         }
-        bank::Keeper::send_uopen(ctx, &challenge_bonds_account(), &challenger, bond)?;
+        crate::keepers::Keepers.send_uopen(ctx, &challenge_bonds_account(), &challenger, bond)?;
         // Reverse what the report credited and is still unclaimed.
         for payout in &report.payouts {
             let addr = Address::from_bech32(&payout.address)?;
@@ -171,7 +172,7 @@ pub fn resolve(
         challenge.status = ChallengeStatus::Upheld as i32;
     } else {
         burned = bond;
-        bank::Keeper::burn_uopen(ctx, &challenge_bonds_account(), bond)?;
+        crate::keepers::Keepers.burn_uopen(ctx, &challenge_bonds_account(), bond)?;
         challenge.status = ChallengeStatus::Rejected as i32;
     }
     challenge.resolved_height = ctx.height;

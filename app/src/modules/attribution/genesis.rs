@@ -5,7 +5,7 @@ pub use openledger_proto::attribution::v1::GenesisState as Genesis;
 use super::state::{self, S};
 use super::AttributionError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{id_key, read_values};
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> {

@@ -29,6 +29,7 @@
 
 pub mod challenge;
 mod error;
+pub mod deps;
 pub mod genesis;
 pub mod msgs;
 pub mod query;
@@ -36,10 +37,11 @@ pub mod settle;
 pub mod state;
 
 pub use error::AttributionError;
+pub use msgs::Msg;
 
 use openledger_proto::attribution::v1::Params;
 
-use crate::modules::auth::Address;
+use openledger_types::Address;
 
 /// The module account holding settled, unclaimed rewards.
 pub fn rewards_account() -> Address {

@@ -6,17 +6,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use openledger_proto::attribution::v1::{
     EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
     EventUseSettled, GrantCharge, MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator,
-    MsgReportUsage, MsgReportUsageResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, Operator,
-    Params, Payout, Report, Weight,
+    MsgChallengeUsage, MsgChallengeUsageResponse, MsgRegisterOperatorResponse, MsgReportUsage,
+    MsgReportUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse, MsgUnbondOperator,
+    MsgUnbondOperatorResponse, Operator, Params, Payout, Report, Weight,
 };
 use openledger_proto::licenses::v1::LicenseTerms;
 
 use super::settle::{self, Ledger, Settlement};
 use super::state::{self, add, num, S};
 use super::{bonds_account, rewards_account, AttributionError};
+use crate::modules::Transfers;
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use crate::modules::auth::Address;
+use crate::tx::handler::{Execute, Handler};
+use super::challenge;
+use super::deps::Deps;
+use openledger_types::Address;
 use crate::modules::bank::{self, coins::parse_amount};
 use crate::modules::util::{address_key, id_key, next_id};
 
@@ -80,7 +85,7 @@ pub fn register(
     if state::operator(ctx, msg.version_id, operator)?.is_some() {
         return Err(AttributionError::AlreadyRegistered(msg.version_id).into());
     }
-    bank::Keeper::send_uopen(ctx, operator, &bonds_account(), bond)?;
+    crate::keepers::Keepers.send_uopen(ctx, operator, &bonds_account(), bond)?;
     let op = Operator {
         address: operator.to_bech32(),
         version_id: msg.version_id,
@@ -131,7 +136,7 @@ pub fn unbond(
         return Err(AttributionError::StillUnbonding(release_at));
     }
     let bond = num(&op.bond)?;
-    bank::Keeper::send_uopen(ctx, &bonds_account(), operator, bond)?;
+    crate::keepers::Keepers.send_uopen(ctx, &bonds_account(), operator, bond)?;
     ctx.delete(S, state::operator_key(op.version_id, operator))?;
     ctx.emit(typed_event(&EventOperatorUnbonded {
         operator: op.address.clone(),
@@ -342,7 +347,7 @@ impl Credits {
 
     /// Rewards to each payee, counters, the fee to the fee collector.
     fn write(self, ctx: &mut Ctx) -> Result<(), Failure> {
-        bank::Keeper::send_uopen(ctx, &rewards_account(), &bank::fee_collector(), self.fee)?;
+        crate::keepers::Keepers.send_uopen(ctx, &rewards_account(), &bank::fee_collector(), self.fee)?;
         for (addr, amount) in self.by_address {
             let addr = Address::from_bech32(&addr)?;
             let mut rewards = state::rewards(ctx, &addr)?;
@@ -539,7 +544,7 @@ pub fn claim(ctx: &mut Ctx, claimant: &Address) -> Result<MsgClaimRewardsRespons
     if pending == 0 {
         return Err(AttributionError::NothingToClaim(claimant.to_bech32()).into());
     }
-    bank::Keeper::send_uopen(ctx, &rewards_account(), claimant, pending)?;
+    crate::keepers::Keepers.send_uopen(ctx, &rewards_account(), claimant, pending)?;
     rewards.claimed = rewards.earned.clone();
     state::set_rewards(ctx, claimant, &rewards)?;
     ctx.emit(typed_event(&EventRewardsClaimed {
@@ -554,4 +559,174 @@ pub fn claim(ctx: &mut Ctx, claimant: &Address) -> Result<MsgClaimRewardsRespons
 /// Index prefix of what an address earned from, for queries.
 pub fn earned_prefix(prefix: u8, addr: &Address) -> Vec<u8> {
     address_key(prefix, addr)
+}
+
+crate::module_messages!(module: "attribution", package: "openledger.attribution.v1", deps: Deps, {
+    RegisterOperator(ValidRegister),
+    UnbondOperator(ValidUnbond),
+    ReportUsage(ValidReport),
+    ClaimRewards(ValidClaim),
+    ChallengeUsage(ValidChallenge),
+    ResolveChallenge(ValidResolve),
+});
+
+/// A MsgRegisterOperator past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidRegister {
+    msg: MsgRegisterOperator,
+    operator: Address,
+    bond: u128,
+}
+
+impl Handler for ValidRegister {
+    type Proto = MsgRegisterOperator;
+    type Response = MsgRegisterOperatorResponse;
+    fn check(msg: MsgRegisterOperator) -> Result<Self, Failure> {
+        let (operator, bond) = validate_register(&msg)?;
+        Ok(ValidRegister {
+            msg,
+            operator,
+            bond,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.operator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidRegister {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgRegisterOperatorResponse, Failure> {
+        register(ctx, deps, &self.msg, &self.operator, self.bond)?;
+        Ok(MsgRegisterOperatorResponse {})
+    }
+}
+
+/// A MsgUnbondOperator past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidUnbond {
+    msg: MsgUnbondOperator,
+    operator: Address,
+}
+
+impl Handler for ValidUnbond {
+    type Proto = MsgUnbondOperator;
+    type Response = MsgUnbondOperatorResponse;
+    fn check(msg: MsgUnbondOperator) -> Result<Self, Failure> {
+        let operator = validate_unbond(&msg)?;
+        Ok(ValidUnbond { msg, operator })
+    }
+    fn signer(&self) -> &Address {
+        &self.operator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidUnbond {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgUnbondOperatorResponse, Failure> {
+        Ok(unbond(ctx, &self.msg, &self.operator)?)
+    }
+}
+
+/// A MsgReportUsage past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidReport {
+    msg: MsgReportUsage,
+    operator: Address,
+}
+
+impl Handler for ValidReport {
+    type Proto = MsgReportUsage;
+    type Response = MsgReportUsageResponse;
+    fn check(msg: MsgReportUsage) -> Result<Self, Failure> {
+        let operator = validate_report(&msg)?;
+        Ok(ValidReport { msg, operator })
+    }
+    fn signer(&self) -> &Address {
+        &self.operator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidReport {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgReportUsageResponse, Failure> {
+        report(ctx, deps, deps, &self.msg, &self.operator)
+    }
+}
+
+/// A MsgClaimRewards past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidClaim {
+    claimant: Address,
+}
+
+impl Handler for ValidClaim {
+    type Proto = MsgClaimRewards;
+    type Response = MsgClaimRewardsResponse;
+    fn check(msg: MsgClaimRewards) -> Result<Self, Failure> {
+        Ok(ValidClaim {
+            claimant: validate_claim(&msg)?,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.claimant
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidClaim {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgClaimRewardsResponse, Failure> {
+        claim(ctx, &self.claimant)
+    }
+}
+
+/// A MsgChallengeUsage past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidChallenge {
+    msg: MsgChallengeUsage,
+    challenger: Address,
+    bond: u128,
+}
+
+impl Handler for ValidChallenge {
+    type Proto = MsgChallengeUsage;
+    type Response = MsgChallengeUsageResponse;
+    fn check(msg: MsgChallengeUsage) -> Result<Self, Failure> {
+        let (challenger, bond) = challenge::validate_challenge(&msg)?;
+        Ok(ValidChallenge {
+            msg,
+            challenger,
+            bond,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.challenger
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidChallenge {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgChallengeUsageResponse, Failure> {
+        challenge::challenge(ctx, &self.msg, &self.challenger, self.bond)
+    }
+}
+
+/// A MsgResolveChallenge past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidResolve {
+    msg: MsgResolveChallenge,
+    authority: Address,
+}
+
+impl Handler for ValidResolve {
+    type Proto = MsgResolveChallenge;
+    type Response = MsgResolveChallengeResponse;
+    fn check(msg: MsgResolveChallenge) -> Result<Self, Failure> {
+        let authority = challenge::validate_resolve(&msg)?;
+        Ok(ValidResolve { msg, authority })
+    }
+    fn signer(&self) -> &Address {
+        &self.authority
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidResolve {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgResolveChallengeResponse, Failure> {
+        challenge::resolve(ctx, deps, &self.msg, &self.authority)
+    }
 }

@@ -13,7 +13,7 @@ use super::state;
 use super::AttributionError;
 use crate::context::Read;
 use crate::error::{Failure, SdkError};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::bank::coins::parse_amount;
 use crate::modules::util::{decode_request, trailing_id};
 

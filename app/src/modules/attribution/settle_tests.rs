@@ -64,7 +64,7 @@ impl Read for NoState {
 }
 
 fn addr(tag: &str) -> String {
-    crate::modules::auth::Address::module(tag).to_bech32()
+    openledger_types::Address::module(tag).to_bech32()
 }
 
 fn version(

@@ -6,7 +6,7 @@ use openledger_proto::attribution::v1::{
 
 use super::AttributionError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{address_key, id_key};
 use crate::store::Substore;
 

@@ -19,12 +19,13 @@ pub mod state;
 pub use address::{Address, ACCOUNT_PREFIX};
 pub use params::{GasPrice, DEFAULT_FEE_DENOM};
 
-/// auth's side of the narrow interface bank declares.
+/// What other modules may ask of auth; `crate::keepers` hands it to them through their
+/// declared traits.
 pub struct Keeper;
 
-impl crate::modules::bank::AccountKeeper for Keeper {
-    fn ensure_account(
-        &self,
+impl Keeper {
+    /// Creates the account with the next number if it does not exist yet.
+    pub fn ensure_account(
         ctx: &mut crate::context::Ctx,
         addr: &Address,
     ) -> Result<(), crate::error::SdkError> {

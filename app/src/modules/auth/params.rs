@@ -4,7 +4,7 @@ use openledger_proto::auth::v1::Params;
 
 use crate::error::SdkError;
 
-pub const DEFAULT_FEE_DENOM: &str = "uopen";
+pub use openledger_types::DEFAULT_FEE_DENOM;
 
 /// Decimal places of a gas price, as the SDK's `LegacyDec`.
 const PRICE_DECIMALS: u32 = 18;

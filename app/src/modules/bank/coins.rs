@@ -72,26 +72,12 @@ impl std::fmt::Display for Coins {
 
 /// An SDK `Int` amount: decimal digits only, at most 2^128 - 1 here.
 pub fn parse_amount(text: &str) -> Result<u128, SdkError> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(SdkError::InvalidCoins(format!("invalid amount {text:?}")));
-    }
-    text.parse::<u128>()
-        .map_err(|_| SdkError::InvalidCoins(format!("amount {text} overflows 128 bits")))
+    Ok(openledger_types::parse_amount(text)?)
 }
 
 /// The SDK's denom rule: `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`.
 pub fn validate_denom(denom: &str) -> Result<(), SdkError> {
-    let bytes = denom.as_bytes();
-    let ok = (3..=128).contains(&bytes.len())
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1..]
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
-    if ok {
-        Ok(())
-    } else {
-        Err(SdkError::InvalidCoins(format!("invalid denom {denom:?}")))
-    }
+    Ok(openledger_types::validate_denom(denom)?)
 }
 
 #[cfg(test)]

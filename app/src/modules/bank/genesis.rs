@@ -8,7 +8,7 @@ use super::coins::{parse_amount, validate_denom};
 use super::state;
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

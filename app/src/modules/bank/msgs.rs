@@ -1,13 +1,17 @@
 //! Transfers: the keeper's `send` (also used to pay fees) and the MsgSend handler.
 
-use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
+use cosmrs::proto::cosmos::bank::v1beta1::{MsgSend, MsgSendResponse};
 
-use super::{fee_collector, state, AccountKeeper, Coins};
+use super::deps::{Accounts, Deps};
+use super::{state, Coins};
 use crate::context::{event, Ctx};
-use crate::error::SdkError;
-use crate::modules::auth::Address;
+use crate::error::{Failure, SdkError};
+use crate::tx::handler::{Execute, Handler};
+use openledger_types::Address;
 
-pub const MSG_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
+crate::module_messages!(module: "bank", package: "cosmos.bank.v1beta1", deps: Deps, {
+    Send(ValidSend),
+});
 
 /// A MsgSend that passed its stateless checks.
 #[derive(Debug, Clone)]
@@ -17,37 +21,46 @@ pub struct ValidSend {
     pub amount: Coins,
 }
 
-/// Stateless checks: well-formed addresses, valid and non-empty coins.
-pub fn validate_send(msg: &MsgSend) -> Result<ValidSend, SdkError> {
-    let from = Address::from_bech32(&msg.from_address)?;
-    let to = Address::from_bech32(&msg.to_address)?;
-    let amount = Coins::from_proto(&msg.amount)?;
-    if amount.is_empty() {
-        return Err(SdkError::InvalidCoins("send amount is empty".into()));
+impl Handler for ValidSend {
+    type Proto = MsgSend;
+    type Response = MsgSendResponse;
+
+    /// Well-formed addresses, valid and non-empty coins.
+    fn check(msg: MsgSend) -> Result<Self, Failure> {
+        let from = Address::from_bech32(&msg.from_address).map_err(SdkError::from)?;
+        let to = Address::from_bech32(&msg.to_address).map_err(SdkError::from)?;
+        let amount = Coins::from_proto(&msg.amount)?;
+        if amount.is_empty() {
+            return Err(SdkError::InvalidCoins("send amount is empty".into()).into());
+        }
+        Ok(ValidSend { from, to, amount })
     }
-    Ok(ValidSend { from, to, amount })
+
+    fn signer(&self) -> &Address {
+        &self.from
+    }
 }
 
-/// Executes a MsgSend: module accounts may not receive through it, as x/bank's blocked addresses.
-pub fn handle_send(
-    ctx: &mut Ctx,
-    accounts: &impl AccountKeeper,
-    msg: &ValidSend,
-) -> Result<(), SdkError> {
-    if msg.to == fee_collector() {
-        return Err(SdkError::Unauthorized(format!(
-            "{} is not allowed to receive funds",
-            msg.to
-        )));
+impl<D: Deps> Execute<D> for ValidSend {
+    /// Module accounts may not receive through MsgSend, as x/bank's blocked addresses.
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgSendResponse, Failure> {
+        if deps.is_module_account(&self.to) {
+            return Err(SdkError::Unauthorized(format!(
+                "{} is not allowed to receive funds",
+                self.to
+            ))
+            .into());
+        }
+        send(ctx, deps, &self.from, &self.to, &self.amount)?;
+        Ok(MsgSendResponse {})
     }
-    send(ctx, accounts, &msg.from, &msg.to, &msg.amount)
 }
 
 /// Moves coins, creating the recipient's account if needed. Fails without partial effect on the
 /// caller's scratch state, which the caller discards on error.
 pub fn send(
     ctx: &mut Ctx,
-    accounts: &impl AccountKeeper,
+    accounts: &impl Accounts,
     from: &Address,
     to: &Address,
     coins: &Coins,

@@ -12,7 +12,7 @@ use super::coins::validate_denom;
 use super::state;
 use crate::context::Read;
 use crate::error::SdkError;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 
 /// `/cosmos.bank.v1beta1.Query/Balance`
 pub fn balance(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, SdkError> {

@@ -5,7 +5,7 @@ use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use super::coins::parse_amount;
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::store::Substore;
 
 const S: Substore = Substore::Bank;

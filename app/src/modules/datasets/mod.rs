@@ -14,41 +14,14 @@
 //! appears once per dataset (usage counters are kept by attribution); a status only leaves PENDING once, and every change is in history.
 
 mod error;
+pub mod deps;
 pub mod genesis;
 pub mod msgs;
 pub mod query;
 pub mod state;
 
 pub use error::DatasetsError;
+pub use msgs::Msg;
 
 /// Most items one MsgContribute may carry.
 pub const MAX_BATCH: usize = 256;
-
-/// datasets' side of the narrow interface models declare.
-pub struct Keeper;
-
-impl crate::modules::models::msgs::Datasets for Keeper {
-    fn dataset_exists(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        id: u64,
-    ) -> Result<bool, crate::error::SdkError> {
-        Ok(ctx
-            .get(state::S, &crate::modules::util::id_key(state::DATASET, id))?
-            .is_some())
-    }
-
-    fn contribution_dataset(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        contribution_id: u64,
-    ) -> Result<Option<u64>, crate::error::SdkError> {
-        let c: Option<openledger_proto::datasets::v1::Contribution> =
-            crate::context::Read::read_msg(
-                ctx,
-                state::S,
-                &crate::modules::util::id_key(state::CONTRIBUTION, contribution_id),
-            )?;
-        Ok(c.map(|c| c.dataset_id))
-    }
-}

@@ -3,14 +3,17 @@
 use openledger_proto::datasets::v1::{
     Contribution, Dataset, EventContributed, EventContributionReviewed, EventCuratorUpdated,
     EventDatasetCreated, MsgContribute, MsgContributeResponse, MsgCreateDataset,
-    MsgCreateDatasetResponse, MsgReviewContributions, MsgUpdateCurator, Policy, Status,
-    StatusChange,
+    MsgCreateDatasetResponse, MsgReviewContributions, MsgReviewContributionsResponse,
+    MsgUpdateCurator, MsgUpdateCuratorResponse, Policy, Status, StatusChange,
 };
 
 use super::state::{self, S};
+use super::deps::Deps;
 use super::{DatasetsError, MAX_BATCH};
 use crate::context::{typed_event, Ctx};
-use crate::modules::auth::Address;
+use crate::error::Failure;
+use crate::tx::handler::{Execute, Handler};
+use openledger_types::Address;
 use crate::modules::util::{is_sha256_hex, next_id};
 
 /// What datasets needs from licences: whether a licence exists.
@@ -233,4 +236,118 @@ pub fn update_curator(
         curator: dataset.curator.clone(),
     }));
     Ok(())
+}
+
+crate::module_messages!(module: "datasets", package: "openledger.datasets.v1", deps: Deps, {
+    CreateDataset(ValidCreate),
+    Contribute(ValidContribute),
+    ReviewContributions(ValidReview),
+    UpdateCurator(ValidUpdateCurator),
+});
+
+/// A MsgCreateDataset past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidCreate {
+    msg: MsgCreateDataset,
+    curator: Address,
+}
+
+impl Handler for ValidCreate {
+    type Proto = MsgCreateDataset;
+    type Response = MsgCreateDatasetResponse;
+    fn check(msg: MsgCreateDataset) -> Result<Self, Failure> {
+        let curator = validate_create(&msg)?;
+        Ok(ValidCreate { msg, curator })
+    }
+    fn signer(&self) -> &Address {
+        &self.curator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidCreate {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgCreateDatasetResponse, Failure> {
+        Ok(create(ctx, deps, &self.msg, &self.curator)?)
+    }
+}
+
+/// A MsgContribute past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidContribute {
+    msg: MsgContribute,
+    contributor: Address,
+}
+
+impl Handler for ValidContribute {
+    type Proto = MsgContribute;
+    type Response = MsgContributeResponse;
+    fn check(msg: MsgContribute) -> Result<Self, Failure> {
+        let contributor = validate_contribute(&msg)?;
+        Ok(ValidContribute { msg, contributor })
+    }
+    fn signer(&self) -> &Address {
+        &self.contributor
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidContribute {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgContributeResponse, Failure> {
+        Ok(contribute(ctx, &self.msg, &self.contributor)?)
+    }
+}
+
+/// A MsgReviewContributions past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidReview {
+    msg: MsgReviewContributions,
+    curator: Address,
+}
+
+impl Handler for ValidReview {
+    type Proto = MsgReviewContributions;
+    type Response = MsgReviewContributionsResponse;
+    fn check(msg: MsgReviewContributions) -> Result<Self, Failure> {
+        let curator = validate_review(&msg)?;
+        Ok(ValidReview { msg, curator })
+    }
+    fn signer(&self) -> &Address {
+        &self.curator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidReview {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgReviewContributionsResponse, Failure> {
+        review(ctx, &self.msg, &self.curator)?;
+        Ok(MsgReviewContributionsResponse {})
+    }
+}
+
+/// A MsgUpdateCurator past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidUpdateCurator {
+    msg: MsgUpdateCurator,
+    curator: Address,
+    new_curator: Address,
+}
+
+impl Handler for ValidUpdateCurator {
+    type Proto = MsgUpdateCurator;
+    type Response = MsgUpdateCuratorResponse;
+    fn check(msg: MsgUpdateCurator) -> Result<Self, Failure> {
+        let (curator, new_curator) = validate_update_curator(&msg)?;
+        Ok(ValidUpdateCurator {
+            msg,
+            curator,
+            new_curator,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.curator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidUpdateCurator {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgUpdateCuratorResponse, Failure> {
+        update_curator(ctx, &self.msg, &self.curator, &self.new_curator)?;
+        Ok(MsgUpdateCuratorResponse {})
+    }
 }

@@ -10,7 +10,7 @@ use prost::Message;
 use super::state::{self, S};
 use super::DatasetsError;
 use crate::context::Read;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{address_key, id_key, page_limit, trailing_id};
 
 /// `/openledger.datasets.v1.Query/Dataset`

@@ -4,7 +4,7 @@ use openledger_proto::datasets::v1::{Contribution, Dataset};
 
 use super::DatasetsError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{address_key, id_key};
 use crate::store::Substore;
 

@@ -5,7 +5,7 @@ pub use openledger_proto::licenses::v1::GenesisState as Genesis;
 use super::state::{self, TargetRef, S};
 use super::LicensesError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::read_values;
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {

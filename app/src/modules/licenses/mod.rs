@@ -15,6 +15,7 @@
 //! bought under; the escrow module account holds exactly the sum of unreleased grants' escrow.
 
 mod error;
+pub mod deps;
 pub mod genesis;
 pub mod msgs;
 pub mod query;
@@ -22,100 +23,11 @@ pub mod rules;
 pub mod state;
 
 pub use error::LicensesError;
+pub use msgs::Msg;
 
-use crate::modules::auth::Address;
+use openledger_types::Address;
 
 /// The module account holding grants' prepaid per-use fees.
 pub fn escrow_account() -> Address {
     Address::module("licenses_escrow")
-}
-
-/// licences' side of the narrow interfaces datasets and models declare.
-pub struct Keeper;
-
-impl crate::modules::datasets::msgs::Licenses for Keeper {
-    fn license_exists(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        id: u64,
-    ) -> Result<bool, crate::error::SdkError> {
-        Ok(ctx
-            .get(state::S, &crate::modules::util::id_key(state::LICENSE, id))?
-            .is_some())
-    }
-}
-
-impl crate::modules::models::msgs::Licensing for Keeper {
-    fn license_terms(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        id: u64,
-    ) -> Result<Option<openledger_proto::licenses::v1::LicenseTerms>, crate::error::SdkError> {
-        let license: Option<openledger_proto::licenses::v1::License> =
-            crate::context::Read::read_msg(
-                ctx,
-                state::S,
-                &crate::modules::util::id_key(state::LICENSE, id),
-            )?;
-        Ok(license.and_then(|l| l.terms))
-    }
-
-    fn derivation_terms(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        who: &Address,
-        version_id: u64,
-    ) -> Result<Result<crate::modules::models::msgs::Derivation, String>, crate::error::Failure>
-    {
-        let height = ctx.height;
-        let decision = rules::may_derive(ctx, who, state::TargetRef::Version(version_id), height)?;
-        Ok(match decision.terms {
-            Some(terms) if decision.allowed => Ok(crate::modules::models::msgs::Derivation {
-                terms,
-                license_id: decision.license_id,
-                grant_id: decision.grant_id,
-            }),
-            _ => Err(decision.rule),
-        })
-    }
-
-    fn offer_on_version(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        owner: &Address,
-        version_id: u64,
-        license_id: u64,
-    ) -> Result<(), crate::error::Failure> {
-        Ok(msgs::attach(
-            ctx,
-            &crate::modules::registry::Registry,
-            license_id,
-            owner,
-            state::TargetRef::Version(version_id),
-        )?)
-    }
-}
-
-impl crate::modules::attribution::msgs::Grants for Keeper {
-    fn charge(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        grant_id: u64,
-        version_id: u64,
-        uses: u64,
-        units: u64,
-        to: &Address,
-    ) -> Result<(openledger_proto::licenses::v1::LicenseTerms, u128), crate::error::Failure> {
-        Ok(msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
-    }
-
-    fn refund(
-        &self,
-        ctx: &mut crate::context::Ctx,
-        grant_id: u64,
-        amount: u128,
-        from: &Address,
-    ) -> Result<(), crate::error::Failure> {
-        Ok(msgs::refund(ctx, grant_id, amount, from)?)
-    }
 }

@@ -4,15 +4,19 @@ use openledger_proto::licenses::v1::{
     EventGrantReleased, EventGrantToppedUp, EventLicenseAcquired, EventLicenseAttached,
     EventLicenseCreated, EventLicenseRetired, Grant, License, MsgAcquireLicense,
     MsgAcquireLicenseResponse, MsgAttachLicense, MsgCreateLicense, MsgCreateLicenseResponse,
-    MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense, MsgTopUpGrant, Offer,
+    MsgAttachLicenseResponse, MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense,
+    MsgRetireLicenseResponse, MsgTopUpGrant, MsgTopUpGrantResponse, Offer,
 };
 
 use super::rules::{amount, is_live, validate_terms};
 use super::state::{self, TargetRef, S};
 use super::{escrow_account, LicensesError};
+use crate::modules::Transfers;
 use crate::context::{typed_event, Ctx};
-use crate::error::SdkError;
-use crate::modules::auth::Address;
+use crate::error::{Failure, SdkError};
+use crate::tx::handler::{Execute, Handler};
+use super::deps::Deps;
+use openledger_types::Address;
 use crate::modules::bank;
 use crate::modules::util::{next_id, split_proportional};
 
@@ -170,10 +174,10 @@ pub fn acquire(
             SdkError::Internal(format!("{target} has no payees for its upfront fee"))
         })?;
         for ((payee, _), part) in payees.iter().zip(parts) {
-            bank::Keeper::send_uopen(ctx, licensee, payee, part)?;
+            crate::keepers::Keepers.send_uopen(ctx, licensee, payee, part)?;
         }
     }
-    bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), escrow)?;
+    crate::keepers::Keepers.send_uopen(ctx, licensee, &escrow_account(), escrow)?;
     let id = next_id(ctx, S, state::LAST_GRANT_ID)?;
     let expires_height = if terms.duration_blocks == 0 {
         0
@@ -231,7 +235,7 @@ pub fn top_up(
     let escrow = amount("escrow", &grant.escrow)?
         .checked_add(value)
         .ok_or_else(|| LicensesError::InvalidAmount("escrow would overflow".into()))?;
-    bank::Keeper::send_uopen(ctx, licensee, &escrow_account(), value)?;
+    crate::keepers::Keepers.send_uopen(ctx, licensee, &escrow_account(), value)?;
     grant.escrow = escrow.to_string();
     state::set_grant(ctx, &grant)?;
     ctx.emit(typed_event(&EventGrantToppedUp {
@@ -262,7 +266,7 @@ pub fn release(
         return Err(LicensesError::GrantNotExpired(grant.id));
     }
     let refund = amount("escrow", &grant.escrow)?;
-    bank::Keeper::send_uopen(ctx, &escrow_account(), licensee, refund)?;
+    crate::keepers::Keepers.send_uopen(ctx, &escrow_account(), licensee, refund)?;
     grant.escrow = "0".into();
     grant.released = true;
     state::set_grant(ctx, &grant)?;
@@ -309,7 +313,7 @@ pub fn charge(
             "grant {grant_id} holds {escrow} uopen, the uses cost {price}"
         ))
     })?;
-    bank::Keeper::send_uopen(ctx, &escrow_account(), to, price)?;
+    crate::keepers::Keepers.send_uopen(ctx, &escrow_account(), to, price)?;
     grant.escrow = left.to_string();
     grant.uses = grant.uses.saturating_add(uses);
     state::set_grant(ctx, &grant)?;
@@ -326,14 +330,14 @@ pub fn refund(
 ) -> Result<(), LicensesError> {
     let mut grant = state::must_grant(ctx, grant_id)?;
     if !is_live(&grant, ctx.height) {
-        return Ok(bank::Keeper::send_uopen(
+        return Ok(crate::keepers::Keepers.send_uopen(
             ctx,
             from,
             &Address::from_bech32(&grant.licensee)?,
             amount,
         )?);
     }
-    bank::Keeper::send_uopen(ctx, from, &escrow_account(), amount)?;
+    crate::keepers::Keepers.send_uopen(ctx, from, &escrow_account(), amount)?;
     grant.escrow = amount_add(&grant.escrow, amount)?;
     state::set_grant(ctx, &grant)?;
     Ok(())
@@ -344,4 +348,187 @@ fn amount_add(text: &str, value: u128) -> Result<String, LicensesError> {
         .checked_add(value)
         .ok_or_else(|| LicensesError::InvalidAmount("escrow would overflow".into()))?
         .to_string())
+}
+
+crate::module_messages!(module: "licenses", package: "openledger.licenses.v1", deps: Deps, {
+    CreateLicense(ValidCreate),
+    AttachLicense(ValidAttach),
+    RetireLicense(ValidRetire),
+    AcquireLicense(ValidAcquire),
+    TopUpGrant(ValidTopUp),
+    ReleaseGrant(ValidRelease),
+});
+
+/// A MsgCreateLicense past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidCreate {
+    msg: MsgCreateLicense,
+    creator: Address,
+}
+
+impl Handler for ValidCreate {
+    type Proto = MsgCreateLicense;
+    type Response = MsgCreateLicenseResponse;
+    fn check(msg: MsgCreateLicense) -> Result<Self, Failure> {
+        let creator = validate_create(&msg)?;
+        Ok(ValidCreate { msg, creator })
+    }
+    fn signer(&self) -> &Address {
+        &self.creator
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidCreate {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgCreateLicenseResponse, Failure> {
+        Ok(create(ctx, &self.msg, &self.creator)?)
+    }
+}
+
+/// A MsgAttachLicense past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidAttach {
+    msg: MsgAttachLicense,
+    owner: Address,
+    target: TargetRef,
+}
+
+impl Handler for ValidAttach {
+    type Proto = MsgAttachLicense;
+    type Response = MsgAttachLicenseResponse;
+    fn check(msg: MsgAttachLicense) -> Result<Self, Failure> {
+        let (owner, target) = validate_attach(&msg)?;
+        Ok(ValidAttach { msg, owner, target })
+    }
+    fn signer(&self) -> &Address {
+        &self.owner
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidAttach {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgAttachLicenseResponse, Failure> {
+        attach(ctx, deps, self.msg.license_id, &self.owner, self.target)?;
+        Ok(MsgAttachLicenseResponse {})
+    }
+}
+
+/// A MsgRetireLicense past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidRetire {
+    msg: MsgRetireLicense,
+    owner: Address,
+    target: TargetRef,
+}
+
+impl Handler for ValidRetire {
+    type Proto = MsgRetireLicense;
+    type Response = MsgRetireLicenseResponse;
+    fn check(msg: MsgRetireLicense) -> Result<Self, Failure> {
+        let (owner, target) = validate_retire(&msg)?;
+        Ok(ValidRetire { msg, owner, target })
+    }
+    fn signer(&self) -> &Address {
+        &self.owner
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidRetire {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgRetireLicenseResponse, Failure> {
+        retire(ctx, deps, &self.msg, &self.owner, self.target)?;
+        Ok(MsgRetireLicenseResponse {})
+    }
+}
+
+/// A MsgAcquireLicense past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidAcquire {
+    msg: MsgAcquireLicense,
+    licensee: Address,
+    target: TargetRef,
+    escrow: u128,
+}
+
+impl Handler for ValidAcquire {
+    type Proto = MsgAcquireLicense;
+    type Response = MsgAcquireLicenseResponse;
+    fn check(msg: MsgAcquireLicense) -> Result<Self, Failure> {
+        let (licensee, target, escrow) = validate_acquire(&msg)?;
+        Ok(ValidAcquire {
+            msg,
+            licensee,
+            target,
+            escrow,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.licensee
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidAcquire {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgAcquireLicenseResponse, Failure> {
+        Ok(acquire(
+            ctx,
+            deps,
+            &self.msg,
+            &self.licensee,
+            self.target,
+            self.escrow,
+        )?)
+    }
+}
+
+/// A MsgTopUpGrant past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidTopUp {
+    msg: MsgTopUpGrant,
+    licensee: Address,
+    amount: u128,
+}
+
+impl Handler for ValidTopUp {
+    type Proto = MsgTopUpGrant;
+    type Response = MsgTopUpGrantResponse;
+    fn check(msg: MsgTopUpGrant) -> Result<Self, Failure> {
+        let (licensee, amount) = validate_top_up(&msg)?;
+        Ok(ValidTopUp {
+            msg,
+            licensee,
+            amount,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.licensee
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidTopUp {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgTopUpGrantResponse, Failure> {
+        top_up(ctx, &self.msg, &self.licensee, self.amount)?;
+        Ok(MsgTopUpGrantResponse {})
+    }
+}
+
+/// A MsgReleaseGrant past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidRelease {
+    msg: MsgReleaseGrant,
+    licensee: Address,
+}
+
+impl Handler for ValidRelease {
+    type Proto = MsgReleaseGrant;
+    type Response = MsgReleaseGrantResponse;
+    fn check(msg: MsgReleaseGrant) -> Result<Self, Failure> {
+        let licensee = validate_release(&msg)?;
+        Ok(ValidRelease { msg, licensee })
+    }
+    fn signer(&self) -> &Address {
+        &self.licensee
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidRelease {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgReleaseGrantResponse, Failure> {
+        Ok(release(ctx, &self.msg, &self.licensee)?)
+    }
 }

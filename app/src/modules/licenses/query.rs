@@ -12,7 +12,7 @@ use super::rules;
 use super::state::{self, TargetRef};
 use super::LicensesError;
 use crate::context::Read;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::decode_request;
 
 /// `/openledger.licenses.v1.Query/License`

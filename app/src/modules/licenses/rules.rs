@@ -6,7 +6,7 @@ use openledger_proto::licenses::v1::{Grant, LicenseTerms, ProhibitedUse};
 use super::state::{self, TargetRef};
 use super::LicensesError;
 use crate::context::Read;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::bank::coins::parse_amount;
 use crate::modules::util::is_sha256_hex;
 

@@ -4,7 +4,7 @@ use openledger_proto::licenses::v1::{Grant, License, Offer, Target, TargetKind};
 
 use super::LicensesError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{address_key, id_key, read_values};
 use crate::store::Substore;
 

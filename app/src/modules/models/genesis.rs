@@ -5,7 +5,7 @@ pub use openledger_proto::models::v1::GenesisState as Genesis;
 use super::state::{self, S};
 use super::ModelsError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::read_values;
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {

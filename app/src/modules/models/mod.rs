@@ -13,12 +13,14 @@
 //! construction; contributor shares of a version sum to 10,000 bps.
 
 mod error;
+pub mod deps;
 pub mod genesis;
 pub mod msgs;
 pub mod query;
 pub mod state;
 
 pub use error::ModelsError;
+pub use msgs::Msg;
 
 /// Most parents (a merge), contributors, dataset uses and licences one version may list.
 pub const MAX_PARENTS: usize = 16;

@@ -5,14 +5,17 @@ use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
     EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
     ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
-    MsgRegisterModelResponse, MsgTransferModelOwnership, Role, TrainingMethod, UpstreamTerms,
+    MsgRegisterModelResponse, MsgTransferModelOwnership, MsgTransferModelOwnershipResponse, Role,
+    TrainingMethod, UpstreamTerms,
 };
 
 use super::state::{self, S};
 use super::{ModelsError, MAX_CONTRIBUTORS, MAX_DATASET_USES, MAX_LICENSES, MAX_PARENTS};
 use crate::context::{typed_event, Ctx};
 use crate::error::{Failure, SdkError};
-use crate::modules::auth::Address;
+use crate::tx::handler::{Execute, Handler};
+use super::deps::Deps;
+use openledger_types::Address;
 use crate::modules::util::{is_sha256_hex, next_id};
 
 /// What models need from licences.
@@ -347,4 +350,91 @@ pub fn transfer(
         owner: model.owner.clone(),
     }));
     Ok(())
+}
+
+crate::module_messages!(module: "models", package: "openledger.models.v1", deps: Deps, {
+    RegisterModel(ValidRegister),
+    PublishVersion(ValidPublish),
+    TransferModelOwnership(ValidTransfer),
+});
+
+/// A MsgRegisterModel past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidRegister {
+    msg: MsgRegisterModel,
+    owner: Address,
+}
+
+impl Handler for ValidRegister {
+    type Proto = MsgRegisterModel;
+    type Response = MsgRegisterModelResponse;
+    fn check(msg: MsgRegisterModel) -> Result<Self, Failure> {
+        let owner = validate_register(&msg)?;
+        Ok(ValidRegister { msg, owner })
+    }
+    fn signer(&self) -> &Address {
+        &self.owner
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidRegister {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgRegisterModelResponse, Failure> {
+        Ok(register(ctx, &self.msg, &self.owner)?)
+    }
+}
+
+/// A MsgPublishVersion past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidPublish {
+    msg: MsgPublishVersion,
+    owner: Address,
+}
+
+impl Handler for ValidPublish {
+    type Proto = MsgPublishVersion;
+    type Response = MsgPublishVersionResponse;
+    fn check(msg: MsgPublishVersion) -> Result<Self, Failure> {
+        let owner = validate_publish(&msg)?;
+        Ok(ValidPublish { msg, owner })
+    }
+    fn signer(&self) -> &Address {
+        &self.owner
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidPublish {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgPublishVersionResponse, Failure> {
+        publish(ctx, deps, deps, &self.msg, &self.owner)
+    }
+}
+
+/// A MsgTransferModelOwnership past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidTransfer {
+    msg: MsgTransferModelOwnership,
+    owner: Address,
+    new_owner: Address,
+}
+
+impl Handler for ValidTransfer {
+    type Proto = MsgTransferModelOwnership;
+    type Response = MsgTransferModelOwnershipResponse;
+    fn check(msg: MsgTransferModelOwnership) -> Result<Self, Failure> {
+        let (owner, new_owner) = validate_transfer(&msg)?;
+        Ok(ValidTransfer {
+            msg,
+            owner,
+            new_owner,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.owner
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidTransfer {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgTransferModelOwnershipResponse, Failure> {
+        transfer(ctx, &self.msg, &self.owner, &self.new_owner)?;
+        Ok(MsgTransferModelOwnershipResponse {})
+    }
 }

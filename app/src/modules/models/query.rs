@@ -16,7 +16,7 @@ use super::state;
 use super::ModelsError;
 use crate::context::Read;
 use crate::error::SdkError;
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::decode_request;
 
 /// What lineage queries read of the other registries, read-only.

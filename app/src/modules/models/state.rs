@@ -4,7 +4,7 @@ use openledger_proto::models::v1::{Model, ModelVersion};
 
 use super::ModelsError;
 use crate::context::{Ctx, Read};
-use crate::modules::auth::Address;
+use openledger_types::Address;
 use crate::modules::util::{address_key, id_key, trailing_id};
 use crate::store::Substore;
 
