@@ -85,11 +85,7 @@ impl App {
         let genesis = AppGenesis::from_json(app_state)?;
         let mut inner = self.lock();
         let mut ctx = Ctx::new(&inner.storage, GasMeter::infinite(), 0);
-        ctx.put(
-            Substore::Auth,
-            auth::state::CHAIN_ID_KEY.to_vec(),
-            chain_id.as_bytes().to_vec(),
-        )?;
+        auth::Keeper::set_chain_id(&mut ctx, chain_id)?;
         genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
         let prepared = inner.storage.prepare(0, writes)?;
@@ -101,10 +97,10 @@ impl App {
 
     fn env(state: &dyn StateRead, height: u64) -> Result<Env, SdkError> {
         let mut r = Unmetered(state);
-        let params = auth::state::params(&mut r)?;
+        let params = auth::Keeper::params(&mut r)?;
         let min_gas_price = GasPrice::parse(&params.min_gas_price)?;
         Ok(Env {
-            chain_id: auth::state::chain_id(&mut r)?,
+            chain_id: auth::Keeper::chain_id(&mut r)?,
             params,
             min_gas_price,
             height,

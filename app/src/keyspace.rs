@@ -144,6 +144,20 @@ impl Codec for BigEndian {
     }
 }
 
+/// A UTF-8 string, unframed.
+pub struct Utf8;
+
+impl Codec for Utf8 {
+    type Value = String;
+    fn encode(value: &String) -> Vec<u8> {
+        value.as_bytes().to_vec()
+    }
+    fn decode(bytes: &[u8]) -> Result<String, SdkError> {
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| SdkError::Internal("corrupt state: not UTF-8".into()))
+    }
+}
+
 /// Nothing: an index entry whose key is all it says.
 pub struct Unit;
 
@@ -279,6 +293,37 @@ impl Counter {
             .ok_or_else(|| SdkError::Internal("ids exhausted".into()))?;
         self.set(ctx, &next)?;
         Ok(next)
+    }
+}
+
+/// For tests of a module's key layout: what a write puts in state, byte for byte.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::context::Ctx;
+    use crate::gas::GasMeter;
+    use crate::store::{KeyValues, StateRead, StoreError, Substore};
+
+    /// A state with nothing in it.
+    pub struct Empty;
+
+    impl StateRead for Empty {
+        fn get(&self, _: Substore, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            Ok(None)
+        }
+        fn prefix(&self, _: Substore, _: &[u8]) -> Result<KeyValues, StoreError> {
+            Ok(Vec::new())
+        }
+    }
+
+    /// Runs `write` on a context over an empty state; returns each key written with its value.
+    pub fn written(write: impl FnOnce(&mut Ctx)) -> Vec<(Substore, Vec<u8>, Vec<u8>)> {
+        let mut ctx = Ctx::new(&Empty, GasMeter::infinite(), 1);
+        write(&mut ctx);
+        let (writes, _, _) = ctx.finish();
+        writes
+            .into_iter()
+            .filter_map(|((store, key), value)| Some((store, key, value?)))
+            .collect()
     }
 }
 

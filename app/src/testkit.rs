@@ -197,7 +197,7 @@ impl TestChain {
 
     pub fn account(&self, key: &TestKey) -> cosmrs::proto::cosmos::auth::v1beta1::BaseAccount {
         let storage = self.app.storage();
-        crate::modules::auth::state::account(
+        crate::modules::auth::Keeper::account(
             &mut crate::context::Unmetered(&storage),
             &key.address(),
         )
@@ -207,7 +207,7 @@ impl TestChain {
 
     pub fn balance(&self, addr: &Address) -> u128 {
         let storage = self.app.storage();
-        crate::modules::bank::state::balance(
+        crate::modules::bank::Keeper::balance(
             &mut crate::context::Unmetered(&storage),
             addr,
             "uopen",

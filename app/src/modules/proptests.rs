@@ -305,16 +305,16 @@ fn check_invariants(chain: &TestChain, supply: u128) {
         .map(|g| g.escrow.parse::<u128>().unwrap())
         .sum();
     assert_eq!(
-        bank::state::balance(&mut r, &licenses::escrow_account(), "uopen").unwrap(),
+        bank::Keeper::balance(&mut r, &licenses::escrow_account(), "uopen").unwrap(),
         escrowed
     );
-    let balances: u128 = bank::state::all_balances(&mut r)
+    let balances: u128 = bank::Keeper::all_balances(&mut r)
         .unwrap()
         .iter()
         .map(|(_, c)| c.amount.parse::<u128>().unwrap())
         .sum();
     assert_eq!(balances, supply);
-    assert_eq!(bank::state::supply(&mut r, "uopen").unwrap(), supply);
+    assert_eq!(bank::Keeper::supply(&mut r, "uopen").unwrap(), supply);
 }
 
 proptest! {

@@ -974,7 +974,7 @@ mod attribution_story {
 
     pub(super) fn supply(m: &Market) -> u128 {
         let storage = m.w.chain.app.storage();
-        crate::modules::bank::state::supply(&mut crate::context::Unmetered(&storage), "uopen")
+        crate::modules::bank::Keeper::supply(&mut crate::context::Unmetered(&storage), "uopen")
             .unwrap()
     }
 

@@ -143,7 +143,7 @@ impl App {
             "/cosmos.tx.v1beta1.Service/Simulate" => return Ok(self.simulate_query(data)?),
             "/cosmos.base.node.v1beta1.Service/Config" => {
                 let storage = self.storage();
-                let params = auth::state::params(&mut Unmetered(&storage))?;
+                let params = auth::Keeper::params(&mut Unmetered(&storage))?;
                 let price = auth::GasPrice::parse(&params.min_gas_price)?;
                 let response = ConfigResponse {
                     minimum_gas_price: format!("{}{}", price.to_dec_string(), params.fee_denom),
@@ -191,7 +191,7 @@ impl App {
 
     fn node_info(&self) -> Result<Vec<u8>, SdkError> {
         let storage = self.storage();
-        let chain_id = auth::state::chain_id(&mut Unmetered(&storage))?;
+        let chain_id = auth::Keeper::chain_id(&mut Unmetered(&storage))?;
         let response = GetNodeInfoResponse {
             default_node_info: Some(tendermint_proto::p2p::DefaultNodeInfo {
                 network: chain_id,

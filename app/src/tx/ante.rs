@@ -13,7 +13,7 @@ use crate::context::{event, Ctx};
 use crate::error::SdkError;
 use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
 use crate::keepers::Keepers;
-use crate::modules::auth::{state as accounts, Address, GasPrice};
+use crate::modules::auth::{self, Address, GasPrice};
 use crate::modules::bank;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,11 +68,11 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         }
     }
 
-    let mut account = accounts::account(ctx, &tx.signer)?
+    let mut account = auth::Keeper::account(ctx, &tx.signer)?
         .ok_or_else(|| SdkError::UnknownAddress(format!("account {} does not exist", tx.signer)))?;
 
     if !tx.fee.is_empty() {
-        bank::msgs::send(
+        bank::Keeper::send(
             ctx,
             &Keepers,
             &tx.signer,
@@ -133,7 +133,7 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
             value: PubKey { key: key.clone() }.encode_to_vec(),
         });
     }
-    accounts::set_account(ctx, &tx.signer, &account)?;
+    auth::Keeper::set_account(ctx, &tx.signer, &account)?;
     let signature = base64::engine::general_purpose::STANDARD.encode(&tx.signature);
     ctx.emit(event(
         "tx",
@@ -165,7 +165,7 @@ pub fn preverify(
     env: &Env,
 ) -> Option<Verified> {
     let tx = super::decode::decode(bytes, &env.params).ok()?;
-    let account = accounts::account(state, &tx.signer).ok()??;
+    let account = auth::Keeper::account(state, &tx.signer).ok()??;
     let key = signer_key(account.pub_key.as_ref(), &tx).ok()?;
     if !verify_signature(&tx, &key, &env.chain_id, account.account_number) {
         return None;

@@ -10,11 +10,10 @@ use serde::{Deserialize, Serialize};
 use tendermint_proto::google::protobuf::{Any, Duration};
 
 use super::params::{default_params, validate};
-use super::state::{self, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY, STAKING_PARAMS_KEY};
+use super::state;
 use super::Address;
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
-use crate::store::Substore;
 
 pub const SECP256K1_PUBKEY_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
 
@@ -144,7 +143,7 @@ impl Genesis {
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
     genesis.validate()?;
     let params: Params = genesis.params.clone().into();
-    ctx.put_msg(Substore::Auth, PARAMS_KEY.to_vec(), &params)?;
+    state::set_params(ctx, &params)?;
     let staking = StakingParams {
         unbonding_time: Some(Duration {
             seconds: i64::try_from(genesis.staking.unbonding_time_seconds).unwrap_or(i64::MAX),
@@ -156,7 +155,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
         bond_denom: genesis.staking.bond_denom.clone(),
         min_commission_rate: "0".into(),
     };
-    ctx.put_msg(Substore::Auth, STAKING_PARAMS_KEY.to_vec(), &staking)?;
+    state::set_staking_params(ctx, &staking)?;
     let mut next_number = 0u64;
     for account in &genesis.accounts {
         let addr = Address::from_bech32(&account.address)?;
@@ -181,11 +180,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
         state::set_account(ctx, &addr, &base)?;
         next_number = next_number.max(account.account_number + 1);
     }
-    ctx.put(
-        Substore::Auth,
-        NEXT_ACCOUNT_NUMBER_KEY.to_vec(),
-        next_number.to_be_bytes().to_vec(),
-    )
+    state::set_next_account_number(ctx, next_number)
 }
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {

@@ -14,21 +14,43 @@ mod address;
 pub mod genesis;
 mod params;
 pub mod query;
-pub mod state;
+mod state;
 
 pub use address::{Address, ACCOUNT_PREFIX};
 pub use params::{GasPrice, DEFAULT_FEE_DENOM};
 
-/// What other modules may ask of auth; `crate::keepers` hands it to them through their
-/// declared traits.
+use cosmrs::proto::cosmos::auth::v1beta1::BaseAccount;
+use openledger_proto::auth::v1::Params;
+
+use crate::context::{Ctx, Read};
+use crate::error::SdkError;
+
+/// What the ante checks, the app and other modules may ask of auth (through `crate::keepers`).
 pub struct Keeper;
 
 impl Keeper {
+    pub fn account(r: &mut impl Read, addr: &Address) -> Result<Option<BaseAccount>, SdkError> {
+        state::account(r, addr)
+    }
+
+    pub fn set_account(ctx: &mut Ctx, addr: &Address, account: &BaseAccount) -> Result<(), SdkError> {
+        state::set_account(ctx, addr, account)
+    }
+
     /// Creates the account with the next number if it does not exist yet.
-    pub fn ensure_account(
-        ctx: &mut crate::context::Ctx,
-        addr: &Address,
-    ) -> Result<(), crate::error::SdkError> {
+    pub fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<(), SdkError> {
         state::ensure_account(ctx, addr)
+    }
+
+    pub fn params(r: &mut impl Read) -> Result<Params, SdkError> {
+        state::params(r)
+    }
+
+    pub fn chain_id(r: &mut impl Read) -> Result<String, SdkError> {
+        state::chain_id(r)
+    }
+
+    pub fn set_chain_id(ctx: &mut Ctx, chain_id: &str) -> Result<(), SdkError> {
+        state::set_chain_id(ctx, chain_id)
     }
 }

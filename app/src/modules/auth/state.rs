@@ -1,42 +1,53 @@
-//! Keys and typed access to the auth substore.
+//! The auth substore; the only door to its keys.
 
 use cosmrs::proto::cosmos::auth::v1beta1::BaseAccount;
 use cosmrs::proto::cosmos::staking::v1beta1::Params as StakingParams;
 use openledger_proto::auth::v1::Params;
+use openledger_types::Address;
 
-use super::Address;
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
+use crate::keyspace::{BigEndian, Item, Map, Proto, Tail, Utf8};
 use crate::store::Substore;
 
 const S: Substore = Substore::Auth;
-pub const PARAMS_KEY: &[u8] = &[0x00];
-pub const ACCOUNT_PREFIX: u8 = 0x01;
-pub const NEXT_ACCOUNT_NUMBER_KEY: &[u8] = &[0x02];
-pub const CHAIN_ID_KEY: &[u8] = &[0x10];
-pub const STAKING_PARAMS_KEY: &[u8] = &[0x11];
+const PARAMS: Item<Proto<Params>> = Item::new(S, 0x00);
+/// `0x01 | address bytes` (unframed, as x/auth keys accounts) → account.
+const ACCOUNTS: Map<Tail, Proto<BaseAccount>> = Map::new(S, 0x01);
+/// The number the next new account gets.
+const NEXT_ACCOUNT_NUMBER: Item<BigEndian> = Item::new(S, 0x02);
+/// From InitChain.
+const CHAIN_ID: Item<Utf8> = Item::new(S, 0x10);
+/// Unbonding time and history depth, which IBC clients read (no staking module yet).
+const STAKING_PARAMS: Item<Proto<StakingParams>> = Item::new(S, 0x11);
 
-pub fn account_key(addr: &Address) -> Vec<u8> {
-    let mut key = vec![ACCOUNT_PREFIX];
-    key.extend_from_slice(addr.as_bytes());
-    key
+fn account_key(addr: &Address) -> Tail {
+    Tail(addr.as_bytes().to_vec())
 }
 
-pub fn account(r: &mut impl Read, addr: &Address) -> Result<Option<BaseAccount>, SdkError> {
-    r.read_msg(S, &account_key(addr))
+pub(super) fn account(r: &mut impl Read, addr: &Address) -> Result<Option<BaseAccount>, SdkError> {
+    ACCOUNTS.get(r, &account_key(addr))
 }
 
-pub fn set_account(ctx: &mut Ctx, addr: &Address, account: &BaseAccount) -> Result<(), SdkError> {
-    ctx.put_msg(S, account_key(addr), account)
+pub(super) fn set_account(
+    ctx: &mut Ctx,
+    addr: &Address,
+    account: &BaseAccount,
+) -> Result<(), SdkError> {
+    ACCOUNTS.set(ctx, &account_key(addr), account)
 }
 
 /// Creates the account with the next number if it does not exist yet, as x/bank does for the
 /// recipient of a transfer.
-pub fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<(), SdkError> {
+pub(super) fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<(), SdkError> {
     if account(ctx, addr)?.is_some() {
         return Ok(());
     }
-    let number = next_account_number(ctx)?;
+    let number = NEXT_ACCOUNT_NUMBER.get(ctx)?.unwrap_or(0);
+    let following = number
+        .checked_add(1)
+        .ok_or_else(|| SdkError::Internal("account numbers exhausted".into()))?;
+    NEXT_ACCOUNT_NUMBER.set(ctx, &following)?;
     set_account(
         ctx,
         addr,
@@ -49,46 +60,60 @@ pub fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<(), SdkError> {
     )
 }
 
-fn next_account_number(ctx: &mut Ctx) -> Result<u64, SdkError> {
-    let next = match ctx.get(S, NEXT_ACCOUNT_NUMBER_KEY)? {
-        Some(bytes) => u64::from_be_bytes(
-            bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| SdkError::Internal("account number".into()))?,
-        ),
-        None => 0,
-    };
-    let following = next
-        .checked_add(1)
-        .ok_or_else(|| SdkError::Internal("account numbers exhausted".into()))?;
-    ctx.put(
-        S,
-        NEXT_ACCOUNT_NUMBER_KEY.to_vec(),
-        following.to_be_bytes().to_vec(),
-    )?;
-    Ok(next)
+pub(super) fn set_next_account_number(ctx: &mut Ctx, next: u64) -> Result<(), SdkError> {
+    NEXT_ACCOUNT_NUMBER.set(ctx, &next)
 }
 
-pub fn params(r: &mut impl Read) -> Result<Params, SdkError> {
-    r.read_msg(S, PARAMS_KEY)?
+pub(super) fn params(r: &mut impl Read) -> Result<Params, SdkError> {
+    PARAMS
+        .get(r)?
         .ok_or_else(|| SdkError::Internal("auth params missing: chain not initialized".into()))
 }
 
-pub fn chain_id(r: &mut impl Read) -> Result<String, SdkError> {
-    let bytes = r
-        .read(S, CHAIN_ID_KEY)?
-        .ok_or_else(|| SdkError::Internal("chain id missing".into()))?;
-    String::from_utf8(bytes).map_err(|_| SdkError::Internal("chain id is not utf-8".into()))
+pub(super) fn set_params(ctx: &mut Ctx, params: &Params) -> Result<(), SdkError> {
+    PARAMS.set(ctx, params)
 }
 
-pub fn staking_params(r: &mut impl Read) -> Result<StakingParams, SdkError> {
-    Ok(r.read_msg(S, STAKING_PARAMS_KEY)?.unwrap_or_default())
+pub(super) fn chain_id(r: &mut impl Read) -> Result<String, SdkError> {
+    CHAIN_ID
+        .get(r)?
+        .ok_or_else(|| SdkError::Internal("chain id missing".into()))
 }
 
-pub fn all_accounts(r: &mut impl Read) -> Result<Vec<BaseAccount>, SdkError> {
-    r.read_prefix(S, &[ACCOUNT_PREFIX])?
-        .into_iter()
-        .map(|(_, v)| crate::context::decode_state(&v))
-        .collect()
+pub(super) fn set_chain_id(ctx: &mut Ctx, chain_id: &str) -> Result<(), SdkError> {
+    CHAIN_ID.set(ctx, &chain_id.to_string())
+}
+
+pub(super) fn staking_params(r: &mut impl Read) -> Result<StakingParams, SdkError> {
+    Ok(STAKING_PARAMS.get(r)?.unwrap_or_default())
+}
+
+pub(super) fn set_staking_params(ctx: &mut Ctx, params: &StakingParams) -> Result<(), SdkError> {
+    STAKING_PARAMS.set(ctx, params)
+}
+
+pub(super) fn all_accounts(r: &mut impl Read) -> Result<Vec<BaseAccount>, SdkError> {
+    Ok(ACCOUNTS.entries(r)?.into_iter().map(|(_, a)| a).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::testing::written;
+
+    #[test]
+    fn keys_keep_their_bytes() {
+        let addr = Address::from_bytes(vec![7; 20]).unwrap();
+        let rows = written(|ctx| {
+            set_chain_id(ctx, "openledger-local-1").unwrap();
+            ensure_account(ctx, &addr).unwrap();
+            ensure_account(ctx, &Address::from_bytes(vec![8; 20]).unwrap()).unwrap();
+        });
+        let mut account = vec![0x01];
+        account.extend([7; 20]);
+        let find = |key: &[u8]| rows.iter().find(|(_, k, _)| k == key).map(|(_, _, v)| v.clone());
+        assert!(find(&account).is_some());
+        assert_eq!(find(&[0x02]), Some(2u64.to_be_bytes().to_vec()));
+        assert_eq!(find(&[0x10]), Some(b"openledger-local-1".to_vec()));
+    }
 }

@@ -68,7 +68,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), SdkError> {
 }
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
-    let mut by_address: BTreeMap<Vec<u8>, Vec<GenesisCoin>> = BTreeMap::new();
+    let mut by_address: BTreeMap<Address, Vec<GenesisCoin>> = BTreeMap::new();
     for (addr, coin) in state::all_balances(r)? {
         by_address.entry(addr).or_default().push(GenesisCoin {
             denom: coin.denom,
@@ -79,7 +79,7 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, SdkError> {
         .into_iter()
         .map(|(addr, coins)| {
             Ok(GenesisBalance {
-                address: Address::from_bytes(addr)?.to_bech32(),
+                address: addr.to_bech32(),
                 coins,
             })
         })

@@ -58,7 +58,7 @@ impl<D: Deps> Execute<D> for ValidSend {
 
 /// Moves coins, creating the recipient's account if needed. Fails without partial effect on the
 /// caller's scratch state, which the caller discards on error.
-pub fn send(
+pub(super) fn send(
     ctx: &mut Ctx,
     accounts: &impl Accounts,
     from: &Address,

@@ -1,37 +1,22 @@
-//! Keys and typed access to the bank substore.
+//! The bank substore, laid out as x/bank lays it out; the only door to its keys.
 
 use cosmrs::proto::cosmos::base::v1beta1::Coin;
+use openledger_types::Address;
 
 use super::coins::parse_amount;
 use crate::context::{Ctx, Read};
 use crate::error::SdkError;
-use openledger_types::Address;
+use crate::keyspace::{Map, Proto, Tail};
 use crate::store::Substore;
 
 const S: Substore = Substore::Bank;
-pub const SUPPLY_PREFIX: u8 = 0x00;
-pub const BALANCES_PREFIX: u8 = 0x02;
+/// `0x00 | denom` → supply.
+const SUPPLY: Map<Tail, Proto<Coin>> = Map::new(S, 0x00);
+/// `0x02 | len(address) | address | denom` → balance.
+const BALANCES: Map<(Address, Tail), Proto<Coin>> = Map::new(S, 0x02);
 
-/// `0x02 | len(address) | address`: the prefix of all of an address's balances.
-pub fn balances_prefix(addr: &Address) -> Vec<u8> {
-    let bytes = addr.as_bytes();
-    let mut key = Vec::with_capacity(bytes.len() + 2);
-    key.push(BALANCES_PREFIX);
-    key.push(bytes.len() as u8); // Address::from_bytes bounds the length to 255.
-    key.extend_from_slice(bytes);
-    key
-}
-
-pub fn balance_key(addr: &Address, denom: &str) -> Vec<u8> {
-    let mut key = balances_prefix(addr);
-    key.extend_from_slice(denom.as_bytes());
-    key
-}
-
-pub fn supply_key(denom: &str) -> Vec<u8> {
-    let mut key = vec![SUPPLY_PREFIX];
-    key.extend_from_slice(denom.as_bytes());
-    key
+fn denom_key(denom: &str) -> Tail {
+    Tail(denom.as_bytes().to_vec())
 }
 
 fn amount(coin: Option<Coin>) -> Result<u128, SdkError> {
@@ -40,73 +25,83 @@ fn amount(coin: Option<Coin>) -> Result<u128, SdkError> {
     })
 }
 
-pub fn balance(r: &mut impl Read, addr: &Address, denom: &str) -> Result<u128, SdkError> {
-    amount(r.read_msg(S, &balance_key(addr, denom))?)
+fn coin(denom: &str, value: u128) -> Coin {
+    Coin {
+        denom: denom.to_string(),
+        amount: value.to_string(),
+    }
 }
 
-pub fn set_balance(
+pub(super) fn balance(r: &mut impl Read, addr: &Address, denom: &str) -> Result<u128, SdkError> {
+    amount(BALANCES.get(r, &(addr.clone(), denom_key(denom)))?)
+}
+
+/// A zero balance is removed, so state holds no zero-valued balance.
+pub(super) fn set_balance(
     ctx: &mut Ctx,
     addr: &Address,
     denom: &str,
     value: u128,
 ) -> Result<(), SdkError> {
-    let key = balance_key(addr, denom);
+    let key = (addr.clone(), denom_key(denom));
     if value == 0 {
-        return ctx.delete(S, key);
+        return BALANCES.remove(ctx, &key);
     }
-    ctx.put_msg(
-        S,
-        key,
-        &Coin {
-            denom: denom.to_string(),
-            amount: value.to_string(),
-        },
-    )
+    BALANCES.set(ctx, &key, &coin(denom, value))
 }
 
-pub fn balances(r: &mut impl Read, addr: &Address) -> Result<Vec<Coin>, SdkError> {
-    r.read_prefix(S, &balances_prefix(addr))?
+pub(super) fn balances(r: &mut impl Read, addr: &Address) -> Result<Vec<Coin>, SdkError> {
+    Ok(BALANCES
+        .entries_under(r, addr)?
         .into_iter()
-        .map(|(_, v)| crate::context::decode_state(&v))
-        .collect()
+        .map(|(_, c)| c)
+        .collect())
 }
 
-pub fn supply(r: &mut impl Read, denom: &str) -> Result<u128, SdkError> {
-    amount(r.read_msg(S, &supply_key(denom))?)
+pub(super) fn supply(r: &mut impl Read, denom: &str) -> Result<u128, SdkError> {
+    amount(SUPPLY.get(r, &denom_key(denom))?)
 }
 
-pub fn set_supply(ctx: &mut Ctx, denom: &str, value: u128) -> Result<(), SdkError> {
-    ctx.put_msg(
-        S,
-        supply_key(denom),
-        &Coin {
-            denom: denom.to_string(),
-            amount: value.to_string(),
-        },
-    )
+pub(super) fn set_supply(ctx: &mut Ctx, denom: &str, value: u128) -> Result<(), SdkError> {
+    SUPPLY.set(ctx, &denom_key(denom), &coin(denom, value))
 }
 
-pub fn all_supply(r: &mut impl Read) -> Result<Vec<Coin>, SdkError> {
-    r.read_prefix(S, &[SUPPLY_PREFIX])?
+pub(super) fn all_supply(r: &mut impl Read) -> Result<Vec<Coin>, SdkError> {
+    Ok(SUPPLY.entries(r)?.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Every balance in state, as (address, coin), in key order.
+pub(super) fn all_balances(r: &mut impl Read) -> Result<Vec<(Address, Coin)>, SdkError> {
+    Ok(BALANCES
+        .entries(r)?
         .into_iter()
-        .map(|(_, v)| crate::context::decode_state(&v))
-        .collect()
+        .map(|((addr, _), c)| (addr, c))
+        .collect())
 }
 
-/// Every balance in state, as (address bytes, coin), in key order.
-pub fn all_balances(r: &mut impl Read) -> Result<Vec<(Vec<u8>, Coin)>, SdkError> {
-    r.read_prefix(S, &[BALANCES_PREFIX])?
-        .into_iter()
-        .map(|(key, v)| {
-            let len = *key
-                .get(1)
-                .ok_or_else(|| SdkError::Internal("balance key".into()))?
-                as usize;
-            let addr = key
-                .get(2..2 + len)
-                .ok_or_else(|| SdkError::Internal("balance key".into()))?
-                .to_vec();
-            Ok((addr, crate::context::decode_state(&v)?))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::testing::written;
+
+    #[test]
+    fn keys_keep_the_x_bank_layout() {
+        let addr = Address::from_bytes(vec![0xab; 20]).unwrap();
+        let keys: Vec<Vec<u8>> = written(|ctx| {
+            set_balance(ctx, &addr, "uopen", 5).unwrap();
+            set_supply(ctx, "uopen", 5).unwrap();
         })
-        .collect()
+        .into_iter()
+        .map(|(store, key, _)| {
+            assert_eq!(store, S);
+            key
+        })
+        .collect();
+        let mut supply_key = vec![0x00];
+        supply_key.extend(b"uopen");
+        let mut balance_key = vec![0x02, 20];
+        balance_key.extend([0xab; 20]);
+        balance_key.extend(b"uopen");
+        assert_eq!(keys, vec![supply_key, balance_key]);
+    }
 }
