@@ -16,6 +16,7 @@ pub mod keyspace;
 pub mod modules;
 pub mod query;
 pub mod store;
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod tx;
 

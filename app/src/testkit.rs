@@ -13,8 +13,12 @@ use k256::ecdsa::{Signature, SigningKey};
 use prost::Message;
 use tendermint_proto::google::protobuf::Any;
 
+use crate::error::AbciError;
 use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
+use crate::store::Substore;
 use openledger_types::Address;
+
+type ExecTxResult = tendermint_proto::v0_38::abci::ExecTxResult;
 
 /// A deterministic test key: the secret is sha256(seed).
 pub struct TestKey {
@@ -131,6 +135,21 @@ pub struct TestChain {
 /// Funds given to every account of a [`TestChain`].
 pub const TEST_FUNDS: u128 = 1_000_000_000_000;
 
+/// The fee [`TestChain::exec`] pays for every tx, accepted or refused.
+pub const TEST_FEE: u128 = 250_000;
+
+/// Every module account: MsgSend must pay none of them (x/bank's blocked addresses).
+pub fn module_accounts() -> [Address; 5] {
+    use crate::modules::{attribution, bank, licenses};
+    [
+        bank::fee_collector(),
+        licenses::escrow_account(),
+        attribution::rewards_account(),
+        attribution::bonds_account(),
+        attribution::challenge::challenge_bonds_account(),
+    ]
+}
+
 impl TestChain {
     /// Genesis with each key funded with [`TEST_FUNDS`] uopen; account numbers follow the order.
     pub fn new(keys: &[&TestKey]) -> Self {
@@ -170,7 +189,7 @@ impl TestChain {
     }
 
     /// One block holding `txs`, committed; the txs' results.
-    pub fn block(&self, txs: Vec<Vec<u8>>) -> Vec<tendermint_proto::v0_38::abci::ExecTxResult> {
+    pub fn block(&self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
         let height = self.app.committed().height + 1;
         let outcome = self.app.finalize_block(height, &txs).expect("finalize");
         self.app.commit().expect("commit");
@@ -178,21 +197,56 @@ impl TestChain {
     }
 
     /// Signs `messages` as `key` (number and sequence read from state) and runs them in a block.
-    pub fn exec(
-        &self,
-        key: &TestKey,
-        messages: Vec<Any>,
-    ) -> tendermint_proto::v0_38::abci::ExecTxResult {
+    pub fn exec(&self, key: &TestKey, messages: Vec<Any>) -> ExecTxResult {
         let account = self.account(key);
         let p = TxParams {
             chain_id: self.chain_id.clone(),
             account_number: account.account_number,
             sequence: account.sequence,
             gas_limit: 10_000_000,
-            fee: vec![coin(250_000, "uopen")],
+            fee: vec![coin(TEST_FEE, "uopen")],
             memo: String::new(),
         };
         self.block(vec![sign_tx(key, messages, &p)]).remove(0)
+    }
+
+    /// Like [`exec`](Self::exec), for a tx that must be accepted: its first message's response.
+    pub fn exec_ok<M: Message + Default>(&self, key: &TestKey, messages: Vec<Any>) -> M {
+        ok(self.exec(key, messages))
+    }
+
+    /// Like [`exec`](Self::exec), for a tx that must be refused with `expected`'s codespace and
+    /// code: its log.
+    pub fn exec_refused(
+        &self,
+        key: &TestKey,
+        messages: Vec<Any>,
+        expected: &(impl AbciError + ?Sized),
+    ) -> String {
+        refused(self.exec(key, messages), expected)
+    }
+
+    /// The committed root of one substore's tree: it moves exactly when the substore's contents
+    /// do.
+    pub fn substore_root(&self, store: Substore) -> [u8; 32] {
+        let height = self.app.committed().height;
+        self.app
+            .storage()
+            .substore_root(store, height)
+            .expect("substore root")
+    }
+
+    /// The substores whose contents changed while `f` ran, in [`Substore::ALL`] order.
+    pub fn moved_by<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Substore>) {
+        let before = Substore::ALL.map(|store| self.substore_root(store));
+        let out = f();
+        let moved = Substore::ALL
+            .into_iter()
+            .zip(before)
+            .filter(|&(store, root)| self.substore_root(store) != root)
+            .map(|(store, _)| store)
+            .collect();
+        (out, moved)
     }
 
     pub fn account(&self, key: &TestKey) -> cosmrs::proto::cosmos::auth::v1beta1::BaseAccount {
@@ -227,6 +281,28 @@ impl TestChain {
         }
         Ok(Resp::decode(response.value.as_ref()).expect("response decodes"))
     }
+}
+
+/// The response of an accepted tx's first message; panics with the log if the tx was refused.
+pub fn ok<M: Message + Default>(result: ExecTxResult) -> M {
+    assert_eq!(result.code, 0, "{}", result.log);
+    let data = cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData::decode(result.data.as_ref())
+        .expect("tx data decodes");
+    M::decode(data.msg_responses[0].value.as_slice()).expect("response decodes")
+}
+
+/// Asserts a tx was refused with `expected`'s codespace and code (the fields of the variant do not
+/// matter); the log, for the caller to check further.
+pub fn refused(result: ExecTxResult, expected: &(impl AbciError + ?Sized)) -> String {
+    assert_eq!(
+        (result.codespace.as_str(), result.code),
+        (expected.codespace(), expected.code()),
+        "expected {}/{} ({expected}): {}",
+        expected.codespace(),
+        expected.code(),
+        result.log
+    );
+    result.log
 }
 
 /// Packs a generated message as an Any with its full type URL.

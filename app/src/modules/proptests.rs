@@ -1,14 +1,25 @@
-//! Random sequences of registry messages never break the invariants: contributor shares sum to
-//! 10,000 bps, parents are older than their children (no cycle), the escrow account holds
-//! exactly the unreleased grants' escrow, and balances add up to an unchanged supply.
+//! Random sequences of registry, bank and attribution messages never break the invariants:
+//! contributor shares sum to 10,000 bps, parents are older than their children (no cycle), the
+//! escrow account holds exactly the unreleased grants' escrow, the rewards account exactly what
+//! was earned and not claimed, the bonds account exactly the operators' bonds, the challenge-bonds
+//! account exactly the open challenges' bonds, balances add up to the supply, and the supply
+//! moves only by the bonds of rejected challenges (burned). MsgSend pays no module account.
+//!
+//! Each case starts from a small market (a dataset of three contributions, a paid version trained
+//! on it, a grant and a bonded operator) so that reports, claims and challenges have something
+//! to act on.
 
+use openledger_proto::attribution::v1 as att;
+use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
 use proptest::prelude::*;
 
 use crate::context::Unmetered;
-use crate::modules::{bank, licenses, models};
-use crate::testkit::{any as pack, TestChain, TestKey};
+use crate::error::SdkError;
+use crate::modules::{attribution, bank, licenses, models};
+use crate::testkit::{any as pack, module_accounts, refused, TestChain, TestKey};
+use openledger_types::Address;
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -19,6 +30,7 @@ enum Action {
         royalty: u32,
         data: u32,
         upfront: u64,
+        per_use: u64,
         duration: u64,
     },
     RegisterModel {
@@ -47,22 +59,61 @@ enum Action {
         who: u8,
         grant: u8,
     },
+    /// To a key (`to` < 3) or to a module account.
+    Send {
+        who: u8,
+        to: u8,
+        amount: u64,
+    },
+    RegisterOperator {
+        who: u8,
+        version: u8,
+        bond: u64,
+    },
+    Unbond {
+        who: u8,
+        version: u8,
+    },
+    /// Uses as (request, units, weights as (contribution, weight)); summed into one aggregated
+    /// entry when `aggregated`.
+    Report {
+        who: u8,
+        version: u8,
+        grant: u8,
+        batch: u8,
+        uses: Vec<(u8, u64, Vec<(u8, u64)>)>,
+        aggregated: bool,
+    },
+    Claim {
+        who: u8,
+    },
+    Challenge {
+        who: u8,
+        report: u8,
+        bond: u64,
+    },
+    Resolve {
+        who: u8,
+        challenge: u8,
+        upheld: bool,
+    },
     Idle,
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (
+        1 => (
             0..3u8,
             any::<bool>(),
             any::<bool>(),
             0..4_000u32,
             0..8_000u32,
             0..300u64,
+            0..200u64,
             0..4u64
         )
             .prop_map(
-                |(who, derivatives, commercial, royalty, data, upfront, duration)| {
+                |(who, derivatives, commercial, royalty, data, upfront, per_use, duration)| {
                     Action::CreateLicense {
                         who,
                         derivatives,
@@ -70,12 +121,13 @@ fn action() -> impl Strategy<Value = Action> {
                         royalty,
                         data,
                         upfront,
+                        per_use,
                         duration,
                     }
                 }
             ),
-        (0..3u8).prop_map(|who| Action::RegisterModel { who }),
-        (
+        1 => (0..3u8).prop_map(|who| Action::RegisterModel { who }),
+        1 => (
             0..3u8,
             any::<u8>(),
             prop::collection::vec(any::<u8>(), 0..3),
@@ -93,7 +145,7 @@ fn action() -> impl Strategy<Value = Action> {
                     exact
                 }
             ),
-        (0..3u8, any::<u8>(), any::<u8>(), 0..2_000u64).prop_map(
+        1 => (0..3u8, any::<u8>(), any::<u8>(), 0..2_000u64).prop_map(
             |(who, version, license, escrow)| Action::Acquire {
                 who,
                 version,
@@ -101,13 +153,56 @@ fn action() -> impl Strategy<Value = Action> {
                 escrow
             }
         ),
-        (0..3u8, any::<u8>(), 1..500u64).prop_map(|(who, grant, amount)| Action::TopUp {
+        1 => (0..3u8, any::<u8>(), 1..500u64).prop_map(|(who, grant, amount)| Action::TopUp {
             who,
             grant,
             amount
         }),
-        (0..3u8, any::<u8>()).prop_map(|(who, grant)| Action::Release { who, grant }),
-        Just(Action::Idle),
+        1 => (0..3u8, any::<u8>()).prop_map(|(who, grant)| Action::Release { who, grant }),
+        1 => (0..3u8, 0..8u8, 1..10_000u64).prop_map(|(who, to, amount)| Action::Send {
+            who,
+            to,
+            amount
+        }),
+        1 => (0..3u8, any::<u8>(), 900_000..3_000_000u64).prop_map(|(who, version, bond)| {
+            Action::RegisterOperator { who, version, bond }
+        }),
+        1 => (0..3u8, any::<u8>()).prop_map(|(who, version)| Action::Unbond { who, version }),
+        3 => (
+            0..3u8,
+            any::<u8>(),
+            any::<u8>(),
+            0..32u8,
+            prop::collection::vec(
+                (
+                    0..64u8,
+                    1..4u64,
+                    prop::collection::vec((0..4u8, 0..6u64), 0..3)
+                ),
+                1..4
+            ),
+            any::<bool>()
+        )
+            .prop_map(|(who, version, grant, batch, uses, aggregated)| Action::Report {
+                who,
+                version,
+                grant,
+                batch,
+                uses,
+                aggregated
+            }),
+        1 => (0..3u8).prop_map(|who| Action::Claim { who }),
+        1 => (0..3u8, any::<u8>(), 900_000..2_000_000u64).prop_map(|(who, report, bond)| {
+            Action::Challenge { who, report, bond }
+        }),
+        1 => (0..3u8, any::<u8>(), any::<bool>()).prop_map(|(who, challenge, upheld)| {
+            Action::Resolve {
+                who,
+                challenge,
+                upheld,
+            }
+        }),
+        1 => Just(Action::Idle),
     ]
 }
 
@@ -123,6 +218,80 @@ fn pick(i: u8, last: u64) -> u64 {
 fn last(chain: &TestChain, store: crate::store::Substore, key: &[u8]) -> u64 {
     let storage = chain.app.storage();
     crate::modules::util::last_id(&mut Unmetered(&storage), store, key).unwrap()
+}
+
+/// The recipient of a [`Action::Send`]: one of the keys, or a module account.
+fn recipient(keys: &[TestKey], to: u8) -> Address {
+    let to = usize::from(to);
+    match to.checked_sub(keys.len()) {
+        None => keys[to].address(),
+        Some(i) => module_accounts()[i % module_accounts().len()].clone(),
+    }
+}
+
+/// The last report and challenge ids (both count from 1 and nothing is deleted).
+fn attribution_last(chain: &TestChain) -> (u64, u64) {
+    let genesis = chain.app.export_genesis().unwrap().attribution;
+    let reports = genesis.reports.iter().map(|r| r.id).max().unwrap_or(0);
+    let challenges = genesis.challenges.iter().map(|c| c.id).max().unwrap_or(0);
+    (reports, challenges)
+}
+
+fn report_msg(
+    operator: String,
+    version_id: u64,
+    grant_id: u64,
+    batch: u8,
+    uses: &[(u8, u64, Vec<(u8, u64)>)],
+    aggregated: bool,
+) -> att::MsgReportUsage {
+    // Contributions 1 to 3 are the market's; 4 is outside every lineage.
+    let weights = |ws: &[(u8, u64)]| -> Vec<att::Weight> {
+        ws.iter()
+            .map(|&(c, weight)| att::Weight {
+                contribution_id: u64::from(c) + 1,
+                weight,
+            })
+            .collect()
+    };
+    let uses: Vec<att::Use> = uses
+        .iter()
+        .map(|(request, units, ws)| att::Use {
+            request_id: format!("req-{request}"),
+            grant_id,
+            units: *units,
+            weights: weights(ws),
+        })
+        .collect();
+    let (uses, aggregated) = if aggregated {
+        let mut summed = std::collections::BTreeMap::<u64, u64>::new();
+        for w in uses.iter().flat_map(|u| &u.weights) {
+            *summed.entry(w.contribution_id).or_default() += w.weight;
+        }
+        let entry = att::AggregatedUses {
+            grant_id,
+            uses: uses.len() as u64,
+            units: uses.iter().map(|u| u.units).sum(),
+            weights: summed
+                .into_iter()
+                .map(|(contribution_id, weight)| att::Weight {
+                    contribution_id,
+                    weight,
+                })
+                .collect(),
+            receipts_root: vec![batch; 32],
+        };
+        (vec![], vec![entry])
+    } else {
+        (uses, vec![])
+    };
+    att::MsgReportUsage {
+        operator,
+        version_id,
+        batch_id: format!("batch-{batch}"),
+        uses,
+        aggregated,
+    }
 }
 
 fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
@@ -156,6 +325,7 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
             royalty,
             data,
             upfront,
+            per_use,
             duration,
         } => {
             let terms = lic::LicenseTerms {
@@ -164,6 +334,7 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
                 royalty_bps: *royalty,
                 data_share_bps: *data,
                 upfront_fee: upfront.to_string(),
+                per_use_price: per_use.to_string(),
                 duration_blocks: *duration,
                 ..Default::default()
             };
@@ -262,13 +433,105 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
             };
             (who, pack("/openledger.licenses.v1.MsgReleaseGrant", &msg))
         }
+        Action::Send { who, to, amount } => {
+            let send = crate::testkit::msg_send(
+                &key(who).address(),
+                &recipient(keys, *to),
+                vec![crate::testkit::coin(u128::from(*amount), "uopen")],
+            );
+            (who, send)
+        }
+        Action::RegisterOperator { who, version, bond } => {
+            let msg = att::MsgRegisterOperator {
+                operator: addr(who),
+                version_id: pick(*version, versions_last),
+                endpoint: "https://infer.example".into(),
+                bond: bond.to_string(),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgRegisterOperator", &msg),
+            )
+        }
+        Action::Unbond { who, version } => {
+            let msg = att::MsgUnbondOperator {
+                operator: addr(who),
+                version_id: pick(*version, versions_last),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgUnbondOperator", &msg),
+            )
+        }
+        Action::Report {
+            who,
+            version,
+            grant,
+            batch,
+            uses,
+            aggregated,
+        } => {
+            let msg = report_msg(
+                addr(who),
+                pick(*version, versions_last),
+                pick(*grant, grants_last),
+                *batch,
+                uses,
+                *aggregated,
+            );
+            (who, pack("/openledger.attribution.v1.MsgReportUsage", &msg))
+        }
+        Action::Claim { who } => {
+            let msg = att::MsgClaimRewards {
+                claimant: addr(who),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgClaimRewards", &msg),
+            )
+        }
+        Action::Challenge { who, report, bond } => {
+            let msg = att::MsgChallengeUsage {
+                challenger: addr(who),
+                report_id: pick(*report, attribution_last(chain).0),
+                claim: att::ChallengeClaim::WrongAttribution as i32,
+                bond: bond.to_string(),
+                evidence_uri: "ipfs://evidence".into(),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgChallengeUsage", &msg),
+            )
+        }
+        Action::Resolve {
+            who,
+            challenge,
+            upheld,
+        } => {
+            let msg = att::MsgResolveChallenge {
+                authority: addr(who),
+                challenge_id: pick(*challenge, attribution_last(chain).1),
+                upheld: *upheld,
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgResolveChallenge", &msg),
+            )
+        }
         Action::Idle => {
             chain.block(Vec::new());
             return;
         }
     };
     // Refusals are expected; the invariants must hold whatever the outcome.
-    chain.exec(key(who), vec![msg]);
+    let result = chain.exec(key(who), vec![msg]);
+    if let Action::Send { to, .. } = action {
+        if usize::from(*to) < keys.len() {
+            assert_eq!(result.code, 0, "a send between keys: {}", result.log);
+        } else {
+            refused(result, &SdkError::Unauthorized(String::new()));
+        }
+    }
 }
 
 fn check_invariants(chain: &TestChain, supply: u128) {
@@ -317,16 +580,164 @@ fn check_invariants(chain: &TestChain, supply: u128) {
     assert_eq!(bank::Keeper::supply(&mut r, "uopen").unwrap(), supply);
 }
 
+/// Attribution's module accounts hold exactly what its state says they hold; the supply, less
+/// what rejected challenges burned.
+fn check_attribution_invariants(chain: &TestChain, initial_supply: u128) -> u128 {
+    let genesis = chain.app.export_genesis().unwrap().attribution;
+    let amount = |s: &str| s.parse::<u128>().unwrap();
+    let balance = |a: &Address| chain.balance(a);
+    let unclaimed: u128 = genesis
+        .rewards
+        .iter()
+        .map(|r| amount(&r.earned) - amount(&r.claimed))
+        .sum();
+    assert_eq!(
+        balance(&attribution::rewards_account()),
+        unclaimed,
+        "the rewards account holds exactly earned minus claimed"
+    );
+    let bonded: u128 = genesis.operators.iter().map(|o| amount(&o.bond)).sum();
+    assert_eq!(
+        balance(&attribution::bonds_account()),
+        bonded,
+        "the bonds account holds exactly the operators' bonds"
+    );
+    let status = |c: &att::Challenge| att::ChallengeStatus::try_from(c.status).unwrap();
+    let open: u128 = genesis
+        .challenges
+        .iter()
+        .filter(|c| status(c) == att::ChallengeStatus::Open)
+        .map(|c| amount(&c.bond))
+        .sum();
+    assert_eq!(
+        balance(&attribution::challenge::challenge_bonds_account()),
+        open,
+        "the challenge-bonds account holds exactly the open challenges' bonds"
+    );
+    let burned: u128 = genesis
+        .challenges
+        .iter()
+        .filter(|c| status(c) == att::ChallengeStatus::Rejected)
+        .map(|c| amount(&c.bond))
+        .sum();
+    initial_supply - burned
+}
+
+/// The market each case starts from: p0 curates an open dataset that p0, p1 and p2 contribute
+/// to (contributions 1 to 3), and publishes version 1 of model 1 trained on it under licence 1
+/// (100 uopen per use, derivatives allowed); p1 holds grant 1 on it and p2 is its operator.
+fn market(chain: &TestChain, keys: &[TestKey]) {
+    let addr = |i: usize| keys[i].address().to_bech32();
+    let create = ds::MsgCreateDataset {
+        curator: addr(0),
+        name: "d".into(),
+        policy: ds::Policy::Open as i32,
+        ..Default::default()
+    };
+    let url = "/openledger.datasets.v1.MsgCreateDataset";
+    let dataset_id = chain
+        .exec_ok::<ds::MsgCreateDatasetResponse>(&keys[0], vec![pack(url, &create)])
+        .dataset_id;
+    for (i, key) in keys.iter().enumerate() {
+        let msg = ds::MsgContribute {
+            contributor: addr(i),
+            dataset_id,
+            items: vec![ds::ContributionItem {
+                content_sha256: format!("{i:064x}"),
+                size: 1,
+                ..Default::default()
+            }],
+        };
+        let url = "/openledger.datasets.v1.MsgContribute";
+        chain.exec_ok::<ds::MsgContributeResponse>(key, vec![pack(url, &msg)]);
+    }
+    let terms = lic::LicenseTerms {
+        commercial_use: true,
+        derivatives_allowed: true,
+        per_use_price: "100".into(),
+        royalty_bps: 1_000,
+        data_share_bps: 3_000,
+        ..Default::default()
+    };
+    let msg = lic::MsgCreateLicense {
+        creator: addr(0),
+        terms: Some(terms),
+    };
+    let url = "/openledger.licenses.v1.MsgCreateLicense";
+    chain.exec_ok::<lic::MsgCreateLicenseResponse>(&keys[0], vec![pack(url, &msg)]);
+    let msg = mdl::MsgRegisterModel {
+        owner: addr(0),
+        name: "base".into(),
+        ..Default::default()
+    };
+    let url = "/openledger.models.v1.MsgRegisterModel";
+    chain.exec_ok::<mdl::MsgRegisterModelResponse>(&keys[0], vec![pack(url, &msg)]);
+    let contributor = |i: usize, share_bps| mdl::Contributor {
+        address: addr(i),
+        role: mdl::Role::Architect as i32,
+        share_bps,
+    };
+    let msg = mdl::MsgPublishVersion {
+        owner: addr(0),
+        model_id: 1,
+        artifact_sha256: "cd".repeat(32),
+        training: Some(mdl::TrainingRecord {
+            method: mdl::TrainingMethod::Full as i32,
+            datasets: vec![mdl::DatasetUse {
+                dataset_id,
+                first_contribution_id: 0,
+                last_contribution_id: u64::MAX,
+            }],
+            ..Default::default()
+        }),
+        contributors: vec![contributor(0, 6_000), contributor(1, 4_000)],
+        license_ids: vec![1],
+        ..Default::default()
+    };
+    let url = "/openledger.models.v1.MsgPublishVersion";
+    chain.exec_ok::<mdl::MsgPublishVersionResponse>(&keys[0], vec![pack(url, &msg)]);
+    let msg = lic::MsgAcquireLicense {
+        licensee: addr(1),
+        target: Some(lic::Target {
+            kind: lic::TargetKind::ModelVersion as i32,
+            id: 1,
+        }),
+        license_id: 1,
+        escrow: "100000".into(),
+    };
+    let url = "/openledger.licenses.v1.MsgAcquireLicense";
+    chain.exec_ok::<lic::MsgAcquireLicenseResponse>(&keys[1], vec![pack(url, &msg)]);
+    let msg = att::MsgRegisterOperator {
+        operator: addr(2),
+        version_id: 1,
+        endpoint: "https://infer.example".into(),
+        bond: "1000000".into(),
+    };
+    let url = "/openledger.attribution.v1.MsgRegisterOperator";
+    chain.exec_ok::<att::MsgRegisterOperatorResponse>(&keys[2], vec![pack(url, &msg)]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn registries_keep_their_invariants(actions in prop::collection::vec(action(), 1..40)) {
         let keys = [TestKey::from_seed("p0"), TestKey::from_seed("p1"), TestKey::from_seed("p2")];
-        let chain = TestChain::new(&keys.iter().collect::<Vec<_>>());
-        let supply = 3 * crate::testkit::TEST_FUNDS;
+        // p0 is the authority that rules on challenges; short windows so that time matters.
+        let authority = keys[0].address().to_bech32();
+        let chain = TestChain::with_genesis(&keys.iter().collect::<Vec<_>>(), |g| {
+            g.attribution.params = Some(att::Params {
+                authority,
+                unbonding_blocks: 3,
+                challenge_window_blocks: 6,
+                ..attribution::default_params()
+            });
+        });
+        let initial_supply = 3 * crate::testkit::TEST_FUNDS;
+        market(&chain, &keys);
         for action in &actions {
             run(&chain, &keys, action);
+            let supply = check_attribution_invariants(&chain, initial_supply);
             check_invariants(&chain, supply);
         }
     }

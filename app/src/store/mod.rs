@@ -390,6 +390,13 @@ impl Storage {
         Ok(Sha256Jmt::new(&view).get(KeyHash::with::<Sha256>(key), height)?)
     }
 
+    /// Root of one substore's tree at a committed height: equal roots, equal contents.
+    pub fn substore_root(&self, store: Substore, height: u64) -> Result<[u8; 32], StoreError> {
+        self.check_height(height)?;
+        let view = TreeView::new(self, store.tree_id());
+        Ok(Sha256Jmt::new(&view).get_root_hash(height)?.0)
+    }
+
     /// Value of a key at a height with its two ICS23 proofs: key in substore, substore in root.
     pub fn get_with_proof(
         &self,

@@ -4,8 +4,11 @@ use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
 use prost::Message;
 
 use crate::app::App;
-use crate::store::Storage;
-use crate::testkit::{coin, msg_send, sign_tx, TestChain, TestKey, TxParams, TEST_FUNDS};
+use crate::error::{AbciError, SdkError};
+use crate::store::{Storage, Substore};
+use crate::testkit::{
+    coin, module_accounts, msg_send, sign_tx, TestChain, TestKey, TxParams, TEST_FEE, TEST_FUNDS,
+};
 
 const FUNDS: u128 = TEST_FUNDS;
 
@@ -81,9 +84,17 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
     let good = c.send(1, &params(0));
     let mut bad_sig = TxRaw::decode(good.as_slice()).unwrap();
     bad_sig.signatures[0][5] ^= 1;
-    let cases: Vec<(&str, Vec<u8>, u32)> = vec![
-        ("malformed bytes", vec![0xde, 0xad, 0xbe, 0xef], 2),
-        ("bad signature", bad_sig.encode_to_vec(), 4),
+    let cases: Vec<(&str, Vec<u8>, SdkError)> = vec![
+        (
+            "malformed bytes",
+            vec![0xde, 0xad, 0xbe, 0xef],
+            SdkError::TxDecode(String::new()),
+        ),
+        (
+            "bad signature",
+            bad_sig.encode_to_vec(),
+            SdkError::Unauthorized(String::new()),
+        ),
         (
             "wrong chain id",
             c.send(
@@ -93,7 +104,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            4,
+            SdkError::Unauthorized(String::new()),
         ),
         (
             "wrong account number",
@@ -104,9 +115,13 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            4,
+            SdkError::Unauthorized(String::new()),
         ),
-        ("future sequence", c.send(1, &params(3)), 32),
+        (
+            "future sequence",
+            c.send(1, &params(3)),
+            SdkError::WrongSequence(String::new()),
+        ),
         (
             "fee too low",
             c.send(
@@ -116,7 +131,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            13,
+            SdkError::InsufficientFee(String::new()),
         ),
         (
             "insufficient funds for fee",
@@ -127,7 +142,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            5,
+            SdkError::InsufficientFunds(String::new()),
         ),
         (
             "oversized",
@@ -138,7 +153,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            21,
+            SdkError::TxTooLarge(String::new()),
         ),
         (
             "memo too long",
@@ -149,7 +164,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                     ..params(0)
                 },
             ),
-            12,
+            SdkError::MemoTooLarge(String::new()),
         ),
         (
             "unknown message",
@@ -161,7 +176,7 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                 }],
                 &params(0),
             ),
-            6,
+            SdkError::UnknownRequest(String::new()),
         ),
         (
             "overflowing amount",
@@ -177,16 +192,20 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
                 )],
                 &params(0),
             ),
-            10,
+            SdkError::InvalidCoins(String::new()),
         ),
     ];
     let before = c.chain.app.committed().app_hash;
     for (name, tx, want) in cases {
-        assert_eq!(c.chain.app.check_tx(&tx).code, want, "CheckTx: {name}");
+        assert_eq!(
+            c.chain.app.check_tx(&tx).code,
+            want.code(),
+            "CheckTx: {name}"
+        );
         let (code, codespace, _) = c.deliver(tx);
         assert_eq!(
             (code, codespace.as_str()),
-            (want, "sdk"),
+            (want.code(), want.codespace()),
             "FinalizeBlock: {name}"
         );
         assert_eq!(
@@ -199,12 +218,36 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
 }
 
 #[test]
+fn a_send_to_any_module_account_is_refused_as_unauthorized_and_moves_only_the_fee() {
+    let c = chain();
+    let fee_collector = crate::modules::bank::fee_collector();
+    for account in module_accounts() {
+        let before = c.chain.balance(&account);
+        let send = msg_send(&c.alice.address(), &account, vec![coin(1_000, "uopen")]);
+        let (log, moved) = c.chain.moved_by(|| {
+            c.chain
+                .exec_refused(&c.alice, vec![send], &SdkError::Unauthorized(String::new()))
+        });
+        assert_eq!(moved, [Substore::Auth, Substore::Bank], "{log}");
+        let fee = if account == fee_collector {
+            TEST_FEE
+        } else {
+            0
+        };
+        assert_eq!(c.chain.balance(&account), before + fee, "{log}");
+    }
+}
+
+#[test]
 fn replayed_sequence_is_refused() {
     let c = chain();
     let tx = c.send(10, &params(0));
     assert_eq!(c.deliver(tx.clone()).0, 0);
     let hash = c.chain.app.committed().app_hash;
-    assert_eq!(c.deliver(tx).0, 32);
+    assert_eq!(
+        c.deliver(tx).0,
+        SdkError::WrongSequence(String::new()).code()
+    );
     assert_eq!(c.chain.app.committed().app_hash, hash);
 }
 
@@ -213,7 +256,7 @@ fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
     let c = chain();
     assert_eq!(
         c.deliver(c.send(FUNDS, &params(0))).0,
-        5,
+        SdkError::InsufficientFunds(String::new()).code(),
         "fee leaves less than FUNDS"
     );
     assert_eq!(
@@ -230,7 +273,12 @@ fn insufficient_funds_and_out_of_gas_keep_fee_and_sequence_but_move_nothing() {
         ..params(1)
     };
     let (code, _, used) = c.deliver(c.send(10, &tight));
-    assert_eq!(code, 11);
+    let out_of_gas = SdkError::OutOfGas {
+        location: "",
+        limit: 0,
+        used: 0,
+    };
+    assert_eq!(code, out_of_gas.code());
     assert!(used as u64 > gas);
     assert_eq!(
         (c.balance(&c.alice), c.sequence(&c.alice)),
@@ -259,7 +307,7 @@ fn check_tx_tracks_pending_sequences_until_commit() {
     assert_eq!(c.chain.app.check_tx(&c.send(1, &params(0))).code, 0);
     assert_eq!(
         c.chain.app.check_tx(&c.send(1, &params(0))).code,
-        32,
+        SdkError::WrongSequence(String::new()).code(),
         "replay within the mempool"
     );
     assert_eq!(
