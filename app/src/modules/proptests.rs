@@ -17,7 +17,8 @@ use proptest::prelude::*;
 
 use crate::context::Unmetered;
 use crate::error::SdkError;
-use crate::modules::{attribution, bank, licenses, models};
+use crate::modules::attribution;
+use crate::modules::{bank, licenses, models};
 use crate::testkit::{any as pack, module_accounts, refused, TestChain, TestKey};
 use openledger_types::Address;
 
@@ -614,25 +615,21 @@ fn check_attribution_invariants(chain: &TestChain, initial_supply: u128) -> u128
         bonded,
         "the bonds account holds exactly the operators' bonds"
     );
-    let status = |c: &att::Challenge| att::ChallengeStatus::try_from(c.status).unwrap();
-    let open: u128 = genesis
-        .challenges
-        .iter()
-        .filter(|c| status(c) == att::ChallengeStatus::Open)
-        .map(|c| amount(&c.bond))
-        .sum();
+    let bonds_of = |status: att::ChallengeStatus| -> u128 {
+        genesis
+            .challenges
+            .iter()
+            .filter(|c| c.status == status as i32)
+            .map(|c| amount(&c.bond))
+            .sum()
+    };
     assert_eq!(
         balance(&attribution::challenge::challenge_bonds_account()),
-        open,
+        bonds_of(att::ChallengeStatus::Open),
         "the challenge-bonds account holds exactly the open challenges' bonds"
     );
-    let burned: u128 = genesis
-        .challenges
-        .iter()
-        .filter(|c| status(c) == att::ChallengeStatus::Rejected)
-        .map(|c| amount(&c.bond))
-        .sum();
-    initial_supply - burned
+    // A rejected challenge's bond is burned.
+    initial_supply - bonds_of(att::ChallengeStatus::Rejected)
 }
 
 /// The market each case starts from: p0 curates an open dataset that p0, p1 and p2 contribute

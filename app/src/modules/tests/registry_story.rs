@@ -2,6 +2,7 @@
 //! rule refusing what it must.
 
 use super::*;
+use crate::store::Substore;
 
 #[test]
 fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
@@ -587,12 +588,17 @@ fn bad_registry_messages_are_refused_with_their_code_and_change_nothing() {
     ];
     for (msg, expected) in cases {
         let url = msg.type_url.clone();
-        let result = w.chain.exec(&w.builder, vec![msg]);
+        let (result, moved) = w.chain.moved_by(|| w.chain.exec(&w.builder, vec![msg]));
         assert_eq!(
             (result.codespace.as_str(), result.code),
             (expected.codespace(), expected.code()),
             "{url}: {}",
             result.log
+        );
+        // At most the fee and the sequence: no registry substore moves.
+        assert!(
+            moved.is_empty() || moved == [Substore::Auth, Substore::Bank],
+            "{url}: moved {moved:?}"
         );
     }
     let storage = w.chain.app.storage();
