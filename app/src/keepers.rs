@@ -26,7 +26,7 @@ impl attribution::settle::Ledger for Keepers {
         r: &mut R,
         id: u64,
     ) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
-        models::state::version(r, id).map_err(SdkError::from)
+        models::Keeper::version(r, id)
     }
 
     fn contribution<R: Read>(
@@ -34,7 +34,7 @@ impl attribution::settle::Ledger for Keepers {
         r: &mut R,
         id: u64,
     ) -> Result<Option<openledger_proto::datasets::v1::Contribution>, SdkError> {
-        datasets::state::contribution(r, id).map_err(SdkError::from)
+        datasets::Keeper::contribution(r, id)
     }
 
     fn accepted_in<R: Read>(
@@ -45,23 +45,7 @@ impl attribution::settle::Ledger for Keepers {
         last: u64,
         limit: usize,
     ) -> Result<Vec<openledger_proto::datasets::v1::Contribution>, SdkError> {
-        let accepted = openledger_proto::datasets::v1::Status::Accepted as i32;
-        let mut out = Vec::new();
-        let prefix = crate::modules::util::id_key(datasets::state::BY_DATASET, dataset);
-        for (key, _) in r.read_prefix(datasets::state::S, &prefix)? {
-            let id = crate::modules::util::trailing_id(&key)?;
-            if id < first || id > last {
-                continue;
-            }
-            if out.len() == limit {
-                break;
-            }
-            match datasets::state::contribution(r, id)? {
-                Some(c) if c.status == accepted => out.push(c),
-                _ => {}
-            }
-        }
-        Ok(out)
+        datasets::Keeper::accepted_in(r, dataset, first, last, limit)
     }
 }
 
@@ -139,17 +123,13 @@ impl Transfers for Keepers {
 
 // ---- datasets ----------------------------------------------------------------------------
 
-impl datasets::msgs::Licenses for Keepers {
-    fn license_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
+impl datasets::deps::Licenses for Keepers {
+    fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
         Ok(licenses::state::license(ctx, id)?.is_some())
     }
 }
 
-impl datasets::query::UsageCounters for Keepers {
+impl datasets::deps::UsageCounters for Keepers {
     fn usage<R: Read>(
         &self,
         r: &mut R,
@@ -169,37 +149,19 @@ impl datasets::query::UsageCounters for Keepers {
 
 impl licenses::msgs::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
-        let owner = match target {
-            TargetRef::Version(id) => match models::state::version(ctx, id)? {
-                Some(v) => models::state::model(ctx, v.model_id)
-                    ?
-                    .map(|m| m.owner),
-                None => None,
-            },
-            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)
-                ?
-                .map(|d| d.curator),
-        };
-        owner.map(|o| Address::from_bech32(&o)).transpose()
+        match target {
+            TargetRef::Version(id) => models::Keeper::owner_of_version(ctx, id),
+            TargetRef::Dataset(id) => datasets::Keeper::curator(ctx, id),
+        }
     }
 
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
         match target {
-            TargetRef::Version(id) => {
-                let version = models::state::version(ctx, id)
-                    ?
-                    .ok_or_else(|| SdkError::Internal(format!("version {id} not found")))?;
-                version
-                    .contributors
-                    .iter()
-                    .map(|c| Ok((Address::from_bech32(&c.address)?, c.share_bps)))
-                    .collect()
-            }
+            TargetRef::Version(id) => models::Keeper::payees_of_version(ctx, id),
             TargetRef::Dataset(id) => {
-                let dataset = datasets::state::dataset(ctx, id)
-                    ?
+                let curator = datasets::Keeper::curator(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("dataset {id} not found")))?;
-                Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
+                Ok(vec![(curator, 10_000)])
             }
         }
     }
@@ -207,13 +169,9 @@ impl licenses::msgs::Targets for Keepers {
 
 // ---- models ------------------------------------------------------------------------------
 
-impl models::msgs::Datasets for Keepers {
-    fn dataset_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
-        Ok(datasets::state::dataset(ctx, id)?.is_some())
+impl models::deps::Datasets for Keepers {
+    fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
+        Ok(datasets::Keeper::dataset(ctx, id)?.is_some())
     }
 
     fn contribution_dataset(
@@ -221,16 +179,12 @@ impl models::msgs::Datasets for Keepers {
         ctx: &mut Ctx,
         contribution_id: u64,
     ) -> Result<Option<u64>, SdkError> {
-        Ok(datasets::state::contribution(ctx, contribution_id)?.map(|c| c.dataset_id))
+        Ok(datasets::Keeper::contribution(ctx, contribution_id)?.map(|c| c.dataset_id))
     }
 }
 
-impl models::msgs::Licensing for Keepers {
-    fn license_terms(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<Option<LicenseTerms>, SdkError> {
+impl models::deps::Licensing for Keepers {
+    fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError> {
         Ok(licenses::state::license(ctx, id)?.and_then(|l| l.terms))
     }
 
@@ -239,17 +193,19 @@ impl models::msgs::Licensing for Keepers {
         ctx: &mut Ctx,
         who: &Address,
         version_id: u64,
-    ) -> Result<Result<models::msgs::Derivation, String>, Failure> {
+    ) -> Result<models::deps::Derivation, models::deps::DerivationRefused> {
         let height = ctx.height;
-        let decision = licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
-        Ok(match decision.terms {
-            Some(terms) if decision.allowed => Ok(models::msgs::Derivation {
+        let decision =
+            licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)
+                .map_err(Failure::from)?;
+        match decision.terms {
+            Some(terms) if decision.allowed => Ok(models::deps::Derivation {
                 terms,
                 license_id: decision.license_id,
                 grant_id: decision.grant_id,
             }),
-            _ => Err(decision.rule),
-        })
+            _ => Err(models::deps::DerivationRefused::Forbidden(decision.rule)),
+        }
     }
 
     fn offer_on_version(
@@ -269,14 +225,13 @@ impl models::msgs::Licensing for Keepers {
     }
 }
 
-impl models::query::Registries for Keepers {
+impl models::deps::Registries for Keepers {
     fn licenses_of_version<R: Read>(
         &self,
         r: &mut R,
         version_id: u64,
     ) -> Result<Vec<License>, SdkError> {
-        let offers =
-            licenses::state::offers(r, TargetRef::Version(version_id))?;
+        let offers = licenses::state::offers(r, TargetRef::Version(version_id))?;
         offers
             .iter()
             .map(|o| licenses::state::must_license(r, o.license_id).map_err(SdkError::from))
@@ -284,6 +239,6 @@ impl models::query::Registries for Keepers {
     }
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
-        datasets::state::dataset(r, id).map_err(SdkError::from)
+        datasets::Keeper::dataset(r, id)
     }
 }

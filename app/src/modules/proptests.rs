@@ -133,21 +133,14 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
         crate::store::Substore::Licenses,
         licenses::state::LAST_LICENSE_ID,
     );
-    let versions_last = last(
-        chain,
-        crate::store::Substore::Models,
-        models::state::LAST_VERSION_ID,
-    );
+    let versions_last =
+        models::Keeper::last_version_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let grants_last = last(
         chain,
         crate::store::Substore::Licenses,
         licenses::state::LAST_GRANT_ID,
     );
-    let models_last = last(
-        chain,
-        crate::store::Substore::Models,
-        models::state::LAST_MODEL_ID,
-    );
+    let models_last = models::Keeper::last_model_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let (who, msg) = match action {
         Action::CreateLicense {
             who,
@@ -274,12 +267,7 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
 fn check_invariants(chain: &TestChain, supply: u128) {
     let storage = chain.app.storage();
     let mut r = Unmetered(&storage);
-    let versions: Vec<mdl::ModelVersion> = crate::modules::util::read_values(
-        &mut r,
-        crate::store::Substore::Models,
-        &[models::state::VERSION],
-    )
-    .unwrap();
+    let versions: Vec<mdl::ModelVersion> = models::genesis::export(&mut r).unwrap().versions;
     for v in &versions {
         assert_eq!(
             v.contributors.iter().map(|c| c.share_bps).sum::<u32>(),
