@@ -11,7 +11,7 @@ use openledger_types::Address;
 
 use crate::context::{Ctx, Read};
 use crate::error::{Failure, SdkError};
-use crate::modules::licenses::state::TargetRef;
+use crate::modules::licenses::TargetRef;
 use crate::modules::{attribution, auth, bank, datasets, licenses, models, Transfers};
 
 /// Every module's dependencies, as one value: the keepers hold no state of their own.
@@ -67,10 +67,7 @@ impl attribution::settle::Ledger for Keepers {
 
 impl attribution::query::LicenseTerms for Keepers {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
-        Ok(licenses::state::license(r, license_id)
-            ?
-            .and_then(|l| l.terms)
-            .map(|t| t.data_share_bps))
+        licenses::Keeper::data_share_bps(r, license_id)
     }
 }
 
@@ -84,7 +81,7 @@ impl attribution::msgs::Grants for Keepers {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
-        Ok(licenses::msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
+        Ok(licenses::Keeper::charge(ctx, self, grant_id, version_id, uses, units, to)?)
     }
 
     fn refund(
@@ -94,7 +91,7 @@ impl attribution::msgs::Grants for Keepers {
         amount: u128,
         from: &Address,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::refund(ctx, grant_id, amount, from)?)
+        Ok(licenses::Keeper::refund(ctx, self, grant_id, amount, from)?)
     }
 }
 
@@ -145,7 +142,7 @@ impl datasets::msgs::Licenses for Keepers {
         ctx: &mut Ctx,
         id: u64,
     ) -> Result<bool, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.is_some())
+        licenses::Keeper::license_exists(ctx, id)
     }
 }
 
@@ -167,7 +164,7 @@ impl datasets::query::UsageCounters for Keepers {
 
 // ---- licenses ----------------------------------------------------------------------------
 
-impl licenses::msgs::Targets for Keepers {
+impl licenses::deps::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
         let owner = match target {
             TargetRef::Version(id) => match models::state::version(ctx, id)? {
@@ -231,7 +228,7 @@ impl models::msgs::Licensing for Keepers {
         ctx: &mut Ctx,
         id: u64,
     ) -> Result<Option<LicenseTerms>, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.and_then(|l| l.terms))
+        licenses::Keeper::license_terms(ctx, id)
     }
 
     fn derivation_terms(
@@ -241,7 +238,7 @@ impl models::msgs::Licensing for Keepers {
         version_id: u64,
     ) -> Result<Result<models::msgs::Derivation, String>, Failure> {
         let height = ctx.height;
-        let decision = licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
+        let decision = licenses::Keeper::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
         Ok(match decision.terms {
             Some(terms) if decision.allowed => Ok(models::msgs::Derivation {
                 terms,
@@ -255,17 +252,11 @@ impl models::msgs::Licensing for Keepers {
     fn offer_on_version(
         &self,
         ctx: &mut Ctx,
-        owner: &Address,
+        _owner: &Address,
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::attach(
-            ctx,
-            self,
-            license_id,
-            owner,
-            TargetRef::Version(version_id),
-        )?)
+        Ok(licenses::Keeper::offer(ctx, TargetRef::Version(version_id), license_id)?)
     }
 }
 
@@ -275,12 +266,7 @@ impl models::query::Registries for Keepers {
         r: &mut R,
         version_id: u64,
     ) -> Result<Vec<License>, SdkError> {
-        let offers =
-            licenses::state::offers(r, TargetRef::Version(version_id))?;
-        offers
-            .iter()
-            .map(|o| licenses::state::must_license(r, o.license_id).map_err(SdkError::from))
-            .collect()
+        licenses::Keeper::licenses_of_version(r, version_id)
     }
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
