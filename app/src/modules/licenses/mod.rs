@@ -9,8 +9,11 @@
 //!
 //! Messages: MsgCreateLicense, MsgAttachLicense, MsgRetireLicense, MsgAcquireLicense,
 //! MsgTopUpGrant, MsgReleaseGrant.
-//! Events: `license_created`, `license_attached`, `license_retired`, `license_acquired`,
-//! `grant_topped_up`, `grant_released`.
+//! Events (typed, `openledger.licenses.v1.Event…`): `EventLicenseCreated`,
+//! `EventLicenseAttached`, `EventLicenseRetired`, `EventLicenseAcquired`, `EventGrantToppedUp`,
+//! `EventGrantReleased`.
+//! Others reach licences through `Keeper` (keeper.rs); licences reach the registries and bank
+//! through the traits in deps.rs.
 //! Invariants: terms never change; offers are never removed; a grant keeps the terms it was
 //! bought under; the escrow module account holds exactly the sum of unreleased grants' escrow.
 

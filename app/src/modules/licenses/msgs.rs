@@ -7,7 +7,7 @@ use openledger_proto::licenses::v1::{
     EventLicenseRetired, Grant, License, LicenseTerms, MsgAcquireLicense,
     MsgAcquireLicenseResponse, MsgAttachLicense, MsgAttachLicenseResponse, MsgCreateLicense,
     MsgCreateLicenseResponse, MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense,
-    MsgRetireLicenseResponse, MsgTopUpGrant, MsgTopUpGrantResponse,
+    MsgRetireLicenseResponse, MsgTopUpGrant, MsgTopUpGrantResponse, Target,
 };
 use openledger_types::Address;
 
@@ -27,20 +27,6 @@ crate::module_messages!(module: "licenses", package: "openledger.licenses.v1", d
     TopUpGrant(ValidTopUp),
     ReleaseGrant(ValidRelease),
 });
-
-/// The target exists and `who` owns it.
-fn must_own(
-    ctx: &mut Ctx,
-    targets: &impl Targets,
-    target: TargetRef,
-    who: &Address,
-) -> Result<(), LicensesError> {
-    match targets.owner(ctx, target)? {
-        None => Err(LicensesError::TargetNotFound(target)),
-        Some(owner) if owner != *who => Err(LicensesError::NotOwner(who.clone())),
-        Some(_) => Ok(()),
-    }
-}
 
 /// A MsgCreateLicense with valid terms.
 #[derive(Debug, Clone)]
@@ -83,64 +69,75 @@ impl<D: Deps> Execute<D> for ValidCreate {
     }
 }
 
-/// A MsgAttachLicense: offers a licence on a target the sender owns.
+/// An owner's change to the offer of a licence on a target (attach or retire).
 #[derive(Debug, Clone)]
-pub struct ValidAttach {
+pub struct OfferChange {
     owner: Address,
     target: TargetRef,
     license_id: u64,
 }
 
+impl OfferChange {
+    fn check(owner: &str, target: Option<&Target>, license_id: u64) -> Result<Self, Failure> {
+        Ok(OfferChange {
+            owner: Address::from_bech32(owner)?,
+            target: TargetRef::from_proto(target)?,
+            license_id,
+        })
+    }
+
+    /// The target exists and the sender owns it.
+    fn must_own(&self, ctx: &mut Ctx, targets: &impl Targets) -> Result<(), LicensesError> {
+        match targets.owner(ctx, self.target)? {
+            None => Err(LicensesError::TargetNotFound(self.target)),
+            Some(owner) if owner != self.owner => Err(LicensesError::NotOwner(self.owner.clone())),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// A MsgAttachLicense: offers a licence on a target the sender owns.
+#[derive(Debug, Clone)]
+pub struct ValidAttach(OfferChange);
+
 impl Handler for ValidAttach {
     type Proto = MsgAttachLicense;
     type Response = MsgAttachLicenseResponse;
     fn check(msg: MsgAttachLicense) -> Result<Self, Failure> {
-        Ok(ValidAttach {
-            owner: Address::from_bech32(&msg.owner)?,
-            target: TargetRef::from_proto(msg.target.as_ref())?,
-            license_id: msg.license_id,
-        })
+        OfferChange::check(&msg.owner, msg.target.as_ref(), msg.license_id).map(ValidAttach)
     }
     fn signer(&self) -> &Address {
-        &self.owner
+        &self.0.owner
     }
 }
 
 impl<D: Deps> Execute<D> for ValidAttach {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgAttachLicenseResponse, Failure> {
-        must_own(ctx, deps, self.target, &self.owner)?;
-        Keeper::offer(ctx, self.target, self.license_id)?;
+        self.0.must_own(ctx, deps)?;
+        Keeper::offer(ctx, self.0.target, self.0.license_id)?;
         Ok(MsgAttachLicenseResponse {})
     }
 }
 
 /// A MsgRetireLicense: no new grants under the offer; existing grants keep their terms.
 #[derive(Debug, Clone)]
-pub struct ValidRetire {
-    owner: Address,
-    target: TargetRef,
-    license_id: u64,
-}
+pub struct ValidRetire(OfferChange);
 
 impl Handler for ValidRetire {
     type Proto = MsgRetireLicense;
     type Response = MsgRetireLicenseResponse;
     fn check(msg: MsgRetireLicense) -> Result<Self, Failure> {
-        Ok(ValidRetire {
-            owner: Address::from_bech32(&msg.owner)?,
-            target: TargetRef::from_proto(msg.target.as_ref())?,
-            license_id: msg.license_id,
-        })
+        OfferChange::check(&msg.owner, msg.target.as_ref(), msg.license_id).map(ValidRetire)
     }
     fn signer(&self) -> &Address {
-        &self.owner
+        &self.0.owner
     }
 }
 
 impl<D: Deps> Execute<D> for ValidRetire {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgRetireLicenseResponse, Failure> {
-        let (target, license_id) = (self.target, self.license_id);
-        must_own(ctx, deps, target, &self.owner)?;
+        self.0.must_own(ctx, deps)?;
+        let (target, license_id) = (self.0.target, self.0.license_id);
         let mut offer = state::offer(ctx, target, license_id)?
             .ok_or(LicensesError::NotOffered(license_id))?;
         if offer.retired {
