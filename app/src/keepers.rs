@@ -168,23 +168,18 @@ impl licenses::deps::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
         let owner = match target {
             TargetRef::Version(id) => match models::state::version(ctx, id)? {
-                Some(v) => models::state::model(ctx, v.model_id)
-                    ?
-                    .map(|m| m.owner),
+                Some(v) => models::state::model(ctx, v.model_id)?.map(|m| m.owner),
                 None => None,
             },
-            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)
-                ?
-                .map(|d| d.curator),
+            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)?.map(|d| d.curator),
         };
-        owner.map(|o| Address::from_bech32(&o)).transpose()
+        Ok(owner.map(|o| Address::from_bech32(&o)).transpose()?)
     }
 
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
         match target {
             TargetRef::Version(id) => {
-                let version = models::state::version(ctx, id)
-                    ?
+                let version = models::state::version(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("version {id} not found")))?;
                 version
                     .contributors
@@ -193,8 +188,7 @@ impl licenses::deps::Targets for Keepers {
                     .collect()
             }
             TargetRef::Dataset(id) => {
-                let dataset = datasets::state::dataset(ctx, id)
-                    ?
+                let dataset = datasets::state::dataset(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("dataset {id} not found")))?;
                 Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
             }
@@ -205,11 +199,7 @@ impl licenses::deps::Targets for Keepers {
 // ---- models ------------------------------------------------------------------------------
 
 impl models::msgs::Datasets for Keepers {
-    fn dataset_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
+    fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
         Ok(datasets::state::dataset(ctx, id)?.is_some())
     }
 
