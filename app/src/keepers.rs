@@ -81,7 +81,9 @@ impl attribution::msgs::Grants for Keepers {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
-        Ok(licenses::Keeper::charge(ctx, self, grant_id, version_id, uses, units, to)?)
+        Ok(licenses::Keeper::charge(
+            ctx, self, grant_id, version_id, uses, units, to,
+        )?)
     }
 
     fn refund(
@@ -137,11 +139,7 @@ impl Transfers for Keepers {
 // ---- datasets ----------------------------------------------------------------------------
 
 impl datasets::msgs::Licenses for Keepers {
-    fn license_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
+    fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
         licenses::Keeper::license_exists(ctx, id)
     }
 }
@@ -213,11 +211,7 @@ impl models::msgs::Datasets for Keepers {
 }
 
 impl models::msgs::Licensing for Keepers {
-    fn license_terms(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<Option<LicenseTerms>, SdkError> {
+    fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError> {
         licenses::Keeper::license_terms(ctx, id)
     }
 
@@ -228,7 +222,8 @@ impl models::msgs::Licensing for Keepers {
         version_id: u64,
     ) -> Result<Result<models::msgs::Derivation, String>, Failure> {
         let height = ctx.height;
-        let decision = licenses::Keeper::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
+        let decision =
+            licenses::Keeper::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
         Ok(match decision.terms {
             Some(terms) if decision.allowed => Ok(models::msgs::Derivation {
                 terms,
@@ -246,7 +241,11 @@ impl models::msgs::Licensing for Keepers {
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure> {
-        Ok(licenses::Keeper::offer(ctx, TargetRef::Version(version_id), license_id)?)
+        Ok(licenses::Keeper::offer(
+            ctx,
+            TargetRef::Version(version_id),
+            license_id,
+        )?)
     }
 }
 

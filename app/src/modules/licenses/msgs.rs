@@ -138,8 +138,8 @@ impl<D: Deps> Execute<D> for ValidRetire {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgRetireLicenseResponse, Failure> {
         self.0.must_own(ctx, deps)?;
         let (target, license_id) = (self.0.target, self.0.license_id);
-        let mut offer = state::offer(ctx, target, license_id)?
-            .ok_or(LicensesError::NotOffered(license_id))?;
+        let mut offer =
+            state::offer(ctx, target, license_id)?.ok_or(LicensesError::NotOffered(license_id))?;
         if offer.retired {
             return Err(LicensesError::OfferRetired(license_id).into());
         }
@@ -186,8 +186,8 @@ impl<D: Deps> Execute<D> for ValidAcquire {
         if deps.owner(ctx, target)?.is_none() {
             return Err(LicensesError::TargetNotFound(target).into());
         }
-        let offer = state::offer(ctx, target, license_id)?
-            .ok_or(LicensesError::NotOffered(license_id))?;
+        let offer =
+            state::offer(ctx, target, license_id)?.ok_or(LicensesError::NotOffered(license_id))?;
         if offer.retired {
             return Err(LicensesError::OfferRetired(license_id).into());
         }

@@ -150,7 +150,10 @@ fn must_grants(r: &mut impl Read, ids: Vec<u64>) -> Result<Vec<Grant>, LicensesE
 }
 
 /// A licensee's grants, by grant id.
-pub(super) fn grants_of(r: &mut impl Read, licensee: &Address) -> Result<Vec<Grant>, LicensesError> {
+pub(super) fn grants_of(
+    r: &mut impl Read,
+    licensee: &Address,
+) -> Result<Vec<Grant>, LicensesError> {
     let ids = BY_LICENSEE.entries_under(r, licensee)?;
     must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
 }
@@ -187,7 +190,14 @@ mod tests {
         let licensee = Address::from_bytes(vec![0xab; 20]).unwrap();
         let written = keys(|ctx| {
             next_license_id(ctx).unwrap();
-            set_license(ctx, &License { id: 7, ..Default::default() }).unwrap();
+            set_license(
+                ctx,
+                &License {
+                    id: 7,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             let offer = Offer {
                 license_id: 7,
                 ..Default::default()
@@ -195,7 +205,14 @@ mod tests {
             set_offer(ctx, TargetRef::Version(3), &offer).unwrap();
             set_offer(ctx, TargetRef::Dataset(4), &offer).unwrap();
             next_grant_id(ctx).unwrap();
-            set_grant(ctx, &Grant { id: 9, ..Default::default() }).unwrap();
+            set_grant(
+                ctx,
+                &Grant {
+                    id: 9,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             index_grant(ctx, 9, &licensee, TargetRef::Dataset(4)).unwrap();
         });
         let mut expected: Vec<Vec<u8>> = vec![
