@@ -11,7 +11,7 @@ use openledger_types::Address;
 
 use crate::context::{Ctx, Read};
 use crate::error::{Failure, SdkError};
-use crate::modules::licenses::state::TargetRef;
+use crate::modules::licenses::TargetRef;
 use crate::modules::{attribution, auth, bank, datasets, licenses, models, Transfers};
 
 /// Every module's dependencies, as one value: the keepers hold no state of their own.
@@ -51,10 +51,7 @@ impl attribution::settle::Ledger for Keepers {
 
 impl attribution::query::LicenseTerms for Keepers {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
-        Ok(licenses::state::license(r, license_id)
-            ?
-            .and_then(|l| l.terms)
-            .map(|t| t.data_share_bps))
+        licenses::Keeper::data_share_bps(r, license_id)
     }
 }
 
@@ -68,7 +65,9 @@ impl attribution::msgs::Grants for Keepers {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
-        Ok(licenses::msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
+        Ok(licenses::Keeper::charge(
+            ctx, self, grant_id, version_id, uses, units, to,
+        )?)
     }
 
     fn refund(
@@ -78,7 +77,7 @@ impl attribution::msgs::Grants for Keepers {
         amount: u128,
         from: &Address,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::refund(ctx, grant_id, amount, from)?)
+        Ok(licenses::Keeper::refund(ctx, self, grant_id, amount, from)?)
     }
 }
 
@@ -125,7 +124,7 @@ impl Transfers for Keepers {
 
 impl datasets::deps::Licenses for Keepers {
     fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.is_some())
+        licenses::Keeper::license_exists(ctx, id)
     }
 }
 
@@ -147,7 +146,7 @@ impl datasets::deps::UsageCounters for Keepers {
 
 // ---- licenses ----------------------------------------------------------------------------
 
-impl licenses::msgs::Targets for Keepers {
+impl licenses::deps::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
         match target {
             TargetRef::Version(id) => models::Keeper::owner_of_version(ctx, id),
@@ -185,7 +184,7 @@ impl models::deps::Datasets for Keepers {
 
 impl models::deps::Licensing for Keepers {
     fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.and_then(|l| l.terms))
+        licenses::Keeper::license_terms(ctx, id)
     }
 
     fn derivation_terms(
@@ -196,7 +195,7 @@ impl models::deps::Licensing for Keepers {
     ) -> Result<models::deps::Derivation, models::deps::DerivationRefused> {
         let height = ctx.height;
         let decision =
-            licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)
+            licenses::Keeper::may_derive(ctx, who, TargetRef::Version(version_id), height)
                 .map_err(Failure::from)?;
         match decision.terms {
             Some(terms) if decision.allowed => Ok(models::deps::Derivation {
@@ -211,16 +210,14 @@ impl models::deps::Licensing for Keepers {
     fn offer_on_version(
         &self,
         ctx: &mut Ctx,
-        owner: &Address,
+        _owner: &Address,
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::attach(
+        Ok(licenses::Keeper::offer(
             ctx,
-            self,
-            license_id,
-            owner,
             TargetRef::Version(version_id),
+            license_id,
         )?)
     }
 }
@@ -231,11 +228,7 @@ impl models::deps::Registries for Keepers {
         r: &mut R,
         version_id: u64,
     ) -> Result<Vec<License>, SdkError> {
-        let offers = licenses::state::offers(r, TargetRef::Version(version_id))?;
-        offers
-            .iter()
-            .map(|o| licenses::state::must_license(r, o.license_id).map_err(SdkError::from))
-            .collect()
+        licenses::Keeper::licenses_of_version(r, version_id)
     }
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {

@@ -120,26 +120,15 @@ fn pick(i: u8, last: u64) -> u64 {
     }
 }
 
-fn last(chain: &TestChain, store: crate::store::Substore, key: &[u8]) -> u64 {
-    let storage = chain.app.storage();
-    crate::modules::util::last_id(&mut Unmetered(&storage), store, key).unwrap()
-}
-
 fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
     let key = |who: &u8| &keys[*who as usize];
     let addr = |who: &u8| keys[*who as usize].address().to_bech32();
-    let licenses_last = last(
-        chain,
-        crate::store::Substore::Licenses,
-        licenses::state::LAST_LICENSE_ID,
-    );
+    let licenses_last =
+        licenses::Keeper::last_license_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let versions_last =
         models::Keeper::last_version_id(&mut Unmetered(&chain.app.storage())).unwrap();
-    let grants_last = last(
-        chain,
-        crate::store::Substore::Licenses,
-        licenses::state::LAST_GRANT_ID,
-    );
+    let grants_last =
+        licenses::Keeper::last_grant_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let models_last = models::Keeper::last_model_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let (who, msg) = match action {
         Action::CreateLicense {
@@ -281,12 +270,7 @@ fn check_invariants(chain: &TestChain, supply: u128) {
             v.id
         );
     }
-    let grants: Vec<lic::Grant> = crate::modules::util::read_values(
-        &mut r,
-        crate::store::Substore::Licenses,
-        &[licenses::state::GRANT],
-    )
-    .unwrap();
+    let grants: Vec<lic::Grant> = licenses::genesis::export(&mut r).unwrap().grants;
     let escrowed: u128 = grants
         .iter()
         .filter(|g| !g.released)

@@ -12,7 +12,7 @@ use crate::modules::Transfers;
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
 use openledger_types::Address;
-use crate::modules::bank::{self, coins::parse_amount};
+use crate::modules::bank::coins::parse_amount;
 use crate::modules::util::{id_key, next_id, split_proportional};
 
 /// A module account holding challengers' bonds until the ruling.
