@@ -49,8 +49,6 @@ mod no_module_names_another {
     const NOT_YET_CUT: &[(&str, &str)] = &[
         ("attribution", "bank"),
         ("attribution", "keepers"),
-        ("licenses", "bank"),
-        ("licenses", "keepers"),
     ];
 
     /// The modules and `keepers` that a module's code (comments aside) names.

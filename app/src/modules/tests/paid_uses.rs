@@ -226,7 +226,7 @@ fn refused_reports_change_nothing() {
         (
             "grant of another version",
             ("b3", one("r3", 1, vec![]), vec![]),
-            Box::new(LicensesError::WrongTarget(String::new())),
+            Box::new(LicensesError::WrongTarget(1, m.tuned)),
         ),
         (
             "unknown grant",
@@ -273,7 +273,7 @@ fn refused_reports_change_nothing() {
                     receipts_root: vec![0; 32],
                 }],
             ),
-            Box::new(LicensesError::InsufficientEscrow(String::new())),
+            Box::new(LicensesError::InsufficientEscrow(m.grant, 0, 0)),
         ),
     ];
     for (what, (batch, uses, aggregated), expected) in cases {
