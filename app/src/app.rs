@@ -13,7 +13,7 @@ use crate::error::SdkError;
 use crate::gas::GasMeter;
 use crate::genesis::{self, AppGenesis};
 use crate::modules::auth::{self, GasPrice};
-use crate::store::{Committed, Overlay, PreparedBlock, StateRead, Storage, Substore, Writes};
+use crate::store::{Committed, Overlay, PreparedBlock, StateRead, Storage, Writes};
 use crate::tx::{self, ante::Env, ante::Mode, ante::Verified};
 
 #[derive(Debug, thiserror::Error)]

@@ -143,6 +143,19 @@ impl<E: AbciError> From<E> for Failure {
     }
 }
 
+/// Address and amount errors carry the SDK's codes (invalid address, invalid coins).
+impl From<openledger_types::AddressError> for Failure {
+    fn from(e: openledger_types::AddressError) -> Self {
+        SdkError::from(e).into()
+    }
+}
+
+impl From<openledger_types::AmountError> for Failure {
+    fn from(e: openledger_types::AmountError) -> Self {
+        SdkError::from(e).into()
+    }
+}
+
 /// Declares a module's error enum: each variant with its stable code, and a transparent `Sdk`
 /// variant for the SDK errors (out of gas, bank) a handler passes through.
 #[macro_export]
@@ -168,6 +181,12 @@ macro_rules! module_errors {
 
         impl From<openledger_types::AddressError> for $name {
             fn from(e: openledger_types::AddressError) -> Self {
+                $name::Sdk(e.into())
+            }
+        }
+
+        impl From<openledger_types::AmountError> for $name {
+            fn from(e: openledger_types::AmountError) -> Self {
                 $name::Sdk(e.into())
             }
         }

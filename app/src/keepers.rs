@@ -69,8 +69,7 @@ impl attribution::deps::DatasetsView for Keepers {
 
 impl attribution::deps::LicenseTerms for Keepers {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
-        Ok(licenses::state::license(r, license_id)
-            ?
+        Ok(licenses::state::license(r, license_id)?
             .and_then(|l| l.terms)
             .map(|t| t.data_share_bps))
     }
@@ -86,7 +85,9 @@ impl attribution::deps::Grants for Keepers {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
-        Ok(licenses::msgs::charge(ctx, grant_id, version_id, uses, units, to)?)
+        Ok(licenses::msgs::charge(
+            ctx, grant_id, version_id, uses, units, to,
+        )?)
     }
 
     fn refund(
@@ -148,11 +149,7 @@ impl Transfers for Keepers {
 // ---- datasets ----------------------------------------------------------------------------
 
 impl datasets::msgs::Licenses for Keepers {
-    fn license_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
+    fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
         Ok(licenses::state::license(ctx, id)?.is_some())
     }
 }
@@ -179,23 +176,18 @@ impl licenses::msgs::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
         let owner = match target {
             TargetRef::Version(id) => match models::state::version(ctx, id)? {
-                Some(v) => models::state::model(ctx, v.model_id)
-                    ?
-                    .map(|m| m.owner),
+                Some(v) => models::state::model(ctx, v.model_id)?.map(|m| m.owner),
                 None => None,
             },
-            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)
-                ?
-                .map(|d| d.curator),
+            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)?.map(|d| d.curator),
         };
-        owner.map(|o| Address::from_bech32(&o)).transpose()
+        Ok(owner.map(|o| Address::from_bech32(&o)).transpose()?)
     }
 
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
         match target {
             TargetRef::Version(id) => {
-                let version = models::state::version(ctx, id)
-                    ?
+                let version = models::state::version(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("version {id} not found")))?;
                 version
                     .contributors
@@ -204,8 +196,7 @@ impl licenses::msgs::Targets for Keepers {
                     .collect()
             }
             TargetRef::Dataset(id) => {
-                let dataset = datasets::state::dataset(ctx, id)
-                    ?
+                let dataset = datasets::state::dataset(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("dataset {id} not found")))?;
                 Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
             }
@@ -216,11 +207,7 @@ impl licenses::msgs::Targets for Keepers {
 // ---- models ------------------------------------------------------------------------------
 
 impl models::msgs::Datasets for Keepers {
-    fn dataset_exists(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<bool, SdkError> {
+    fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
         Ok(datasets::state::dataset(ctx, id)?.is_some())
     }
 
@@ -234,11 +221,7 @@ impl models::msgs::Datasets for Keepers {
 }
 
 impl models::msgs::Licensing for Keepers {
-    fn license_terms(
-        &self,
-        ctx: &mut Ctx,
-        id: u64,
-    ) -> Result<Option<LicenseTerms>, SdkError> {
+    fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError> {
         Ok(licenses::state::license(ctx, id)?.and_then(|l| l.terms))
     }
 
@@ -249,7 +232,8 @@ impl models::msgs::Licensing for Keepers {
         version_id: u64,
     ) -> Result<Result<models::msgs::Derivation, String>, Failure> {
         let height = ctx.height;
-        let decision = licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
+        let decision =
+            licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
         Ok(match decision.terms {
             Some(terms) if decision.allowed => Ok(models::msgs::Derivation {
                 terms,
@@ -283,8 +267,7 @@ impl models::query::Registries for Keepers {
         r: &mut R,
         version_id: u64,
     ) -> Result<Vec<License>, SdkError> {
-        let offers =
-            licenses::state::offers(r, TargetRef::Version(version_id))?;
+        let offers = licenses::state::offers(r, TargetRef::Version(version_id))?;
         offers
             .iter()
             .map(|o| licenses::state::must_license(r, o.license_id).map_err(SdkError::from))

@@ -239,10 +239,7 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         self.decode_all(r.read_prefix(self.store, &prefix)?)
     }
 
-    fn decode_all(
-        &self,
-        raw: crate::store::KeyValues,
-    ) -> Result<Vec<(K, C::Value)>, SdkError> {
+    fn decode_all(&self, raw: crate::store::KeyValues) -> Result<Vec<(K, C::Value)>, SdkError> {
         raw.into_iter()
             .map(|(k, v)| Ok((self.decode_key(&k)?, C::decode(&v)?)))
             .collect()
@@ -349,7 +346,10 @@ mod tests {
         round_trip((7u64, 9u64));
         round_trip((Address::module("y"), 5u64));
         round_trip((1u8, 2u64, 3u64));
-        round_trip((Address::from_bytes(vec![1; 32]).unwrap(), Tail(b"r".to_vec())));
+        round_trip((
+            Address::from_bytes(vec![1; 32]).unwrap(),
+            Tail(b"r".to_vec()),
+        ));
     }
 
     #[test]

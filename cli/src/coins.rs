@@ -58,19 +58,9 @@ pub struct DecCoin {
     pub amount_scaled: u128,
 }
 
-/// Same rule as the SDK's denom regex: `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`.
+/// The chain's denom rule (the SDK's regex `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`).
 pub fn validate_denom(denom: &str) -> Result<(), CoinError> {
-    let bytes = denom.as_bytes();
-    let ok = (3..=128).contains(&bytes.len())
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1..]
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
-    if ok {
-        Ok(())
-    } else {
-        Err(CoinError::Denom(denom.to_string()))
-    }
+    openledger_types::validate_denom(denom).map_err(|_| CoinError::Denom(denom.to_string()))
 }
 
 /// Splits "123.4uopen" into ("123.4", "uopen") at the first character that can't be in a number.

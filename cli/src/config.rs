@@ -6,11 +6,11 @@ use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
 /// Bech32 prefix of account addresses (`ol1…`).
-pub const ACCOUNT_PREFIX: &str = "ol";
+pub use openledger_types::ACCOUNT_PREFIX;
 pub const DEFAULT_NODE: &str = "http://127.0.0.1:26657";
 pub const DEFAULT_CHAIN_ID: &str = "openledger-local-1";
 /// Staking and fee denom; the amounts in the OpenLedger modules' messages are in it.
-pub const FEE_DENOM: &str = "uopen";
+pub use openledger_types::DEFAULT_FEE_DENOM as FEE_DENOM;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

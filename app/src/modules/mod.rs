@@ -36,7 +36,14 @@ mod no_module_names_another {
     use std::collections::BTreeSet;
     use std::path::Path;
 
-    const MODULES: [&str; 6] = ["attribution", "auth", "bank", "datasets", "licenses", "models"];
+    const MODULES: [&str; 6] = [
+        "attribution",
+        "auth",
+        "bank",
+        "datasets",
+        "licenses",
+        "models",
+    ];
 
     /// Edges not yet cut, as (from, to). Each is a defect to remove, never one to add.
     const NOT_YET_CUT: &[(&str, &str)] = &[
@@ -46,7 +53,9 @@ mod no_module_names_another {
 
     /// The modules and `keepers` that a module's code (comments aside) names.
     fn named_by(module: &str) -> BTreeSet<String> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/modules").join(module);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/modules")
+            .join(module);
         let mut named = BTreeSet::new();
         for entry in std::fs::read_dir(&dir).expect("module folder") {
             let path = entry.expect("entry").path();

@@ -537,7 +537,7 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
     assert_eq!(
         crate::modules::models::query::lineage_nodes(
             &mut crate::context::Unmetered(&storage),
-            &super::registry::Registry,
+            &crate::keepers::Keepers,
             second.version_id
         )
         .unwrap(),

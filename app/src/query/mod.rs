@@ -61,9 +61,7 @@ fn dispatch(
         "/openledger.models.v1.Query/ModelsByOwner" => f(models::query::models_by_owner(r, data)),
         "/openledger.models.v1.Query/Lineage" => f(models::query::lineage(r, &Keepers, data)),
         "/openledger.models.v1.Query/Descendants" => f(models::query::descendants(r, data)),
-        "/openledger.models.v1.Query/Provenance" => {
-            f(models::query::provenance(r, &Keepers, data))
-        }
+        "/openledger.models.v1.Query/Provenance" => f(models::query::provenance(r, &Keepers, data)),
         "/openledger.attribution.v1.Query/SplitPreview" => {
             attribution::query::split_preview(r, &Keepers, data)
         }

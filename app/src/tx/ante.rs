@@ -11,8 +11,8 @@ use tendermint_proto::google::protobuf::Any;
 use super::decode::DecodedTx;
 use crate::context::{event, Ctx};
 use crate::error::SdkError;
-use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
 use crate::keepers::Keepers;
+use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
 use crate::modules::auth::{self, Address, GasPrice};
 use crate::modules::bank;
 
@@ -72,19 +72,14 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         .ok_or_else(|| SdkError::UnknownAddress(format!("account {} does not exist", tx.signer)))?;
 
     if !tx.fee.is_empty() {
-        bank::Keeper::send(
-            ctx,
-            &Keepers,
-            &tx.signer,
-            &bank::fee_collector(),
-            &tx.fee,
-        )
-        .map_err(|e| match e {
-            SdkError::InsufficientFunds(m) => {
-                SdkError::InsufficientFunds(format!("{m}: insufficient funds to pay fees"))
-            }
-            other => other,
-        })?;
+        bank::Keeper::send(ctx, &Keepers, &tx.signer, &bank::fee_collector(), &tx.fee).map_err(
+            |e| match e {
+                SdkError::InsufficientFunds(m) => {
+                    SdkError::InsufficientFunds(format!("{m}: insufficient funds to pay fees"))
+                }
+                other => other,
+            },
+        )?;
     }
     ctx.emit(event(
         "tx",

@@ -7,8 +7,8 @@ use prost::Message;
 
 use super::router::Msg;
 use crate::error::{Failure, SdkError};
-use openledger_types::Address;
 use crate::modules::bank::Coins;
+use openledger_types::Address;
 
 /// A tx that passed every check that needs no state.
 #[derive(Debug, Clone)]

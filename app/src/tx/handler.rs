@@ -33,8 +33,9 @@ pub trait Execute<D: ?Sized>: Handler {
 
 /// Decodes a message body and runs its stateless checks.
 pub fn decode_checked<H: Handler>(value: &[u8]) -> Result<H, Failure> {
-    let msg = <H::Proto as prost::Message>::decode(value)
-        .map_err(|e| SdkError::TxDecode(format!("{}: {e}", <H::Proto as prost::Name>::full_name())))?;
+    let msg = <H::Proto as prost::Message>::decode(value).map_err(|e| {
+        SdkError::TxDecode(format!("{}: {e}", <H::Proto as prost::Name>::full_name()))
+    })?;
     H::check(msg)
 }
 

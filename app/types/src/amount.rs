@@ -45,7 +45,10 @@ mod tests {
         assert_eq!(parse_amount("0"), Ok(0));
         assert_eq!(parse_amount(&u128::MAX.to_string()), Ok(u128::MAX));
         for bad in ["", "-1", "1.5", " 1", "1e3"] {
-            assert!(matches!(parse_amount(bad), Err(AmountError::NotAnInteger(_))));
+            assert!(matches!(
+                parse_amount(bad),
+                Err(AmountError::NotAnInteger(_))
+            ));
         }
         assert!(matches!(
             parse_amount("340282366920938463463374607431768211456"),
@@ -55,7 +58,11 @@ mod tests {
 
     #[test]
     fn denoms_follow_the_sdk_pattern() {
-        for good in ["uopen", "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2", "a:b.c_d-e"] {
+        for good in [
+            "uopen",
+            "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+            "a:b.c_d-e",
+        ] {
             assert_eq!(validate_denom(good), Ok(()));
         }
         for bad in ["u", "1abc", "uo pen", &"a".repeat(129)] {

@@ -33,7 +33,11 @@ impl Keeper {
         state::account(r, addr)
     }
 
-    pub fn set_account(ctx: &mut Ctx, addr: &Address, account: &BaseAccount) -> Result<(), SdkError> {
+    pub fn set_account(
+        ctx: &mut Ctx,
+        addr: &Address,
+        account: &BaseAccount,
+    ) -> Result<(), SdkError> {
         state::set_account(ctx, addr, account)
     }
 

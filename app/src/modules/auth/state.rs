@@ -111,7 +111,11 @@ mod tests {
         });
         let mut account = vec![0x01];
         account.extend([7; 20]);
-        let find = |key: &[u8]| rows.iter().find(|(_, k, _)| k == key).map(|(_, _, v)| v.clone());
+        let find = |key: &[u8]| {
+            rows.iter()
+                .find(|(_, k, _)| k == key)
+                .map(|(_, _, v)| v.clone())
+        };
         assert!(find(&account).is_some());
         assert_eq!(find(&[0x02]), Some(2u64.to_be_bytes().to_vec()));
         assert_eq!(find(&[0x10]), Some(b"openledger-local-1".to_vec()));

@@ -37,12 +37,17 @@ impl Keeper {
         state::set_balance(ctx, from, denom, left)?;
         let supply = state::supply(ctx, denom)?;
         let supply = supply.checked_sub(amount).ok_or_else(|| {
-            SdkError::Internal(format!("supply {supply}{denom} is below a burn of {amount}"))
+            SdkError::Internal(format!(
+                "supply {supply}{denom} is below a burn of {amount}"
+            ))
         })?;
         state::set_supply(ctx, denom, supply)?;
         ctx.emit(event(
             "burn",
-            &[("burner", from.to_bech32()), ("amount", format!("{amount}{denom}"))],
+            &[
+                ("burner", from.to_bech32()),
+                ("amount", format!("{amount}{denom}")),
+            ],
         ));
         Ok(())
     }

@@ -23,7 +23,6 @@ pub use msgs::Msg;
 
 use openledger_types::Address;
 
-
 /// The module account that collects transaction fees.
 pub fn fee_collector() -> Address {
     Address::module("fee_collector")

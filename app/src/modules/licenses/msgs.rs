@@ -17,7 +17,6 @@ use crate::error::{Failure, SdkError};
 use crate::tx::handler::{Execute, Handler};
 use super::deps::Deps;
 use openledger_types::Address;
-use crate::modules::bank;
 use crate::modules::util::{next_id, split_proportional};
 
 /// What licences need from the registries: who owns a target, and who is paid its upfront fees.
