@@ -101,12 +101,12 @@ pub fn resolve(
     }
     let report = state::report(ctx, challenge.report_id)?
         .ok_or(AttributionError::ReportNotFound(challenge.report_id))?;
-    let challenger = Address::from_bech32(&challenge.challenger)?;
+    let challenger = state::stored_address(&challenge.challenger)?;
     let bond = num(&challenge.bond)?;
     let (mut reversed, mut slashed, mut burned) = (0u128, 0u128, 0u128);
     if msg.upheld {
         // The operator's bond to the challenger, with the challenger's own bond back.
-        let operator = Address::from_bech32(&report.operator)?;
+        let operator = state::stored_address(&report.operator)?;
         if let Some(mut op) = state::operator(ctx, report.version_id, &operator)? {
             slashed = num(&op.bond)?;
             deps.send_uopen(ctx, &bonds_account(), &challenger, slashed)?;
@@ -119,7 +119,7 @@ pub fn resolve(
         deps.send_uopen(ctx, &challenge_bonds_account(), &challenger, bond)?;
         // Reverse what the report credited and is still unclaimed.
         for payout in &report.payouts {
-            let addr = Address::from_bech32(&payout.address)?;
+            let addr = state::stored_address(&payout.address)?;
             let mut rewards = state::rewards(ctx, &addr)?;
             let pending = num(&rewards.earned)?.saturating_sub(num(&rewards.claimed)?);
             let take = pending.min(num(&payout.amount)?);

@@ -313,13 +313,13 @@ impl Credits {
     fn write(self, ctx: &mut Ctx, deps: &(impl Transfers + FeeCollector)) -> Result<(), Failure> {
         deps.send_uopen(ctx, &rewards_account(), &deps.fee_collector(), self.fee)?;
         for (addr, amount) in self.by_address {
-            let addr = Address::from_bech32(&addr)?;
+            let addr = state::stored_address(&addr)?;
             let mut rewards = state::rewards(ctx, &addr)?;
             rewards.earned = add(&rewards.earned, amount)?;
             state::set_rewards(ctx, &addr, &rewards)?;
         }
         for (addr, from) in self.earned_from {
-            state::record_earned(ctx, &Address::from_bech32(&addr)?, from)?;
+            state::record_earned(ctx, &state::stored_address(&addr)?, from)?;
         }
         for (id, (uses, weight, earned)) in self.contributions {
             let mut c = state::contribution_counters(ctx, id)?;

@@ -42,6 +42,11 @@ pub(super) enum EarnedFrom {
     Version(u64),
 }
 
+/// An address this module keeps in its records (reports, challenges, payees).
+pub(super) fn stored_address(bech32: &str) -> Result<Address, SdkError> {
+    Ok(Address::from_bech32(bech32)?)
+}
+
 fn values<K, V>(entries: Vec<(K, V)>) -> Vec<V> {
     entries.into_iter().map(|(_, v)| v).collect()
 }
@@ -148,11 +153,7 @@ pub(super) fn reports(r: &mut impl Read) -> Result<Vec<Report>, SdkError> {
 
 /// The ids of an operator's reports, in order.
 pub(super) fn report_ids_of(r: &mut impl Read, operator: &Address) -> Result<Vec<u64>, SdkError> {
-    Ok(REPORTS_OF
-        .entries_under(r, operator)?
-        .into_iter()
-        .map(|((_, id), ())| id)
-        .collect())
+    ids_under(r, &REPORTS_OF, operator)
 }
 
 /// `pub` only until keepers.rs calls `Keeper::contribution_counters` (see `mod.rs`).
@@ -228,6 +229,7 @@ pub(super) fn record_earned(
     }
 }
 
+/// The ids an address index holds for `addr`, in order.
 fn ids_under(
     r: &mut impl Read,
     index: &Set<(Address, u64)>,
