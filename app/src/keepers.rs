@@ -11,7 +11,7 @@ use openledger_types::Address;
 
 use crate::context::{Ctx, Read};
 use crate::error::{Failure, SdkError};
-use crate::modules::licenses::state::TargetRef;
+use crate::modules::licenses::TargetRef;
 use crate::modules::{attribution, auth, bank, datasets, licenses, models, Transfers};
 
 /// Every module's dependencies, as one value: the keepers hold no state of their own.
@@ -26,7 +26,7 @@ impl attribution::deps::ModelsView for Keepers {
         r: &mut R,
         id: u64,
     ) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
-        models::state::version(r, id).map_err(SdkError::from)
+        models::Keeper::version(r, id)
     }
 }
 
@@ -36,7 +36,7 @@ impl attribution::deps::DatasetsView for Keepers {
         r: &mut R,
         id: u64,
     ) -> Result<Option<openledger_proto::datasets::v1::Contribution>, SdkError> {
-        datasets::state::contribution(r, id).map_err(SdkError::from)
+        datasets::Keeper::contribution(r, id)
     }
 
     fn accepted_in<R: Read>(
@@ -47,31 +47,13 @@ impl attribution::deps::DatasetsView for Keepers {
         last: u64,
         limit: usize,
     ) -> Result<Vec<openledger_proto::datasets::v1::Contribution>, SdkError> {
-        let accepted = openledger_proto::datasets::v1::Status::Accepted as i32;
-        let mut out = Vec::new();
-        let prefix = crate::modules::util::id_key(datasets::state::BY_DATASET, dataset);
-        for (key, _) in r.read_prefix(datasets::state::S, &prefix)? {
-            let id = crate::modules::util::trailing_id(&key)?;
-            if id < first || id > last {
-                continue;
-            }
-            if out.len() == limit {
-                break;
-            }
-            match datasets::state::contribution(r, id)? {
-                Some(c) if c.status == accepted => out.push(c),
-                _ => {}
-            }
-        }
-        Ok(out)
+        datasets::Keeper::accepted_in(r, dataset, first, last, limit)
     }
 }
 
 impl attribution::deps::LicenseTerms for Keepers {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
-        Ok(licenses::state::license(r, license_id)?
-            .and_then(|l| l.terms)
-            .map(|t| t.data_share_bps))
+        licenses::Keeper::data_share_bps(r, license_id)
     }
 }
 
@@ -85,8 +67,8 @@ impl attribution::deps::Grants for Keepers {
         units: u64,
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
-        Ok(licenses::msgs::charge(
-            ctx, grant_id, version_id, uses, units, to,
+        Ok(licenses::Keeper::charge(
+            ctx, self, grant_id, version_id, uses, units, to,
         )?)
     }
 
@@ -97,7 +79,7 @@ impl attribution::deps::Grants for Keepers {
         amount: u128,
         from: &Address,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::refund(ctx, grant_id, amount, from)?)
+        Ok(licenses::Keeper::refund(ctx, self, grant_id, amount, from)?)
     }
 }
 
@@ -148,13 +130,13 @@ impl Transfers for Keepers {
 
 // ---- datasets ----------------------------------------------------------------------------
 
-impl datasets::msgs::Licenses for Keepers {
+impl datasets::deps::Licenses for Keepers {
     fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.is_some())
+        licenses::Keeper::license_exists(ctx, id)
     }
 }
 
-impl datasets::query::UsageCounters for Keepers {
+impl datasets::deps::UsageCounters for Keepers {
     fn usage<R: Read>(
         &self,
         r: &mut R,
@@ -172,33 +154,21 @@ impl datasets::query::UsageCounters for Keepers {
 
 // ---- licenses ----------------------------------------------------------------------------
 
-impl licenses::msgs::Targets for Keepers {
+impl licenses::deps::Targets for Keepers {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError> {
-        let owner = match target {
-            TargetRef::Version(id) => match models::state::version(ctx, id)? {
-                Some(v) => models::state::model(ctx, v.model_id)?.map(|m| m.owner),
-                None => None,
-            },
-            TargetRef::Dataset(id) => datasets::state::dataset(ctx, id)?.map(|d| d.curator),
-        };
-        Ok(owner.map(|o| Address::from_bech32(&o)).transpose()?)
+        match target {
+            TargetRef::Version(id) => models::Keeper::owner_of_version(ctx, id),
+            TargetRef::Dataset(id) => datasets::Keeper::curator(ctx, id),
+        }
     }
 
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError> {
         match target {
-            TargetRef::Version(id) => {
-                let version = models::state::version(ctx, id)?
-                    .ok_or_else(|| SdkError::Internal(format!("version {id} not found")))?;
-                version
-                    .contributors
-                    .iter()
-                    .map(|c| Ok((Address::from_bech32(&c.address)?, c.share_bps)))
-                    .collect()
-            }
+            TargetRef::Version(id) => models::Keeper::payees_of_version(ctx, id),
             TargetRef::Dataset(id) => {
-                let dataset = datasets::state::dataset(ctx, id)?
+                let curator = datasets::Keeper::curator(ctx, id)?
                     .ok_or_else(|| SdkError::Internal(format!("dataset {id} not found")))?;
-                Ok(vec![(Address::from_bech32(&dataset.curator)?, 10_000)])
+                Ok(vec![(curator, 10_000)])
             }
         }
     }
@@ -206,9 +176,9 @@ impl licenses::msgs::Targets for Keepers {
 
 // ---- models ------------------------------------------------------------------------------
 
-impl models::msgs::Datasets for Keepers {
+impl models::deps::Datasets for Keepers {
     fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError> {
-        Ok(datasets::state::dataset(ctx, id)?.is_some())
+        Ok(datasets::Keeper::dataset(ctx, id)?.is_some())
     }
 
     fn contribution_dataset(
@@ -216,13 +186,13 @@ impl models::msgs::Datasets for Keepers {
         ctx: &mut Ctx,
         contribution_id: u64,
     ) -> Result<Option<u64>, SdkError> {
-        Ok(datasets::state::contribution(ctx, contribution_id)?.map(|c| c.dataset_id))
+        Ok(datasets::Keeper::contribution(ctx, contribution_id)?.map(|c| c.dataset_id))
     }
 }
 
-impl models::msgs::Licensing for Keepers {
+impl models::deps::Licensing for Keepers {
     fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError> {
-        Ok(licenses::state::license(ctx, id)?.and_then(|l| l.terms))
+        licenses::Keeper::license_terms(ctx, id)
     }
 
     fn derivation_terms(
@@ -230,51 +200,46 @@ impl models::msgs::Licensing for Keepers {
         ctx: &mut Ctx,
         who: &Address,
         version_id: u64,
-    ) -> Result<Result<models::msgs::Derivation, String>, Failure> {
+    ) -> Result<models::deps::Derivation, models::deps::DerivationRefused> {
         let height = ctx.height;
         let decision =
-            licenses::rules::may_derive(ctx, who, TargetRef::Version(version_id), height)?;
-        Ok(match decision.terms {
-            Some(terms) if decision.allowed => Ok(models::msgs::Derivation {
+            licenses::Keeper::may_derive(ctx, who, TargetRef::Version(version_id), height)
+                .map_err(Failure::from)?;
+        match decision.terms {
+            Some(terms) if decision.allowed => Ok(models::deps::Derivation {
                 terms,
                 license_id: decision.license_id,
                 grant_id: decision.grant_id,
             }),
-            _ => Err(decision.rule),
-        })
+            _ => Err(models::deps::DerivationRefused::Forbidden(decision.rule)),
+        }
     }
 
     fn offer_on_version(
         &self,
         ctx: &mut Ctx,
-        owner: &Address,
+        _owner: &Address,
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure> {
-        Ok(licenses::msgs::attach(
+        Ok(licenses::Keeper::offer(
             ctx,
-            self,
-            license_id,
-            owner,
             TargetRef::Version(version_id),
+            license_id,
         )?)
     }
 }
 
-impl models::query::Registries for Keepers {
+impl models::deps::Registries for Keepers {
     fn licenses_of_version<R: Read>(
         &self,
         r: &mut R,
         version_id: u64,
     ) -> Result<Vec<License>, SdkError> {
-        let offers = licenses::state::offers(r, TargetRef::Version(version_id))?;
-        offers
-            .iter()
-            .map(|o| licenses::state::must_license(r, o.license_id).map_err(SdkError::from))
-            .collect()
+        licenses::Keeper::licenses_of_version(r, version_id)
     }
 
     fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError> {
-        datasets::state::dataset(r, id).map_err(SdkError::from)
+        datasets::Keeper::dataset(r, id)
     }
 }

@@ -120,34 +120,16 @@ fn pick(i: u8, last: u64) -> u64 {
     }
 }
 
-fn last(chain: &TestChain, store: crate::store::Substore, key: &[u8]) -> u64 {
-    let storage = chain.app.storage();
-    crate::modules::util::last_id(&mut Unmetered(&storage), store, key).unwrap()
-}
-
 fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
     let key = |who: &u8| &keys[*who as usize];
     let addr = |who: &u8| keys[*who as usize].address().to_bech32();
-    let licenses_last = last(
-        chain,
-        crate::store::Substore::Licenses,
-        licenses::state::LAST_LICENSE_ID,
-    );
-    let versions_last = last(
-        chain,
-        crate::store::Substore::Models,
-        models::state::LAST_VERSION_ID,
-    );
-    let grants_last = last(
-        chain,
-        crate::store::Substore::Licenses,
-        licenses::state::LAST_GRANT_ID,
-    );
-    let models_last = last(
-        chain,
-        crate::store::Substore::Models,
-        models::state::LAST_MODEL_ID,
-    );
+    let licenses_last =
+        licenses::Keeper::last_license_id(&mut Unmetered(&chain.app.storage())).unwrap();
+    let versions_last =
+        models::Keeper::last_version_id(&mut Unmetered(&chain.app.storage())).unwrap();
+    let grants_last =
+        licenses::Keeper::last_grant_id(&mut Unmetered(&chain.app.storage())).unwrap();
+    let models_last = models::Keeper::last_model_id(&mut Unmetered(&chain.app.storage())).unwrap();
     let (who, msg) = match action {
         Action::CreateLicense {
             who,
@@ -274,12 +256,7 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
 fn check_invariants(chain: &TestChain, supply: u128) {
     let storage = chain.app.storage();
     let mut r = Unmetered(&storage);
-    let versions: Vec<mdl::ModelVersion> = crate::modules::util::read_values(
-        &mut r,
-        crate::store::Substore::Models,
-        &[models::state::VERSION],
-    )
-    .unwrap();
+    let versions: Vec<mdl::ModelVersion> = models::genesis::export(&mut r).unwrap().versions;
     for v in &versions {
         assert_eq!(
             v.contributors.iter().map(|c| c.share_bps).sum::<u32>(),
@@ -293,12 +270,7 @@ fn check_invariants(chain: &TestChain, supply: u128) {
             v.id
         );
     }
-    let grants: Vec<lic::Grant> = crate::modules::util::read_values(
-        &mut r,
-        crate::store::Substore::Licenses,
-        &[licenses::state::GRANT],
-    )
-    .unwrap();
+    let grants: Vec<lic::Grant> = licenses::genesis::export(&mut r).unwrap().grants;
     let escrowed: u128 = grants
         .iter()
         .filter(|g| !g.released)

@@ -759,13 +759,13 @@ fn bad_registry_messages_are_refused_with_their_code_and_change_nothing() {
     }
     let storage = w.chain.app.storage();
     let mut r = crate::context::Unmetered(&storage);
-    assert!(crate::modules::models::state::model(&mut r, 1)
+    assert!(crate::modules::models::Keeper::model(&mut r, 1)
         .unwrap()
         .is_none());
-    assert!(crate::modules::licenses::state::license(&mut r, 1)
+    assert!(crate::modules::licenses::Keeper::license(&mut r, 1)
         .unwrap()
         .is_none());
-    assert!(crate::modules::datasets::state::dataset(&mut r, 1)
+    assert!(crate::modules::datasets::Keeper::dataset(&mut r, 1)
         .unwrap()
         .is_none());
 }

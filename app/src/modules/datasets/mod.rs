@@ -13,14 +13,16 @@
 //! Invariants: contribution ids are dense and each belongs to one dataset; a content hash
 //! appears once per dataset (usage counters are kept by attribution); a status only leaves PENDING once, and every change is in history.
 
-mod error;
 pub mod deps;
+mod error;
 pub mod genesis;
+mod keeper;
 pub mod msgs;
 pub mod query;
-pub mod state;
+mod state;
 
 pub use error::DatasetsError;
+pub use keeper::Keeper;
 pub use msgs::Msg;
 
 /// Most items one MsgContribute may carry.

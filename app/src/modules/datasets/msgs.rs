@@ -7,19 +7,15 @@ use openledger_proto::datasets::v1::{
     MsgUpdateCurator, MsgUpdateCuratorResponse, Policy, Status, StatusChange,
 };
 
-use super::state::{self, S};
-use super::deps::Deps;
+use openledger_types::Address;
+
+use super::deps::{Deps, Licenses};
+use super::state;
 use super::{DatasetsError, MAX_BATCH};
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
+use crate::modules::util::is_sha256_hex;
 use crate::tx::handler::{Execute, Handler};
-use openledger_types::Address;
-use crate::modules::util::{is_sha256_hex, next_id};
-
-/// What datasets needs from licences: whether a licence exists.
-pub trait Licenses {
-    fn license_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, crate::error::SdkError>;
-}
 
 fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), DatasetsError> {
     let len = value.chars().count();
@@ -52,7 +48,7 @@ pub fn create(
     if msg.license_id != 0 && !licenses.license_exists(ctx, msg.license_id)? {
         return Err(DatasetsError::LicenseNotFound(msg.license_id));
     }
-    let id = next_id(ctx, S, state::LAST_DATASET_ID)?;
+    let id = state::next_dataset_id(ctx)?;
     let dataset = Dataset {
         id,
         name: msg.name.clone(),
@@ -112,11 +108,10 @@ pub fn contribute(
     };
     let mut first = 0;
     for item in &msg.items {
-        let content_key = state::content_key(dataset.id, &item.content_sha256);
-        if ctx.get(S, &content_key)?.is_some() {
+        if state::has_content(ctx, dataset.id, &item.content_sha256)? {
             return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
         }
-        let id = next_id(ctx, S, state::LAST_CONTRIBUTION_ID)?;
+        let id = state::next_contribution_id(ctx)?;
         if first == 0 {
             first = id;
         }
@@ -136,10 +131,7 @@ pub fn contribute(
                 height: ctx.height,
             }],
         };
-        state::set_contribution(ctx, &contribution)?;
-        ctx.put(S, content_key, id.to_be_bytes().to_vec())?;
-        ctx.put(S, state::by_dataset_key(dataset.id, id), Vec::new())?;
-        ctx.put(S, state::by_contributor_key(contributor, id), Vec::new())?;
+        state::add_contribution(ctx, &contribution, contributor)?;
     }
     let count = msg.items.len() as u64;
     dataset.contribution_count += count;

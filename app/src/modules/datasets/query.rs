@@ -7,11 +7,13 @@ use openledger_proto::datasets::v1::{
 };
 use prost::Message;
 
-use super::state::{self, S};
+use openledger_types::Address;
+
+use super::deps::UsageCounters;
+use super::state;
 use super::DatasetsError;
 use crate::context::Read;
-use openledger_types::Address;
-use crate::modules::util::{address_key, id_key, page_limit, trailing_id};
+use crate::modules::util::page_limit;
 
 /// `/openledger.datasets.v1.Query/Dataset`
 pub fn dataset(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsError> {
@@ -28,7 +30,7 @@ pub fn datasets(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsEr
     let limit = page_limit(request.limit);
     let mut datasets = Vec::new();
     let mut id = request.after_id;
-    let last = crate::modules::util::last_id(r, S, state::LAST_DATASET_ID)?;
+    let last = state::last_dataset_id(r)?;
     while id < last && datasets.len() < limit {
         id += 1;
         if let Some(d) = state::dataset(r, id)? {
@@ -43,11 +45,10 @@ pub fn datasets(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, DatasetsEr
     .encode_to_vec())
 }
 
-/// Contributions whose ids are the trailing ids of index keys under `prefix`, after `after_id`,
-/// filtered by status, one page.
+/// The contributions of `ids` (in order) after `after_id`, filtered by status, one page.
 fn page_by_index(
     r: &mut impl Read,
-    prefix: &[u8],
+    ids: Vec<u64>,
     after_id: u64,
     limit: u32,
     status: i32,
@@ -55,8 +56,7 @@ fn page_by_index(
     let limit = page_limit(limit);
     let mut contributions: Vec<Contribution> = Vec::new();
     let mut next_after_id = 0;
-    for (key, _) in r.read_prefix(S, prefix)? {
-        let id = trailing_id(&key)?;
+    for id in ids {
         if id <= after_id {
             continue;
         }
@@ -82,8 +82,8 @@ pub fn contributions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Datas
     let request =
         QueryContributionsRequest::decode(request).map_err(crate::error::SdkError::from)?;
     state::must_dataset(r, request.dataset_id)?;
-    let prefix = id_key(state::BY_DATASET, request.dataset_id);
-    Ok(page_by_index(r, &prefix, request.after_id, request.limit, request.status)?.encode_to_vec())
+    let ids = state::contribution_ids_in(r, request.dataset_id)?;
+    Ok(page_by_index(r, ids, request.after_id, request.limit, request.status)?.encode_to_vec())
 }
 
 /// `/openledger.datasets.v1.Query/ContributionsOf`
@@ -91,24 +91,15 @@ pub fn contributions_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Da
     let request =
         QueryContributionsOfRequest::decode(request).map_err(crate::error::SdkError::from)?;
     let contributor = Address::from_bech32(&request.contributor)?;
-    let prefix = address_key(state::BY_CONTRIBUTOR, &contributor);
+    let ids = state::contribution_ids_of(r, &contributor)?;
     Ok(page_by_index(
         r,
-        &prefix,
+        ids,
         request.after_id,
         request.limit,
         Status::Unspecified as i32,
     )?
     .encode_to_vec())
-}
-
-/// Where a contribution's usage counters live: settlement keeps them.
-pub trait UsageCounters {
-    fn usage<R: Read>(
-        &self,
-        r: &mut R,
-        contribution_id: u64,
-    ) -> Result<openledger_proto::datasets::v1::ContributionUsage, crate::error::SdkError>;
 }
 
 /// `/openledger.datasets.v1.Query/Usage`

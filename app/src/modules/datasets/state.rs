@@ -1,56 +1,192 @@
-//! Keys and typed access to the datasets substore.
+//! The datasets substore; the only door to its keys.
 
 use openledger_proto::datasets::v1::{Contribution, Dataset};
+use openledger_types::Address;
 
 use super::DatasetsError;
 use crate::context::{Ctx, Read};
-use openledger_types::Address;
-use crate::modules::util::{address_key, id_key};
+use crate::error::SdkError;
+use crate::keyspace::{BigEndian, Counter, Map, Proto, Set, Tail};
 use crate::store::Substore;
 
-pub const S: Substore = Substore::Datasets;
-pub const LAST_DATASET_ID: &[u8] = &[0x00];
-pub const DATASET: u8 = 0x01;
-pub const LAST_CONTRIBUTION_ID: &[u8] = &[0x02];
-pub const CONTRIBUTION: u8 = 0x03;
-pub const CONTENT: u8 = 0x04;
-pub const BY_DATASET: u8 = 0x05;
-pub const BY_CONTRIBUTOR: u8 = 0x06;
+const S: Substore = Substore::Datasets;
+/// The last dataset id handed out.
+const LAST_DATASET_ID: Counter = Counter::new(S, 0x00);
+/// `0x01 | id` → dataset.
+const DATASETS: Map<u64, Proto<Dataset>> = Map::new(S, 0x01);
+/// The last contribution id handed out.
+const LAST_CONTRIBUTION_ID: Counter = Counter::new(S, 0x02);
+/// `0x03 | id` → contribution.
+const CONTRIBUTIONS: Map<u64, Proto<Contribution>> = Map::new(S, 0x03);
+/// `0x04 | dataset id | sha256 hex` → contribution id: one content hash per dataset.
+const CONTENT: Map<(u64, Tail), BigEndian> = Map::new(S, 0x04);
+/// `0x05 | dataset id | contribution id`: a dataset's contributions, in order.
+const BY_DATASET: Set<(u64, u64)> = Map::new(S, 0x05);
+/// `0x06 | len | contributor | contribution id`: a contributor's, across datasets.
+const BY_CONTRIBUTOR: Set<(Address, u64)> = Map::new(S, 0x06);
 
-pub fn content_key(dataset_id: u64, sha256_hex: &str) -> Vec<u8> {
-    let mut key = id_key(CONTENT, dataset_id);
-    key.extend_from_slice(sha256_hex.as_bytes());
-    key
+fn content_key(dataset_id: u64, sha256_hex: &str) -> (u64, Tail) {
+    (dataset_id, Tail(sha256_hex.as_bytes().to_vec()))
 }
 
-pub fn by_dataset_key(dataset_id: u64, contribution_id: u64) -> Vec<u8> {
-    let mut key = id_key(BY_DATASET, dataset_id);
-    key.extend_from_slice(&contribution_id.to_be_bytes());
-    key
+pub(super) fn dataset(r: &mut impl Read, id: u64) -> Result<Option<Dataset>, SdkError> {
+    DATASETS.get(r, &id)
 }
 
-pub fn by_contributor_key(contributor: &Address, contribution_id: u64) -> Vec<u8> {
-    let mut key = address_key(BY_CONTRIBUTOR, contributor);
-    key.extend_from_slice(&contribution_id.to_be_bytes());
-    key
-}
-
-pub fn dataset(r: &mut impl Read, id: u64) -> Result<Option<Dataset>, DatasetsError> {
-    Ok(r.read_msg(S, &id_key(DATASET, id))?)
-}
-
-pub fn must_dataset(r: &mut impl Read, id: u64) -> Result<Dataset, DatasetsError> {
+pub(super) fn must_dataset(r: &mut impl Read, id: u64) -> Result<Dataset, DatasetsError> {
     dataset(r, id)?.ok_or(DatasetsError::DatasetNotFound(id))
 }
 
-pub fn set_dataset(ctx: &mut Ctx, dataset: &Dataset) -> Result<(), DatasetsError> {
-    Ok(ctx.put_msg(S, id_key(DATASET, dataset.id), dataset)?)
+pub(super) fn set_dataset(ctx: &mut Ctx, dataset: &Dataset) -> Result<(), SdkError> {
+    DATASETS.set(ctx, &dataset.id, dataset)
 }
 
-pub fn contribution(r: &mut impl Read, id: u64) -> Result<Option<Contribution>, DatasetsError> {
-    Ok(r.read_msg(S, &id_key(CONTRIBUTION, id))?)
+/// Every dataset, by id.
+pub(super) fn datasets(r: &mut impl Read) -> Result<Vec<Dataset>, SdkError> {
+    Ok(DATASETS.entries(r)?.into_iter().map(|(_, d)| d).collect())
 }
 
-pub fn set_contribution(ctx: &mut Ctx, c: &Contribution) -> Result<(), DatasetsError> {
-    Ok(ctx.put_msg(S, id_key(CONTRIBUTION, c.id), c)?)
+/// Takes the next dataset id.
+pub(super) fn next_dataset_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_DATASET_ID.next(ctx)
+}
+
+/// The last dataset id handed out (0 when none).
+pub(super) fn last_dataset_id(r: &mut impl Read) -> Result<u64, SdkError> {
+    LAST_DATASET_ID.last(r)
+}
+
+pub(super) fn set_last_dataset_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_DATASET_ID.set(ctx, &id)
+}
+
+pub(super) fn contribution(r: &mut impl Read, id: u64) -> Result<Option<Contribution>, SdkError> {
+    CONTRIBUTIONS.get(r, &id)
+}
+
+/// Stores a contribution whose status changed; its indexes stay as they are.
+pub(super) fn set_contribution(ctx: &mut Ctx, c: &Contribution) -> Result<(), SdkError> {
+    CONTRIBUTIONS.set(ctx, &c.id, c)
+}
+
+/// Stores a new contribution with its content hash and its two indexes.
+pub(super) fn add_contribution(
+    ctx: &mut Ctx,
+    c: &Contribution,
+    contributor: &Address,
+) -> Result<(), SdkError> {
+    set_contribution(ctx, c)?;
+    CONTENT.set(ctx, &content_key(c.dataset_id, &c.content_sha256), &c.id)?;
+    BY_DATASET.set(ctx, &(c.dataset_id, c.id), &())?;
+    BY_CONTRIBUTOR.set(ctx, &(contributor.clone(), c.id), &())
+}
+
+/// Every contribution, by id.
+pub(super) fn contributions(r: &mut impl Read) -> Result<Vec<Contribution>, SdkError> {
+    Ok(CONTRIBUTIONS
+        .entries(r)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// Takes the next contribution id.
+pub(super) fn next_contribution_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_CONTRIBUTION_ID.next(ctx)
+}
+
+pub(super) fn set_last_contribution_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_CONTRIBUTION_ID.set(ctx, &id)
+}
+
+/// Whether a content hash is already in a dataset.
+pub(super) fn has_content(
+    r: &mut impl Read,
+    dataset_id: u64,
+    sha256_hex: &str,
+) -> Result<bool, SdkError> {
+    CONTENT.has(r, &content_key(dataset_id, sha256_hex))
+}
+
+/// The ids of a dataset's contributions, in order.
+pub(super) fn contribution_ids_in(
+    r: &mut impl Read,
+    dataset_id: u64,
+) -> Result<Vec<u64>, SdkError> {
+    Ok(BY_DATASET
+        .entries_under(r, &dataset_id)?
+        .into_iter()
+        .map(|((_, id), ())| id)
+        .collect())
+}
+
+/// The ids of a contributor's contributions across datasets, in order.
+pub(super) fn contribution_ids_of(
+    r: &mut impl Read,
+    contributor: &Address,
+) -> Result<Vec<u64>, SdkError> {
+    Ok(BY_CONTRIBUTOR
+        .entries_under(r, contributor)?
+        .into_iter()
+        .map(|((_, id), ())| id)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::testing::written;
+
+    #[test]
+    fn keys_keep_their_layout() {
+        let contributor = Address::from_bytes(vec![0xab; 20]).unwrap();
+        let sha = "ab".repeat(32);
+        let writes = written(|ctx| {
+            assert_eq!(next_dataset_id(ctx).unwrap(), 1);
+            set_dataset(
+                ctx,
+                &Dataset {
+                    id: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(next_contribution_id(ctx).unwrap(), 1);
+            add_contribution(
+                ctx,
+                &Contribution {
+                    id: 2,
+                    dataset_id: 1,
+                    content_sha256: sha.clone(),
+                    ..Default::default()
+                },
+                &contributor,
+            )
+            .unwrap();
+        });
+        let id = |n: u64| n.to_be_bytes().to_vec();
+        let key = |parts: &[&[u8]]| parts.concat();
+        let mut by_contributor = vec![0x06, 20];
+        by_contributor.extend([0xab; 20]);
+        by_contributor.extend(id(2));
+        let expected: Vec<(Vec<u8>, Option<Vec<u8>>)> = vec![
+            (vec![0x00], Some(id(1))),
+            (key(&[&[0x01], &id(1)]), None),
+            (vec![0x02], Some(id(1))),
+            (key(&[&[0x03], &id(2)]), None),
+            (key(&[&[0x04], &id(1), sha.as_bytes()]), Some(id(2))),
+            (key(&[&[0x05], &id(1), &id(2)]), Some(Vec::new())),
+            (by_contributor, Some(Vec::new())),
+        ];
+        let mut got: Vec<(Vec<u8>, Option<Vec<u8>>)> = writes
+            .into_iter()
+            .map(|(store, key, value)| {
+                assert_eq!(store, S);
+                let value = (![0x01, 0x03].contains(&key[0])).then_some(value);
+                (key, value)
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected);
+    }
 }

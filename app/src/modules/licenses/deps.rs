@@ -1,7 +1,22 @@
-//! What licences need from other modules; `crate::keepers` implements it.
+//! What licences need from other modules, as narrow traits (the SDK's `expected_keepers.go`);
+//! `crate::keepers` implements them.
 
-pub use super::msgs::Targets;
+use openledger_types::Address;
 
-/// Everything licences' messages need.
-pub trait Deps: Targets {}
-impl<T: Targets> Deps for T {}
+use super::TargetRef;
+use crate::context::Ctx;
+use crate::error::SdkError;
+
+pub use crate::modules::Transfers;
+
+/// From the registries (models, datasets): who owns a target, and who is paid its upfront fees.
+pub trait Targets {
+    /// The model's owner or the dataset's curator; None when the target does not exist.
+    fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError>;
+    /// Payees of the target's fees with shares in basis points summing to 10,000.
+    fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError>;
+}
+
+/// Everything licences' messages need: the registries, and bank to move the fees and escrow.
+pub trait Deps: Targets + Transfers {}
+impl<T: Targets + Transfers> Deps for T {}

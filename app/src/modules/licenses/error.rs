@@ -1,18 +1,24 @@
+use openledger_types::Address;
+
+use super::TargetRef;
+
 crate::module_errors!(LicensesError, "licenses", {
     InvalidTerms(String) = 2: "invalid licence terms: {0}",
     LicenseNotFound(u64) = 3: "licence {0} not found",
-    TargetNotFound(String) = 4: "{0} not found",
-    NotOwner(String) = 5: "{0} does not own the target",
+    TargetNotFound(TargetRef) = 4: "{0} not found",
+    NotOwner(Address) = 5: "{0} does not own the target",
     AlreadyOffered(u64) = 6: "licence {0} is already offered on this target",
     NotOffered(u64) = 7: "licence {0} is not offered on this target",
     OfferRetired(u64) = 8: "licence {0} is retired on this target: no new grants",
     GrantNotFound(u64) = 9: "grant {0} not found",
-    NotLicensee(String) = 10: "{0} is not the licensee of this grant",
+    NotLicensee(Address) = 10: "{0} is not the licensee of this grant",
     GrantNotExpired(u64) = 11: "grant {0} has not expired: escrow is released only after expiry",
     GrantReleased(u64) = 12: "grant {0} was released",
     InvalidAmount(String) = 13: "invalid amount: {0}",
     InvalidTarget = 14: "target must be a model version or a dataset",
-    WrongTarget(String) = 15: "{0}",
+    // (grant, version)
+    WrongTarget(u64, u64) = 15: "grant {0} is not for model version {1}",
     GrantExpired(u64) = 16: "grant {0} has expired or was released",
-    InsufficientEscrow(String) = 17: "escrow cannot cover the use: {0}",
+    // (grant, escrow held, price of the uses)
+    InsufficientEscrow(u64, u128, u128) = 17: "escrow cannot cover the use: grant {0} holds {1} uopen, the uses cost {2}",
 });

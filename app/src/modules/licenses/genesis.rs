@@ -1,12 +1,10 @@
 //! licences genesis: licences, offers and grants; indexes and counters are rebuilt.
 
 pub use openledger_proto::licenses::v1::GenesisState as Genesis;
-
-use super::state::{self, TargetRef, S};
-use super::LicensesError;
-use crate::context::{Ctx, Read};
 use openledger_types::Address;
-use crate::modules::util::read_values;
+
+use super::{state, LicensesError, TargetRef};
+use crate::context::{Ctx, Read};
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
     let mut last = 0;
@@ -25,11 +23,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
         last = l.id;
         state::set_license(ctx, l)?;
     }
-    ctx.put(
-        S,
-        state::LAST_LICENSE_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_license_id(ctx, last)?;
     for o in &genesis.offers {
         let target = TargetRef::from_proto(o.target.as_ref())?;
         state::must_license(ctx, o.license_id)?;
@@ -46,20 +40,16 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
         last = g.id;
         let target = TargetRef::from_proto(g.target.as_ref())?;
         state::set_grant(ctx, g)?;
-        state::index_grant(ctx, g, &Address::from_bech32(&g.licensee)?, target)?;
+        state::index_grant(ctx, g.id, &Address::from_bech32(&g.licensee)?, target)?;
     }
-    ctx.put(
-        S,
-        state::LAST_GRANT_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_grant_id(ctx, last)?;
     Ok(())
 }
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, LicensesError> {
     Ok(Genesis {
-        licenses: read_values(r, S, &[state::LICENSE])?,
-        offers: read_values(r, S, &[state::OFFER])?,
-        grants: read_values(r, S, &[state::GRANT])?,
+        licenses: state::all_licenses(r)?,
+        offers: state::all_offers(r)?,
+        grants: state::all_grants(r)?,
     })
 }

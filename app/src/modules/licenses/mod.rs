@@ -9,21 +9,29 @@
 //!
 //! Messages: MsgCreateLicense, MsgAttachLicense, MsgRetireLicense, MsgAcquireLicense,
 //! MsgTopUpGrant, MsgReleaseGrant.
-//! Events: `license_created`, `license_attached`, `license_retired`, `license_acquired`,
-//! `grant_topped_up`, `grant_released`.
+//! Events (typed, `openledger.licenses.v1.Event…`): `EventLicenseCreated`,
+//! `EventLicenseAttached`, `EventLicenseRetired`, `EventLicenseAcquired`, `EventGrantToppedUp`,
+//! `EventGrantReleased`.
+//! Others reach licences through `Keeper` (keeper.rs); licences reach the registries and bank
+//! through the traits in deps.rs.
 //! Invariants: terms never change; offers are never removed; a grant keeps the terms it was
 //! bought under; the escrow module account holds exactly the sum of unreleased grants' escrow.
 
-mod error;
 pub mod deps;
+mod error;
 pub mod genesis;
+mod keeper;
 pub mod msgs;
 pub mod query;
-pub mod rules;
-pub mod state;
+mod rules;
+mod state;
+mod target;
 
 pub use error::LicensesError;
+pub use keeper::Keeper;
 pub use msgs::Msg;
+pub use rules::Decision;
+pub use target::TargetRef;
 
 use openledger_types::Address;
 

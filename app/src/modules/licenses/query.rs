@@ -8,11 +8,10 @@ use openledger_proto::licenses::v1::{
 };
 use prost::Message;
 
-use super::rules;
-use super::state::{self, TargetRef};
-use super::LicensesError;
-use crate::context::Read;
 use openledger_types::Address;
+
+use super::{rules, state, LicensesError, TargetRef};
+use crate::context::Read;
 use crate::modules::util::decode_request;
 
 /// `/openledger.licenses.v1.Query/License`

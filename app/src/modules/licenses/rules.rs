@@ -3,24 +3,30 @@
 
 use openledger_proto::licenses::v1::{Grant, LicenseTerms, ProhibitedUse};
 
-use super::state::{self, TargetRef};
-use super::LicensesError;
+use openledger_types::{parse_amount, Address};
+
+use super::{state, LicensesError, TargetRef};
 use crate::context::Read;
-use openledger_types::Address;
-use crate::modules::bank::coins::parse_amount;
 use crate::modules::util::is_sha256_hex;
 
-pub const MAX_BPS: u32 = 10_000;
+pub(super) const MAX_BPS: u32 = 10_000;
 
 /// Amounts in terms and grants are plain uopen integers.
-pub fn amount(field: &str, text: &str) -> Result<u128, LicensesError> {
+pub(super) fn amount(field: &str, text: &str) -> Result<u128, LicensesError> {
     if text.is_empty() {
         return Ok(0);
     }
     parse_amount(text).map_err(|e| LicensesError::InvalidAmount(format!("{field}: {e}")))
 }
 
-pub fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
+/// A grant's escrow plus `value`.
+pub(super) fn add_to_escrow(escrow: &str, value: u128) -> Result<u128, LicensesError> {
+    amount("escrow", escrow)?
+        .checked_add(value)
+        .ok_or_else(|| LicensesError::InvalidAmount("escrow would overflow".into()))
+}
+
+pub(super) fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
     let bad = |m: String| Err(LicensesError::InvalidTerms(m));
     if t.royalty_bps > MAX_BPS || t.data_share_bps > MAX_BPS {
         return bad(format!(
@@ -52,12 +58,12 @@ pub fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
 }
 
 /// A grant can be used at `height`: not released, not expired.
-pub fn is_live(grant: &Grant, height: u64) -> bool {
+pub(super) fn is_live(grant: &Grant, height: u64) -> bool {
     !grant.released && (grant.expires_height == 0 || height < grant.expires_height)
 }
 
 /// Terms anyone may use without buying: the offer costs nothing up front or per use.
-pub fn is_open(terms: &LicenseTerms) -> bool {
+pub(super) fn is_open(terms: &LicenseTerms) -> bool {
     amount("upfront_fee", &terms.upfront_fee).ok() == Some(0)
         && amount("per_use_price", &terms.per_use_price).ok() == Some(0)
 }
@@ -142,7 +148,7 @@ fn find_terms(
 
 /// May `who` publish a derivative of `target`? Needs terms allowing derivatives: a live grant,
 /// or an open offer.
-pub fn may_derive(
+pub(super) fn may_derive(
     r: &mut impl Read,
     who: &Address,
     target: TargetRef,
@@ -153,7 +159,7 @@ pub fn may_derive(
     })
 }
 
-pub fn may_use_commercially(
+pub(super) fn may_use_commercially(
     r: &mut impl Read,
     who: &Address,
     target: TargetRef,
@@ -164,7 +170,7 @@ pub fn may_use_commercially(
     })
 }
 
-pub fn may_use_for(
+pub(super) fn may_use_for(
     r: &mut impl Read,
     who: &Address,
     target: TargetRef,

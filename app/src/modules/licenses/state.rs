@@ -1,147 +1,243 @@
-//! Keys and typed access to the licenses substore.
+//! The licenses substore; the only door to its keys. Readers fail with `SdkError` (gas, corrupt
+//! state) except the `must_*` ones, which say what is missing as a `LicensesError`.
 
-use openledger_proto::licenses::v1::{Grant, License, Offer, Target, TargetKind};
-
-use super::LicensesError;
-use crate::context::{Ctx, Read};
+use openledger_proto::licenses::v1::{Grant, License, Offer, TargetKind};
 use openledger_types::Address;
-use crate::modules::util::{address_key, id_key, read_values};
+
+use super::{LicensesError, TargetRef};
+use crate::context::{Ctx, Read};
+use crate::error::SdkError;
+use crate::keyspace::{Counter, KeyPart, Map, Proto, Set};
 use crate::store::Substore;
 
-pub const S: Substore = Substore::Licenses;
-pub const LAST_LICENSE_ID: &[u8] = &[0x00];
-pub const LICENSE: u8 = 0x01;
-pub const OFFER: u8 = 0x02;
-pub const LAST_GRANT_ID: &[u8] = &[0x03];
-pub const GRANT: u8 = 0x04;
-pub const BY_LICENSEE: u8 = 0x05;
-pub const BY_TARGET: u8 = 0x06;
+const S: Substore = Substore::Licenses;
+/// `0x00` → last licence id.
+const LAST_LICENSE_ID: Counter = Counter::new(S, 0x00);
+/// `0x01 | id` → `License`.
+const LICENSES: Map<u64, Proto<License>> = Map::new(S, 0x01);
+/// `0x02 | target kind | target id | licence id` → `Offer`.
+const OFFERS: Map<(TargetRef, u64), Proto<Offer>> = Map::new(S, 0x02);
+/// `0x03` → last grant id.
+const LAST_GRANT_ID: Counter = Counter::new(S, 0x03);
+/// `0x04 | id` → `Grant`.
+const GRANTS: Map<u64, Proto<Grant>> = Map::new(S, 0x04);
+/// `0x05 | len | licensee | grant id` → ().
+const BY_LICENSEE: Set<(Address, u64)> = Map::new(S, 0x05);
+/// `0x06 | target kind | target id | grant id` → ().
+const BY_TARGET: Set<(TargetRef, u64)> = Map::new(S, 0x06);
 
-/// A target that passed validation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TargetRef {
-    Version(u64),
-    Dataset(u64),
-}
-
-impl TargetRef {
-    pub fn from_proto(target: Option<&Target>) -> Result<Self, LicensesError> {
-        let target = target.ok_or(LicensesError::InvalidTarget)?;
-        match TargetKind::try_from(target.kind) {
-            Ok(TargetKind::ModelVersion) if target.id != 0 => Ok(TargetRef::Version(target.id)),
-            Ok(TargetKind::Dataset) if target.id != 0 => Ok(TargetRef::Dataset(target.id)),
-            _ => Err(LicensesError::InvalidTarget),
-        }
+/// A target in a key: its kind as one byte, then its id big-endian.
+impl KeyPart for TargetRef {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let (kind, id) = self.kind_and_id();
+        (kind as u8).encode(out);
+        id.encode(out);
     }
 
-    pub fn to_proto(self) -> Target {
-        match self {
-            TargetRef::Version(id) => Target {
-                kind: TargetKind::ModelVersion as i32,
-                id,
-            },
-            TargetRef::Dataset(id) => Target {
-                kind: TargetKind::Dataset as i32,
-                id,
-            },
-        }
-    }
-
-    fn key(self, prefix: u8) -> Vec<u8> {
-        let (kind, id) = match self {
-            TargetRef::Version(id) => (TargetKind::ModelVersion as u8, id),
-            TargetRef::Dataset(id) => (TargetKind::Dataset as u8, id),
+    fn decode(bytes: &[u8]) -> Result<(Self, &[u8]), SdkError> {
+        let (kind, rest) = u8::decode(bytes)?;
+        let (id, rest) = u64::decode(rest)?;
+        let target = match TargetKind::try_from(i32::from(kind)) {
+            Ok(TargetKind::ModelVersion) => TargetRef::Version(id),
+            Ok(TargetKind::Dataset) => TargetRef::Dataset(id),
+            _ => {
+                return Err(SdkError::Internal(format!(
+                    "corrupt state key: target kind {kind}"
+                )))
+            }
         };
-        let mut key = vec![prefix, kind];
-        key.extend_from_slice(&id.to_be_bytes());
-        key
+        Ok((target, rest))
     }
 }
 
-impl std::fmt::Display for TargetRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TargetRef::Version(id) => write!(f, "model version {id}"),
-            TargetRef::Dataset(id) => write!(f, "dataset {id}"),
-        }
-    }
+fn values<K, V>(entries: Vec<(K, V)>) -> Vec<V> {
+    entries.into_iter().map(|(_, v)| v).collect()
 }
 
-pub fn offer_key(target: TargetRef, license_id: u64) -> Vec<u8> {
-    let mut key = target.key(OFFER);
-    key.extend_from_slice(&license_id.to_be_bytes());
-    key
+// ---- licences
+
+pub(super) fn next_license_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_LICENSE_ID.next(ctx)
 }
 
-pub fn license(r: &mut impl Read, id: u64) -> Result<Option<License>, LicensesError> {
-    Ok(r.read_msg(S, &id_key(LICENSE, id))?)
+pub(super) fn set_last_license_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_LICENSE_ID.set(ctx, &id)
 }
 
-pub fn must_license(r: &mut impl Read, id: u64) -> Result<License, LicensesError> {
+pub(super) fn last_license_id(r: &mut impl Read) -> Result<u64, SdkError> {
+    LAST_LICENSE_ID.last(r)
+}
+
+pub(super) fn license(r: &mut impl Read, id: u64) -> Result<Option<License>, SdkError> {
+    LICENSES.get(r, &id)
+}
+
+pub(super) fn must_license(r: &mut impl Read, id: u64) -> Result<License, LicensesError> {
     license(r, id)?.ok_or(LicensesError::LicenseNotFound(id))
 }
 
-pub fn set_license(ctx: &mut Ctx, license: &License) -> Result<(), LicensesError> {
-    Ok(ctx.put_msg(S, id_key(LICENSE, license.id), license)?)
+pub(super) fn set_license(ctx: &mut Ctx, license: &License) -> Result<(), SdkError> {
+    LICENSES.set(ctx, &license.id, license)
 }
 
-pub fn offer(
+pub(super) fn all_licenses(r: &mut impl Read) -> Result<Vec<License>, SdkError> {
+    Ok(values(LICENSES.entries(r)?))
+}
+
+// ---- offers
+
+pub(super) fn offer(
     r: &mut impl Read,
     target: TargetRef,
     license_id: u64,
-) -> Result<Option<Offer>, LicensesError> {
-    Ok(r.read_msg(S, &offer_key(target, license_id))?)
+) -> Result<Option<Offer>, SdkError> {
+    OFFERS.get(r, &(target, license_id))
 }
 
-pub fn set_offer(ctx: &mut Ctx, target: TargetRef, offer: &Offer) -> Result<(), LicensesError> {
-    Ok(ctx.put_msg(S, offer_key(target, offer.license_id), offer)?)
+/// Stores an offer under its target and its licence id.
+pub(super) fn set_offer(ctx: &mut Ctx, target: TargetRef, offer: &Offer) -> Result<(), SdkError> {
+    OFFERS.set(ctx, &(target, offer.license_id), offer)
 }
 
 /// Every offer on a target, by licence id.
-pub fn offers(r: &mut impl Read, target: TargetRef) -> Result<Vec<Offer>, LicensesError> {
-    Ok(read_values(r, S, &target.key(OFFER))?)
+pub(super) fn offers(r: &mut impl Read, target: TargetRef) -> Result<Vec<Offer>, SdkError> {
+    Ok(values(OFFERS.entries_under(r, &target)?))
 }
 
-pub fn grant(r: &mut impl Read, id: u64) -> Result<Option<Grant>, LicensesError> {
-    Ok(r.read_msg(S, &id_key(GRANT, id))?)
+pub(super) fn all_offers(r: &mut impl Read) -> Result<Vec<Offer>, SdkError> {
+    Ok(values(OFFERS.entries(r)?))
 }
 
-pub fn must_grant(r: &mut impl Read, id: u64) -> Result<Grant, LicensesError> {
-    grant(r, id)?.ok_or(LicensesError::GrantNotFound(id))
+// ---- grants
+
+pub(super) fn next_grant_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_GRANT_ID.next(ctx)
 }
 
-pub fn set_grant(ctx: &mut Ctx, grant: &Grant) -> Result<(), LicensesError> {
-    Ok(ctx.put_msg(S, id_key(GRANT, grant.id), grant)?)
+pub(super) fn set_last_grant_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_GRANT_ID.set(ctx, &id)
 }
 
-pub fn index_grant(
+pub(super) fn last_grant_id(r: &mut impl Read) -> Result<u64, SdkError> {
+    LAST_GRANT_ID.last(r)
+}
+
+pub(super) fn must_grant(r: &mut impl Read, id: u64) -> Result<Grant, LicensesError> {
+    GRANTS.get(r, &id)?.ok_or(LicensesError::GrantNotFound(id))
+}
+
+pub(super) fn set_grant(ctx: &mut Ctx, grant: &Grant) -> Result<(), SdkError> {
+    GRANTS.set(ctx, &grant.id, grant)
+}
+
+pub(super) fn all_grants(r: &mut impl Read) -> Result<Vec<Grant>, SdkError> {
+    Ok(values(GRANTS.entries(r)?))
+}
+
+/// Adds a grant to the by-licensee and by-target indexes.
+pub(super) fn index_grant(
     ctx: &mut Ctx,
-    grant: &Grant,
+    grant_id: u64,
     licensee: &Address,
     target: TargetRef,
-) -> Result<(), LicensesError> {
-    let mut by_licensee = address_key(BY_LICENSEE, licensee);
-    by_licensee.extend_from_slice(&grant.id.to_be_bytes());
-    ctx.put(S, by_licensee, Vec::new())?;
-    let mut by_target = target.key(BY_TARGET);
-    by_target.extend_from_slice(&grant.id.to_be_bytes());
-    Ok(ctx.put(S, by_target, Vec::new())?)
+) -> Result<(), SdkError> {
+    BY_LICENSEE.set(ctx, &(licensee.clone(), grant_id), &())?;
+    BY_TARGET.set(ctx, &(target, grant_id), &())
 }
 
-fn grants_under(r: &mut impl Read, prefix: &[u8]) -> Result<Vec<Grant>, LicensesError> {
-    let keys = r.read_prefix(S, prefix)?;
-    let mut grants = Vec::with_capacity(keys.len());
-    for (key, _) in keys {
-        let id = crate::modules::util::trailing_id(&key)?;
-        grants.push(must_grant(r, id)?);
+fn must_grants(r: &mut impl Read, ids: Vec<u64>) -> Result<Vec<Grant>, LicensesError> {
+    ids.into_iter().map(|id| must_grant(r, id)).collect()
+}
+
+/// A licensee's grants, by grant id.
+pub(super) fn grants_of(
+    r: &mut impl Read,
+    licensee: &Address,
+) -> Result<Vec<Grant>, LicensesError> {
+    let ids = BY_LICENSEE.entries_under(r, licensee)?;
+    must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+}
+
+/// Every grant on a target, by grant id.
+pub(super) fn grants_on(r: &mut impl Read, target: TargetRef) -> Result<Vec<Grant>, LicensesError> {
+    let ids = BY_TARGET.entries_under(r, &target)?;
+    must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::testing::written;
+
+    fn keys(write: impl FnOnce(&mut Ctx)) -> Vec<Vec<u8>> {
+        let mut keys: Vec<Vec<u8>> = written(write)
+            .into_iter()
+            .map(|(store, key, _)| {
+                assert_eq!(store, S);
+                key
+            })
+            .collect();
+        keys.sort();
+        keys
     }
-    Ok(grants)
-}
 
-pub fn grants_of(r: &mut impl Read, licensee: &Address) -> Result<Vec<Grant>, LicensesError> {
-    grants_under(r, &address_key(BY_LICENSEE, licensee))
-}
+    fn id(id: u64) -> [u8; 8] {
+        id.to_be_bytes()
+    }
 
-pub fn grants_on(r: &mut impl Read, target: TargetRef) -> Result<Vec<Grant>, LicensesError> {
-    grants_under(r, &target.key(BY_TARGET))
+    #[test]
+    fn keys_keep_their_layout() {
+        let licensee = Address::from_bytes(vec![0xab; 20]).unwrap();
+        let written = keys(|ctx| {
+            next_license_id(ctx).unwrap();
+            set_license(
+                ctx,
+                &License {
+                    id: 7,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let offer = Offer {
+                license_id: 7,
+                ..Default::default()
+            };
+            set_offer(ctx, TargetRef::Version(3), &offer).unwrap();
+            set_offer(ctx, TargetRef::Dataset(4), &offer).unwrap();
+            next_grant_id(ctx).unwrap();
+            set_grant(
+                ctx,
+                &Grant {
+                    id: 9,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            index_grant(ctx, 9, &licensee, TargetRef::Dataset(4)).unwrap();
+        });
+        let mut expected: Vec<Vec<u8>> = vec![
+            vec![0x00],
+            [&[0x01][..], &id(7)].concat(),
+            [&[0x02, 1][..], &id(3), &id(7)].concat(),
+            [&[0x02, 2][..], &id(4), &id(7)].concat(),
+            vec![0x03],
+            [&[0x04][..], &id(9)].concat(),
+            [&[0x05, 20][..], &[0xab; 20], &id(9)].concat(),
+            [&[0x06, 2][..], &id(4), &id(9)].concat(),
+        ];
+        expected.sort();
+        assert_eq!(written, expected);
+    }
+
+    #[test]
+    fn a_target_key_part_round_trips_and_refuses_unknown_kinds() {
+        for target in [TargetRef::Version(1), TargetRef::Dataset(u64::MAX)] {
+            let mut raw = Vec::new();
+            target.encode(&mut raw);
+            assert_eq!(TargetRef::decode(&raw).unwrap(), (target, &[][..]));
+        }
+        let mut raw = vec![0];
+        5u64.encode(&mut raw);
+        assert!(TargetRef::decode(&raw).is_err());
+    }
 }

@@ -9,6 +9,6 @@ crate::module_errors!(ModelsError, "models", {
     DroppedProhibitedUses(String) = 9: "a derivative's licence must keep the parent's prohibited uses: {0}",
     RoyaltiesExceedRevenue(String) = 10: "data share plus upstream royalties exceed 10000 bps: {0}",
     DatasetNotFound(u64) = 11: "dataset {0} not found",
-    ContributionOutsideDataset(String) = 12: "{0}",
+    ContributionOutsideDataset(u64, u64) = 12: "contribution {0} is not in dataset {1}",
     LicenseNotFound(u64) = 13: "licence {0} not found",
 });

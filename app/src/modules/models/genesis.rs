@@ -2,11 +2,11 @@
 
 pub use openledger_proto::models::v1::GenesisState as Genesis;
 
-use super::state::{self, S};
+use openledger_types::Address;
+
+use super::state;
 use super::ModelsError;
 use crate::context::{Ctx, Read};
-use openledger_types::Address;
-use crate::modules::util::read_values;
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {
     let mut last = 0;
@@ -19,17 +19,9 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {
         }
         last = m.id;
         state::set_model(ctx, m)?;
-        ctx.put(
-            S,
-            state::owner_key(&Address::from_bech32(&m.owner)?, m.id),
-            Vec::new(),
-        )?;
+        state::add_owned(ctx, &Address::from_bech32(&m.owner)?, m.id)?;
     }
-    ctx.put(
-        S,
-        state::LAST_MODEL_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_model_id(ctx, last)?;
     let mut last = 0;
     for v in &genesis.versions {
         if v.id <= last {
@@ -47,22 +39,15 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {
         }
         state::must_model(ctx, v.model_id)?;
         last = v.id;
-        state::set_version(ctx, v)?;
-        for &parent in &v.parent_version_ids {
-            ctx.put(S, state::child_key(parent, v.id), Vec::new())?;
-        }
+        state::add_version(ctx, v)?;
     }
-    ctx.put(
-        S,
-        state::LAST_VERSION_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_version_id(ctx, last)?;
     Ok(())
 }
 
 pub fn export(r: &mut impl Read) -> Result<Genesis, ModelsError> {
     Ok(Genesis {
-        models: read_values(r, S, &[state::MODEL])?,
-        versions: read_values(r, S, &[state::VERSION])?,
+        models: state::models(r)?,
+        versions: state::versions(r)?,
     })
 }

@@ -12,14 +12,16 @@
 //! are dense and a parent's id is always lower), so the lineage graph has no cycle by
 //! construction; contributor shares of a version sum to 10,000 bps.
 
-mod error;
 pub mod deps;
+mod error;
 pub mod genesis;
+mod keeper;
 pub mod msgs;
 pub mod query;
-pub mod state;
+mod state;
 
 pub use error::ModelsError;
+pub use keeper::Keeper;
 pub use msgs::Msg;
 
 /// Most parents (a merge), contributors, dataset uses and licences one version may list.

@@ -1,7 +1,6 @@
 //! Model messages: stateless checks (`validate_*`), then stateful checks and execution.
 //! Publishing a derivative enforces the parents' licences; each refusal names the rule.
 
-use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
     EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
     ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
@@ -9,53 +8,15 @@ use openledger_proto::models::v1::{
     TrainingMethod, UpstreamTerms,
 };
 
-use super::state::{self, S};
+use openledger_types::Address;
+
+use super::deps::{Datasets, Deps, Licensing};
+use super::state;
 use super::{ModelsError, MAX_CONTRIBUTORS, MAX_DATASET_USES, MAX_LICENSES, MAX_PARENTS};
 use crate::context::{typed_event, Ctx};
-use crate::error::{Failure, SdkError};
+use crate::error::Failure;
+use crate::modules::util::is_sha256_hex;
 use crate::tx::handler::{Execute, Handler};
-use super::deps::Deps;
-use openledger_types::Address;
-use crate::modules::util::{is_sha256_hex, next_id};
-
-/// What models need from licences.
-pub trait Licensing {
-    fn license_terms(&self, ctx: &mut Ctx, id: u64) -> Result<Option<LicenseTerms>, SdkError>;
-    /// The terms under which `who` may derive from a version, or the rule that forbids it.
-    fn derivation_terms(
-        &self,
-        ctx: &mut Ctx,
-        who: &Address,
-        version_id: u64,
-    ) -> Result<Result<Derivation, String>, Failure>;
-    /// Offers a licence on a version just published.
-    fn offer_on_version(
-        &self,
-        ctx: &mut Ctx,
-        owner: &Address,
-        version_id: u64,
-        license_id: u64,
-    ) -> Result<(), Failure>;
-}
-
-/// The licence a derivative is published under, on one parent.
-#[derive(Debug, Clone)]
-pub struct Derivation {
-    pub terms: LicenseTerms,
-    pub license_id: u64,
-    /// 0 when the licence is open.
-    pub grant_id: u64,
-}
-
-/// What models need from datasets.
-pub trait Datasets {
-    fn dataset_exists(&self, ctx: &mut Ctx, id: u64) -> Result<bool, SdkError>;
-    fn contribution_dataset(
-        &self,
-        ctx: &mut Ctx,
-        contribution_id: u64,
-    ) -> Result<Option<u64>, SdkError>;
-}
 
 /// A dataset use of first 0 and last u64::MAX means "the whole dataset".
 pub const WHOLE_DATASET: (u64, u64) = (0, u64::MAX);
@@ -99,7 +60,7 @@ pub fn register(
     msg: &MsgRegisterModel,
     owner: &Address,
 ) -> Result<MsgRegisterModelResponse, ModelsError> {
-    let id = next_id(ctx, S, state::LAST_MODEL_ID)?;
+    let id = state::next_model_id(ctx)?;
     let model = Model {
         id,
         name: msg.name.clone(),
@@ -110,7 +71,7 @@ pub fn register(
         version_ids: Vec::new(),
     };
     state::set_model(ctx, &model)?;
-    ctx.put(S, state::owner_key(owner, id), Vec::new())?;
+    state::add_owned(ctx, owner, id)?;
     ctx.emit(typed_event(&EventModelRegistered {
         model_id: id,
         owner: model.owner.clone(),
@@ -214,10 +175,7 @@ pub fn publish(
     let mut parent_terms = Vec::with_capacity(msg.parent_version_ids.len());
     for &parent in &msg.parent_version_ids {
         state::must_version(ctx, parent)?;
-        match licensing.derivation_terms(ctx, owner, parent)? {
-            Ok(derivation) => parent_terms.push((parent, derivation)),
-            Err(rule) => return Err(ModelsError::DerivativeNotAllowed(rule).into()),
-        }
+        parent_terms.push((parent, licensing.derivation_terms(ctx, owner, parent)?));
     }
     let royalties: u64 = parent_terms
         .iter()
@@ -267,16 +225,12 @@ pub fn publish(
         }
         for end in [use_.first_contribution_id, use_.last_contribution_id] {
             if datasets.contribution_dataset(ctx, end)? != Some(use_.dataset_id) {
-                return Err(ModelsError::ContributionOutsideDataset(format!(
-                    "contribution {end} is not in dataset {}",
-                    use_.dataset_id
-                ))
-                .into());
+                return Err(ModelsError::ContributionOutsideDataset(end, use_.dataset_id).into());
             }
         }
     }
 
-    let id = next_id(ctx, S, state::LAST_VERSION_ID)?;
+    let id = state::next_version_id(ctx)?;
     let version = ModelVersion {
         id,
         model_id: model.id,
@@ -304,10 +258,7 @@ pub fn publish(
             })
             .collect(),
     };
-    state::set_version(ctx, &version)?;
-    for &parent in &msg.parent_version_ids {
-        ctx.put(S, state::child_key(parent, id), Vec::new())?;
-    }
+    state::add_version(ctx, &version)?;
     model.version_ids.push(id);
     state::set_model(ctx, &model)?;
     for &license_id in &msg.license_ids {
@@ -341,8 +292,8 @@ pub fn transfer(
     if model.owner != owner.to_bech32() {
         return Err(ModelsError::NotOwner(owner.to_bech32()));
     }
-    ctx.delete(S, state::owner_key(owner, model.id))?;
-    ctx.put(S, state::owner_key(new_owner, model.id), Vec::new())?;
+    state::remove_owned(ctx, owner, model.id)?;
+    state::add_owned(ctx, new_owner, model.id)?;
     model.owner = new_owner.to_bech32();
     state::set_model(ctx, &model)?;
     ctx.emit(typed_event(&EventModelTransferred {

@@ -2,8 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use openledger_proto::datasets::v1::Dataset;
-use openledger_proto::licenses::v1::License;
 use openledger_proto::models::v1::{
     LineageNode, QueryDescendantsRequest, QueryDescendantsResponse, QueryLineageRequest,
     QueryLineageResponse, QueryModelRequest, QueryModelResponse, QueryModelsByOwnerRequest,
@@ -12,22 +10,13 @@ use openledger_proto::models::v1::{
 };
 use prost::Message;
 
+use openledger_types::Address;
+
+use super::deps::Registries;
 use super::state;
 use super::ModelsError;
 use crate::context::Read;
-use crate::error::SdkError;
-use openledger_types::Address;
 use crate::modules::util::decode_request;
-
-/// What lineage queries read of the other registries, read-only.
-pub trait Registries {
-    fn licenses_of_version<R: Read>(
-        &self,
-        r: &mut R,
-        version_id: u64,
-    ) -> Result<Vec<License>, SdkError>;
-    fn dataset<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Dataset>, SdkError>;
-}
 
 /// `/openledger.models.v1.Query/Model`
 pub fn model(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
