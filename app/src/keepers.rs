@@ -142,7 +142,7 @@ impl datasets::deps::UsageCounters for Keepers {
         r: &mut R,
         contribution_id: u64,
     ) -> Result<openledger_proto::datasets::v1::ContributionUsage, SdkError> {
-        let c = attribution::state::contribution_counters(r, contribution_id)?;
+        let c = attribution::Keeper::contribution_counters(r, contribution_id)?;
         Ok(openledger_proto::datasets::v1::ContributionUsage {
             contribution_id,
             uses: c.uses,

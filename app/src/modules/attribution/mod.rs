@@ -35,9 +35,7 @@ mod keeper;
 pub mod msgs;
 pub mod query;
 pub mod settle;
-// `pub` only while keepers.rs's datasets section reads `state::contribution_counters`; it is to
-// call `Keeper::contribution_counters`, after which this becomes `mod state`.
-pub mod state;
+mod state;
 
 pub use error::AttributionError;
 pub use keeper::Keeper;

@@ -156,8 +156,7 @@ pub(super) fn report_ids_of(r: &mut impl Read, operator: &Address) -> Result<Vec
     ids_under(r, &REPORTS_OF, operator)
 }
 
-/// `pub` only until keepers.rs calls `Keeper::contribution_counters` (see `mod.rs`).
-pub fn contribution_counters(r: &mut impl Read, id: u64) -> Result<ContributionCounters, SdkError> {
+pub(super) fn contribution_counters(r: &mut impl Read, id: u64) -> Result<ContributionCounters, SdkError> {
     Ok(CONTRIBUTIONS.get(r, &id)?.unwrap_or(ContributionCounters {
         contribution_id: id,
         uses: 0,
