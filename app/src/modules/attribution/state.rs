@@ -156,7 +156,10 @@ pub(super) fn report_ids_of(r: &mut impl Read, operator: &Address) -> Result<Vec
     ids_under(r, &REPORTS_OF, operator)
 }
 
-pub(super) fn contribution_counters(r: &mut impl Read, id: u64) -> Result<ContributionCounters, SdkError> {
+pub(super) fn contribution_counters(
+    r: &mut impl Read,
+    id: u64,
+) -> Result<ContributionCounters, SdkError> {
     Ok(CONTRIBUTIONS.get(r, &id)?.unwrap_or(ContributionCounters {
         contribution_id: id,
         uses: 0,
