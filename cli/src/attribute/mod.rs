@@ -541,7 +541,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":2,\"units\":5,\"weights\":[{\"contribution_id\":1,\"weight\":4}]}\n");
+        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":\"2\",\"units\":\"5\",\"weights\":[{\"contribution_id\":\"1\",\"weight\":\"4\"}]}\n");
         let e = attribute_text(&index, b"nothing here", &args(&["--format", "explain"])).unwrap();
         assert!(e.starts_with("no span of 4 or more words"), "{e}");
         assert!(e.ends_with("total: 0\n"));

@@ -305,7 +305,13 @@ mod tests {
         let from_use = r#"{"request_id": "x", "grant_id": 1, "units": 1, "weights": [{"contribution_id": 2, "weight": 1}]}"#;
         assert_eq!(parse_weights_file(from_use).unwrap(), [w(2, 1)]);
         assert!(parse_weights_file("{}").is_err());
-        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": "12"}]"#).is_err());
+        // Proto3 JSON, as `openledger attribute` prints it: 64-bit integers may be strings.
+        assert_eq!(
+            parse_weights_file(r#"[{"contribution_id": "7", "weight": "12"}]"#).unwrap(),
+            [w(7, 12)]
+        );
+        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": "twelve"}]"#).is_err());
+        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": -1}]"#).is_err());
     }
 
     #[test]
