@@ -31,10 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .preserve_proto_field_names()
         .emit_fields()
         .build(&[".openledger"])?;
-    write_services(
-        &std::fs::read(&descriptors)?,
-        &out_dir.join("services.rs"),
-    )?;
+    write_services(&std::fs::read(&descriptors)?, &out_dir.join("services.rs"))?;
     Ok(())
 }
 
@@ -71,7 +68,9 @@ fn write_services(
                         file.package(),
                         method.name()
                     )),
-                    other => return Err(format!("unexpected service {other} in {}", file.name()).into()),
+                    other => {
+                        return Err(format!("unexpected service {other} in {}", file.name()).into())
+                    }
                 }
             }
         }

@@ -69,7 +69,10 @@ mod tests {
         std::fs::write(&p, "[]").unwrap();
         assert_eq!(read_text_file_or_stdin(&p, "the uses").unwrap(), "[]");
         let err = read_file_or_stdin(&dir.path().join("gone"), "the uses").unwrap_err();
-        assert!(format!("{err:#}").contains("reading the uses from"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("reading the uses from"),
+            "{err:#}"
+        );
         std::fs::write(&p, [0xff, 0xfe]).unwrap();
         assert!(read_text_file_or_stdin(&p, "the uses").is_err());
     }

@@ -170,8 +170,13 @@ mod tests {
         let Command::Tx(cmd) = cli.command else {
             panic!("{args:?} is not a tx command")
         };
-        let request = cmd.into_request().expect("a tx command that builds messages");
-        assert_eq!(request.from, "alice", "FROM stays the first positional argument");
+        let request = cmd
+            .into_request()
+            .expect("a tx command that builds messages");
+        assert_eq!(
+            request.from, "alice",
+            "FROM stays the first positional argument"
+        );
         (request.build)(&address(1)).unwrap_or_else(|e| panic!("{args:?}: {e:#}"))
     }
 
@@ -242,11 +247,18 @@ mod tests {
             "contribute",
             &["1", "--content", &path, "--uri-prefix", "ipfs://x"],
         ));
-        assert_eq!((m.contributor.as_str(), m.dataset_id), (address(1).as_str(), 1));
+        assert_eq!(
+            (m.contributor.as_str(), m.dataset_id),
+            (address(1).as_str(), 1)
+        );
         assert_eq!(m.items[0].uri, "ipfs://x/a.txt");
         assert_eq!(m.items[0].size, 3);
         let items = dir.path().join("items.json");
-        std::fs::write(&items, format!(r#"[{{"content_sha256": "{}"}}]"#, "ab".repeat(32))).unwrap();
+        std::fs::write(
+            &items,
+            format!(r#"[{{"content_sha256": "{}"}}]"#, "ab".repeat(32)),
+        )
+        .unwrap();
         let m: ds::MsgContribute = msg(&tx_args(
             "datasets",
             "contribute",
@@ -267,7 +279,8 @@ mod tests {
         assert_eq!(shown, [(1, true, ""), (2, true, ""), (3, false, "dup")]);
 
         let new_curator = address(3);
-        let m: ds::MsgUpdateCurator = msg(&tx_args("datasets", "update-curator", &["1", &new_curator]));
+        let m: ds::MsgUpdateCurator =
+            msg(&tx_args("datasets", "update-curator", &["1", &new_curator]));
         assert_eq!(
             m,
             ds::MsgUpdateCurator {
@@ -284,7 +297,13 @@ mod tests {
         let m: lic::MsgCreateLicense = msg(&tx_args(
             "licenses",
             "create",
-            &["--commercial", "--prohibit", "military,surveillance", "--upfront-fee", "100uopen"],
+            &[
+                "--commercial",
+                "--prohibit",
+                "military,surveillance",
+                "--upfront-fee",
+                "100uopen",
+            ],
         ));
         let terms = m.terms.unwrap();
         assert_eq!(m.creator, address(1));
@@ -304,7 +323,8 @@ mod tests {
                 id,
             })
         };
-        let m: lic::MsgAttachLicense = msg(&tx_args("licenses", "attach", &["--version", "3", "2"]));
+        let m: lic::MsgAttachLicense =
+            msg(&tx_args("licenses", "attach", &["--version", "3", "2"]));
         assert_eq!(
             m,
             lic::MsgAttachLicense {
@@ -313,7 +333,8 @@ mod tests {
                 license_id: 2,
             }
         );
-        let m: lic::MsgRetireLicense = msg(&tx_args("licenses", "retire", &["--dataset", "3", "2"]));
+        let m: lic::MsgRetireLicense =
+            msg(&tx_args("licenses", "retire", &["--dataset", "3", "2"]));
         assert_eq!((m.target, m.license_id), (dataset(3), 2));
         let m: lic::MsgAcquireLicense = msg(&tx_args(
             "licenses",
@@ -401,16 +422,27 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         let card = dir.path().join("README.md");
-        std::fs::write(&card, "---\nbase_model: openledger:12\nlicense: openledger:4\n---\n").unwrap();
+        std::fs::write(
+            &card,
+            "---\nbase_model: openledger:12\nlicense: openledger:4\n---\n",
+        )
+        .unwrap();
         let m: mdl::MsgPublishVersion = msg(&tx_args(
             "models",
             "publish-version",
-            &["1", "--artifact-sha256", &h, "--from-card", &card.display().to_string()],
+            &[
+                "1",
+                "--artifact-sha256",
+                &h,
+                "--from-card",
+                &card.display().to_string(),
+            ],
         ));
         assert_eq!((m.parent_version_ids, m.license_ids), (vec![12], vec![4]));
 
         let new_owner = address(3);
-        let m: mdl::MsgTransferModelOwnership = msg(&tx_args("models", "transfer", &["1", &new_owner]));
+        let m: mdl::MsgTransferModelOwnership =
+            msg(&tx_args("models", "transfer", &["1", &new_owner]));
         assert_eq!(
             m,
             mdl::MsgTransferModelOwnership {
@@ -479,7 +511,11 @@ mod tests {
         ));
         assert!(m.uses.is_empty());
         assert_eq!(
-            (m.aggregated[0].grant_id, m.aggregated[0].uses, m.aggregated[0].units),
+            (
+                m.aggregated[0].grant_id,
+                m.aggregated[0].uses,
+                m.aggregated[0].units
+            ),
             (4, 2, 3)
         );
         let written: serde_json::Value =
@@ -499,7 +535,15 @@ mod tests {
             let m: att::MsgChallengeUsage = msg(&tx_args(
                 "attribution",
                 "challenge",
-                &["9", "--claim", name, "--bond", "5uopen", "--evidence", "ipfs://e"],
+                &[
+                    "9",
+                    "--claim",
+                    name,
+                    "--bond",
+                    "5uopen",
+                    "--evidence",
+                    "ipfs://e",
+                ],
             ));
             assert_eq!(
                 m,
@@ -512,9 +556,14 @@ mod tests {
                 }
             );
         }
-        let m: att::MsgResolveChallenge = msg(&tx_args("attribution", "resolve", &["2", "--upheld"]));
-        assert_eq!((m.authority, m.challenge_id, m.upheld), (address(1), 2, true));
-        let m: att::MsgResolveChallenge = msg(&tx_args("attribution", "resolve", &["2", "--rejected"]));
+        let m: att::MsgResolveChallenge =
+            msg(&tx_args("attribution", "resolve", &["2", "--upheld"]));
+        assert_eq!(
+            (m.authority, m.challenge_id, m.upheld),
+            (address(1), 2, true)
+        );
+        let m: att::MsgResolveChallenge =
+            msg(&tx_args("attribution", "resolve", &["2", "--rejected"]));
         assert!(!m.upheld);
     }
 
@@ -523,7 +572,17 @@ mod tests {
         let cli = parse(&tx_args(
             "licenses",
             "release",
-            &["1", "--fees", "5uopen", "--gas", "auto", "--memo", "m", "--sequence", "4"],
+            &[
+                "1",
+                "--fees",
+                "5uopen",
+                "--gas",
+                "auto",
+                "--memo",
+                "m",
+                "--sequence",
+                "4",
+            ],
         ))
         .unwrap();
         let Command::Tx(cmd) = cli.command else {
@@ -540,14 +599,58 @@ mod tests {
         let h = "ab".repeat(32);
         for args in [
             vec!["query", "datasets", "list", "--after", "3", "--limit", "10"],
-            vec!["query", "datasets", "contributions", "1", "--status", "pending"],
-            vec!["query", "licenses", "can-i", "bob", "--dataset", "3", "use-for", "model-training"],
+            vec![
+                "query",
+                "datasets",
+                "contributions",
+                "1",
+                "--status",
+                "pending",
+            ],
+            vec![
+                "query",
+                "licenses",
+                "can-i",
+                "bob",
+                "--dataset",
+                "3",
+                "use-for",
+                "model-training",
+            ],
             vec!["query", "models", "provenance", "9", "-o", "json"],
-            vec!["query", "attribution", "split-preview", "3", "--price", "1000uopen", "--weights", "w.json"],
+            vec![
+                "query",
+                "attribution",
+                "split-preview",
+                "3",
+                "--price",
+                "1000uopen",
+                "--weights",
+                "w.json",
+            ],
             vec!["query", "attribution", "operator", "alice", "3"],
             vec!["q", "attribution", "challenge", "2"],
-            vec!["attribute", "--contributions", "d", "--output-text", "-", "--format", "use", "--grant-id", "4"],
-            vec!["attribute", "verify-receipt", "--root", &h, "--receipt-file", "r.json", "--index", "1"],
+            vec![
+                "attribute",
+                "--contributions",
+                "d",
+                "--output-text",
+                "-",
+                "--format",
+                "use",
+                "--grant-id",
+                "4",
+            ],
+            vec![
+                "attribute",
+                "verify-receipt",
+                "--root",
+                &h,
+                "--receipt-file",
+                "r.json",
+                "--index",
+                "1",
+            ],
         ] {
             parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
         }
@@ -675,8 +778,23 @@ mod tests {
         ] {
             assert!(parse(&bad).is_err(), "{bad:?} should be rejected");
         }
-        assert!(parse(&tx_args("attribution", "challenge", &["1", "--claim", "other", "--bond", "1"])).is_err());
-        assert!(parse(&tx_args("attribution", "resolve", &["1", "--upheld", "--rejected"])).is_err());
-        assert!(parse(&tx_args("bank", "send", &["x", "1uopen", "--fees", "1uopen", "--gas-prices", "1uopen"])).is_err());
+        assert!(parse(&tx_args(
+            "attribution",
+            "challenge",
+            &["1", "--claim", "other", "--bond", "1"]
+        ))
+        .is_err());
+        assert!(parse(&tx_args(
+            "attribution",
+            "resolve",
+            &["1", "--upheld", "--rejected"]
+        ))
+        .is_err());
+        assert!(parse(&tx_args(
+            "bank",
+            "send",
+            &["x", "1uopen", "--fees", "1uopen", "--gas-prices", "1uopen"]
+        ))
+        .is_err());
     }
 }

@@ -5,7 +5,10 @@ pub mod openledger {
     pub mod attribution {
         pub mod v1 {
             include!(concat!(env!("OUT_DIR"), "/openledger.attribution.v1.rs"));
-            include!(concat!(env!("OUT_DIR"), "/openledger.attribution.v1.serde.rs"));
+            include!(concat!(
+                env!("OUT_DIR"),
+                "/openledger.attribution.v1.serde.rs"
+            ));
         }
     }
     pub mod auth {
@@ -167,7 +170,8 @@ mod tests {
         );
         assert!(response_json("/x.Unknown", &[]).is_none());
         assert!(
-            response_json("/openledger.datasets.v1.MsgContributeResponse", &[0xff]).is_some_and(|r| r.is_err())
+            response_json("/openledger.datasets.v1.MsgContributeResponse", &[0xff])
+                .is_some_and(|r| r.is_err())
         );
     }
 
@@ -185,7 +189,10 @@ mod tests {
             receipts_roots: vec![vec![1, 2]],
             ..Default::default()
         };
-        assert_eq!(serde_json::to_value(&report).unwrap()["receipts_roots"][0], "AQI=");
+        assert_eq!(
+            serde_json::to_value(&report).unwrap()["receipts_roots"][0],
+            "AQI="
+        );
         // Reading accepts numbers as well as strings, and enum numbers as well as names.
         let back: attribution::v1::Challenge =
             serde_json::from_str(r#"{"id": 3, "status": 2}"#).unwrap();

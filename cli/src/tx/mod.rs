@@ -51,11 +51,14 @@ pub struct Tx<A: Args> {
     pub flags: TxFlags,
 }
 
+/// A tx command's [`IntoMsgs::msgs`], whatever the command.
+pub type BuildMsgs = Box<dyn FnOnce(&str) -> Result<Vec<Any>>>;
+
 /// What [`send`] needs of any tx command: who signs, how, and how to build the messages.
 pub struct TxRequest {
     pub from: String,
     pub flags: TxFlags,
-    pub build: Box<dyn FnOnce(&str) -> Result<Vec<Any>>>,
+    pub build: BuildMsgs,
 }
 
 impl<A: Args + IntoMsgs + 'static> From<Tx<A>> for TxRequest {
