@@ -20,7 +20,7 @@ pub struct Keepers;
 
 // ---- attribution -------------------------------------------------------------------------
 
-impl attribution::settle::Ledger for Keepers {
+impl attribution::deps::ModelsView for Keepers {
     fn version<R: Read>(
         &self,
         r: &mut R,
@@ -28,7 +28,9 @@ impl attribution::settle::Ledger for Keepers {
     ) -> Result<Option<openledger_proto::models::v1::ModelVersion>, SdkError> {
         models::Keeper::version(r, id)
     }
+}
 
+impl attribution::deps::DatasetsView for Keepers {
     fn contribution<R: Read>(
         &self,
         r: &mut R,
@@ -49,13 +51,13 @@ impl attribution::settle::Ledger for Keepers {
     }
 }
 
-impl attribution::query::LicenseTerms for Keepers {
+impl attribution::deps::LicenseTerms for Keepers {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError> {
         licenses::Keeper::data_share_bps(r, license_id)
     }
 }
 
-impl attribution::msgs::Grants for Keepers {
+impl attribution::deps::Grants for Keepers {
     fn charge(
         &self,
         ctx: &mut Ctx,
@@ -78,6 +80,12 @@ impl attribution::msgs::Grants for Keepers {
         from: &Address,
     ) -> Result<(), Failure> {
         Ok(licenses::Keeper::refund(ctx, self, grant_id, amount, from)?)
+    }
+}
+
+impl attribution::deps::FeeCollector for Keepers {
+    fn fee_collector(&self) -> Address {
+        bank::fee_collector()
     }
 }
 
@@ -134,7 +142,7 @@ impl datasets::deps::UsageCounters for Keepers {
         r: &mut R,
         contribution_id: u64,
     ) -> Result<openledger_proto::datasets::v1::ContributionUsage, SdkError> {
-        let c = attribution::state::contribution_counters(r, contribution_id)?;
+        let c = attribution::Keeper::contribution_counters(r, contribution_id)?;
         Ok(openledger_proto::datasets::v1::ContributionUsage {
             contribution_id,
             uses: c.uses,

@@ -159,85 +159,445 @@ mod tests {
         assert!(!cli.command.accepts_graph_output());
     }
 
+    /// A valid account address that is not a key: messages are built for it offline.
+    fn address(byte: u8) -> String {
+        bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("ol").unwrap(), &[byte; 20]).unwrap()
+    }
+
+    /// The messages `openledger ARGS` builds for the signer `address(1)`, without a key or node.
+    fn built(args: &[&str]) -> Vec<cosmrs::Any> {
+        let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let Command::Tx(cmd) = cli.command else {
+            panic!("{args:?} is not a tx command")
+        };
+        let request = cmd
+            .into_request()
+            .expect("a tx command that builds messages");
+        assert_eq!(
+            request.from, "alice",
+            "FROM stays the first positional argument"
+        );
+        (request.build)(&address(1)).unwrap_or_else(|e| panic!("{args:?}: {e:#}"))
+    }
+
+    /// The one message `openledger ARGS` builds, decoded as the type its type URL names.
+    fn msg<M: prost::Message + prost::Name + Default>(args: &[&str]) -> M {
+        let msgs = built(args);
+        assert_eq!(msgs.len(), 1, "{args:?}");
+        assert_eq!(msgs[0].type_url, M::type_url(), "{args:?}");
+        M::decode(msgs[0].value.as_slice()).unwrap()
+    }
+
+    fn tx_args<'a>(module: &'a str, cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec!["tx", module, cmd, "alice"];
+        v.extend_from_slice(rest);
+        v
+    }
+
     #[test]
-    fn module_commands_parse() {
-        let h = "ab".repeat(32);
-        for args in [
-            vec![
-                "tx", "datasets", "create", "alice", "--name", "d", "--policy", "curated",
-            ],
-            vec![
-                "tx",
-                "datasets",
-                "contribute",
-                "alice",
-                "1",
-                "--file",
-                "items.json",
-            ],
-            vec![
-                "tx",
-                "datasets",
-                "contribute",
-                "alice",
-                "1",
-                "--content",
-                "a",
-                "b",
-                "--uri-prefix",
-                "ipfs://x",
-            ],
-            vec![
-                "tx", "datasets", "review", "alice", "1", "--accept", "1,2", "--reject", "3",
-                "--reason", "dup",
-            ],
-            vec!["tx", "datasets", "update-curator", "alice", "1", "ol1x"],
-            vec![
-                "tx",
-                "licenses",
-                "create",
-                "alice",
+    fn bank_send_sends_the_amount_from_the_signer() {
+        use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
+        use cosmrs::proto::cosmos::base::v1beta1::Coin;
+        let to = address(2);
+        let m: MsgSend = msg(&tx_args("bank", "send", &[&to, "10uopen,5ufoo"]));
+        let coin = |denom: &str, amount: &str| Coin {
+            denom: denom.into(),
+            amount: amount.into(),
+        };
+        assert_eq!(
+            m,
+            MsgSend {
+                from_address: address(1),
+                to_address: to,
+                amount: vec![coin("ufoo", "5"), coin("uopen", "10")],
+            }
+        );
+        let cli = parse(&tx_args("bank", "send", &["ol1nope", "1uopen"])).unwrap();
+        let Command::Tx(cmd) = cli.command else {
+            unreachable!()
+        };
+        assert!((cmd.into_request().unwrap().build)(&address(1)).is_err());
+    }
+
+    #[test]
+    fn datasets_flags_build_their_messages() {
+        use openledger_proto::datasets::v1 as ds;
+        let m: ds::MsgCreateDataset = msg(&tx_args(
+            "datasets",
+            "create",
+            &["--name", "d", "--policy", "curated", "--license-id", "4"],
+        ));
+        assert_eq!(
+            m,
+            ds::MsgCreateDataset {
+                curator: address(1),
+                name: "d".into(),
+                description: String::new(),
+                license_id: 4,
+                policy: ds::Policy::Curated as i32,
+            }
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, b"abc").unwrap();
+        let path = file.display().to_string();
+        let m: ds::MsgContribute = msg(&tx_args(
+            "datasets",
+            "contribute",
+            &["1", "--content", &path, "--uri-prefix", "ipfs://x"],
+        ));
+        assert_eq!(
+            (m.contributor.as_str(), m.dataset_id),
+            (address(1).as_str(), 1)
+        );
+        assert_eq!(m.items[0].uri, "ipfs://x/a.txt");
+        assert_eq!(m.items[0].size, 3);
+        let items = dir.path().join("items.json");
+        std::fs::write(
+            &items,
+            format!(r#"[{{"content_sha256": "{}"}}]"#, "ab".repeat(32)),
+        )
+        .unwrap();
+        let m: ds::MsgContribute = msg(&tx_args(
+            "datasets",
+            "contribute",
+            &["2", "--file", &items.display().to_string()],
+        ));
+        assert_eq!(m.items[0].content_sha256, "ab".repeat(32));
+
+        let m: ds::MsgReviewContributions = msg(&tx_args(
+            "datasets",
+            "review",
+            &["1", "--accept", "1,2", "--reject", "3", "--reason", "dup"],
+        ));
+        let shown: Vec<(u64, bool, &str)> = m
+            .decisions
+            .iter()
+            .map(|d| (d.contribution_id, d.accept, d.reason.as_str()))
+            .collect();
+        assert_eq!(shown, [(1, true, ""), (2, true, ""), (3, false, "dup")]);
+
+        let new_curator = address(3);
+        let m: ds::MsgUpdateCurator =
+            msg(&tx_args("datasets", "update-curator", &["1", &new_curator]));
+        assert_eq!(
+            m,
+            ds::MsgUpdateCurator {
+                curator: address(1),
+                dataset_id: 1,
+                new_curator,
+            }
+        );
+    }
+
+    #[test]
+    fn licenses_flags_build_their_messages() {
+        use openledger_proto::licenses::v1 as lic;
+        let m: lic::MsgCreateLicense = msg(&tx_args(
+            "licenses",
+            "create",
+            &[
                 "--commercial",
                 "--prohibit",
                 "military,surveillance",
+                "--upfront-fee",
+                "100uopen",
             ],
-            vec!["tx", "licenses", "attach", "alice", "--version", "3", "2"],
-            vec!["tx", "licenses", "retire", "alice", "--dataset", "3", "2"],
-            vec![
-                "tx",
-                "licenses",
-                "acquire",
-                "alice",
+        ));
+        let terms = m.terms.unwrap();
+        assert_eq!(m.creator, address(1));
+        assert!(terms.commercial_use && !terms.derivatives_allowed);
+        assert_eq!(terms.prohibited_uses, [1, 2]);
+        assert_eq!(terms.upfront_fee, "100");
+
+        let version = |id| {
+            Some(lic::Target {
+                kind: lic::TargetKind::ModelVersion as i32,
+                id,
+            })
+        };
+        let dataset = |id| {
+            Some(lic::Target {
+                kind: lic::TargetKind::Dataset as i32,
+                id,
+            })
+        };
+        let m: lic::MsgAttachLicense =
+            msg(&tx_args("licenses", "attach", &["--version", "3", "2"]));
+        assert_eq!(
+            m,
+            lic::MsgAttachLicense {
+                owner: address(1),
+                target: version(3),
+                license_id: 2,
+            }
+        );
+        let m: lic::MsgRetireLicense =
+            msg(&tx_args("licenses", "retire", &["--dataset", "3", "2"]));
+        assert_eq!((m.target, m.license_id), (dataset(3), 2));
+        let m: lic::MsgAcquireLicense = msg(&tx_args(
+            "licenses",
+            "acquire",
+            &["--dataset", "3", "2", "--escrow", "10uopen"],
+        ));
+        assert_eq!(
+            m,
+            lic::MsgAcquireLicense {
+                licensee: address(1),
+                target: dataset(3),
+                license_id: 2,
+                escrow: "10".into(),
+            }
+        );
+        let m: lic::MsgTopUpGrant = msg(&tx_args("licenses", "top-up", &["1", "100"]));
+        assert_eq!((m.grant_id, m.amount.as_str()), (1, "100"));
+        let m: lic::MsgReleaseGrant = msg(&tx_args("licenses", "release", &["1", "--gas", "auto"]));
+        assert_eq!(
+            m,
+            lic::MsgReleaseGrant {
+                licensee: address(1),
+                grant_id: 1,
+            }
+        );
+    }
+
+    #[test]
+    fn models_flags_build_their_messages() {
+        use openledger_proto::models::v1 as mdl;
+        let m: mdl::MsgRegisterModel = msg(&tx_args(
+            "models",
+            "register",
+            &["--name", "m", "--base-id", "org/m"],
+        ));
+        assert_eq!(
+            m,
+            mdl::MsgRegisterModel {
+                owner: address(1),
+                name: "m".into(),
+                description: String::new(),
+                external_base: Some(mdl::ExternalBase {
+                    source: "huggingface".into(),
+                    id: "org/m".into(),
+                    revision: String::new(),
+                }),
+            }
+        );
+
+        let h = "ab".repeat(32);
+        let contributor = format!("{}:architect:10000", address(2));
+        let m: mdl::MsgPublishVersion = msg(&tx_args(
+            "models",
+            "publish-version",
+            &[
+                "1",
+                "--artifact-sha256",
+                &h,
+                "--method",
+                "lora",
+                "--parent",
+                "7",
                 "--dataset",
-                "3",
-                "2",
-                "--escrow",
-                "10uopen",
+                "3:1-2",
+                "--contributor",
+                &contributor,
+                "--license-id",
+                "5",
             ],
-            vec!["tx", "licenses", "top-up", "alice", "1", "100"],
-            vec!["tx", "licenses", "release", "alice", "1", "--gas", "auto"],
-            vec![
-                "tx",
-                "models",
-                "register",
-                "alice",
-                "--name",
-                "m",
-                "--base-id",
-                "org/m",
-            ],
-            vec![
-                "tx",
-                "models",
-                "publish-version",
-                "alice",
+        ));
+        assert_eq!((m.owner.as_str(), m.model_id), (address(1).as_str(), 1));
+        assert_eq!(m.parent_version_ids, [7]);
+        assert_eq!(m.license_ids, [5]);
+        assert_eq!(m.contributors[0].role, mdl::Role::Architect as i32);
+        let training = m.training.unwrap();
+        assert_eq!(training.method, mdl::TrainingMethod::Lora as i32);
+        assert_eq!(
+            training.datasets,
+            [mdl::DatasetUse {
+                dataset_id: 3,
+                first_contribution_id: 1,
+                last_contribution_id: 2,
+            }]
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let card = dir.path().join("README.md");
+        std::fs::write(
+            &card,
+            "---\nbase_model: openledger:12\nlicense: openledger:4\n---\n",
+        )
+        .unwrap();
+        let m: mdl::MsgPublishVersion = msg(&tx_args(
+            "models",
+            "publish-version",
+            &[
                 "1",
                 "--artifact-sha256",
                 &h,
                 "--from-card",
-                "README.md",
+                &card.display().to_string(),
             ],
-            vec!["tx", "models", "transfer", "alice", "1", "ol1x"],
+        ));
+        assert_eq!((m.parent_version_ids, m.license_ids), (vec![12], vec![4]));
+
+        let new_owner = address(3);
+        let m: mdl::MsgTransferModelOwnership =
+            msg(&tx_args("models", "transfer", &["1", &new_owner]));
+        assert_eq!(
+            m,
+            mdl::MsgTransferModelOwnership {
+                owner: address(1),
+                model_id: 1,
+                new_owner,
+            }
+        );
+    }
+
+    #[test]
+    fn attribution_flags_build_their_messages() {
+        use openledger_proto::attribution::v1 as att;
+        let m: att::MsgRegisterOperator = msg(&tx_args(
+            "attribution",
+            "register-operator",
+            &["3", "--endpoint", "https://x", "--bond", "1000000uopen"],
+        ));
+        assert_eq!(
+            m,
+            att::MsgRegisterOperator {
+                operator: address(1),
+                version_id: 3,
+                endpoint: "https://x".into(),
+                bond: "1000000".into(),
+            }
+        );
+        let m: att::MsgUnbondOperator = msg(&tx_args("attribution", "unbond", &["3"]));
+        assert_eq!((m.operator, m.version_id), (address(1), 3));
+
+        let dir = tempfile::tempdir().unwrap();
+        let uses = dir.path().join("uses.json");
+        std::fs::write(
+            &uses,
+            r#"[{"request_id": "r1", "grant_id": 4, "weights": [{"contribution_id": 7, "weight": 12}]},
+                {"request_id": "r2", "grant_id": "4", "units": "2"}]"#,
+        )
+        .unwrap();
+        let file = uses.display().to_string();
+        let m: att::MsgReportUsage = msg(&tx_args(
+            "attribution",
+            "report-usage",
+            &["3", "--batch-id", "b1", "--file", &file],
+        ));
+        assert_eq!((m.version_id, m.batch_id.as_str()), (3, "b1"));
+        let shown: Vec<(&str, u64, u64)> = m
+            .uses
+            .iter()
+            .map(|u| (u.request_id.as_str(), u.grant_id, u.units))
+            .collect();
+        assert_eq!(shown, [("r1", 4, 1), ("r2", 4, 2)]);
+        let receipts = dir.path().join("receipts.json");
+        let m: att::MsgReportUsage = msg(&tx_args(
+            "attribution",
+            "report-usage",
+            &[
+                "3",
+                "--batch-id",
+                "b2",
+                "--file",
+                &file,
+                "--aggregate",
+                "--receipts-out",
+                &receipts.display().to_string(),
+            ],
+        ));
+        assert!(m.uses.is_empty());
+        assert_eq!(
+            (
+                m.aggregated[0].grant_id,
+                m.aggregated[0].uses,
+                m.aggregated[0].units
+            ),
+            (4, 2, 3)
+        );
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&receipts).unwrap()).unwrap();
+        assert_eq!(
+            written["aggregated"][0]["receipts_root"],
+            hex::encode(&m.aggregated[0].receipts_root)
+        );
+
+        let m: att::MsgClaimRewards = msg(&tx_args("attribution", "claim", &["--gas", "auto"]));
+        assert_eq!(m.claimant, address(1));
+        for (name, claim) in [
+            ("fabricated-use", att::ChallengeClaim::FabricatedUse),
+            ("wrong-attribution", att::ChallengeClaim::WrongAttribution),
+            ("unlicensed-use", att::ChallengeClaim::UnlicensedUse),
+        ] {
+            let m: att::MsgChallengeUsage = msg(&tx_args(
+                "attribution",
+                "challenge",
+                &[
+                    "9",
+                    "--claim",
+                    name,
+                    "--bond",
+                    "5uopen",
+                    "--evidence",
+                    "ipfs://e",
+                ],
+            ));
+            assert_eq!(
+                m,
+                att::MsgChallengeUsage {
+                    challenger: address(1),
+                    report_id: 9,
+                    claim: claim as i32,
+                    bond: "5".into(),
+                    evidence_uri: "ipfs://e".into(),
+                }
+            );
+        }
+        let m: att::MsgResolveChallenge =
+            msg(&tx_args("attribution", "resolve", &["2", "--upheld"]));
+        assert_eq!(
+            (m.authority, m.challenge_id, m.upheld),
+            (address(1), 2, true)
+        );
+        let m: att::MsgResolveChallenge =
+            msg(&tx_args("attribution", "resolve", &["2", "--rejected"]));
+        assert!(!m.upheld);
+    }
+
+    #[test]
+    fn tx_flags_are_parsed_once_for_every_command() {
+        let cli = parse(&tx_args(
+            "licenses",
+            "release",
+            &[
+                "1",
+                "--fees",
+                "5uopen",
+                "--gas",
+                "auto",
+                "--memo",
+                "m",
+                "--sequence",
+                "4",
+            ],
+        ))
+        .unwrap();
+        let Command::Tx(cmd) = cli.command else {
+            unreachable!()
+        };
+        let flags = cmd.into_request().unwrap().flags;
+        assert_eq!(flags.gas, tx::GasSetting::Auto);
+        assert_eq!((flags.memo.as_str(), flags.sequence), ("m", Some(4)));
+        assert!(flags.fees.is_some());
+    }
+
+    #[test]
+    fn query_and_attribute_commands_take_their_flags() {
+        let h = "ab".repeat(32);
+        for args in [
             vec!["query", "datasets", "list", "--after", "3", "--limit", "10"],
             vec![
                 "query",
@@ -246,19 +606,6 @@ mod tests {
                 "1",
                 "--status",
                 "pending",
-            ],
-            vec!["query", "datasets", "contributions-of", "alice"],
-            vec!["query", "datasets", "usage", "4"],
-            vec!["query", "licenses", "of", "--version", "3"],
-            vec!["query", "licenses", "grants-on", "--dataset", "3"],
-            vec![
-                "query",
-                "licenses",
-                "can-i",
-                "bob",
-                "--version",
-                "3",
-                "commercial-use",
             ],
             vec![
                 "query",
@@ -270,46 +617,7 @@ mod tests {
                 "use-for",
                 "model-training",
             ],
-            vec!["query", "models", "by-owner", "alice"],
             vec!["query", "models", "provenance", "9", "-o", "json"],
-            vec![
-                "tx",
-                "attribution",
-                "register-operator",
-                "alice",
-                "3",
-                "--endpoint",
-                "https://x",
-                "--bond",
-                "1000000uopen",
-            ],
-            vec!["tx", "attribution", "unbond", "alice", "3"],
-            vec![
-                "tx",
-                "attribution",
-                "report-usage",
-                "alice",
-                "3",
-                "--batch-id",
-                "b1",
-                "--file",
-                "uses.json",
-            ],
-            vec![
-                "tx",
-                "attribution",
-                "report-usage",
-                "alice",
-                "3",
-                "--batch-id",
-                "b1",
-                "--file",
-                "-",
-                "--aggregate",
-                "--receipts-out",
-                "r.json",
-            ],
-            vec!["tx", "attribution", "claim", "alice", "--gas", "auto"],
             vec![
                 "query",
                 "attribution",
@@ -317,51 +625,21 @@ mod tests {
                 "3",
                 "--price",
                 "1000uopen",
-                "--license-id",
-                "2",
                 "--weights",
                 "w.json",
             ],
-            vec![
-                "query",
-                "attribution",
-                "split-preview",
-                "3",
-                "--price",
-                "1000",
-            ],
-            vec!["query", "attribution", "earnings", "alice"],
-            vec!["query", "attribution", "usage", "7"],
-            vec!["query", "attribution", "version-usage", "3"],
             vec!["query", "attribution", "operator", "alice", "3"],
-            vec!["query", "attribution", "reports", "alice", "-o", "json"],
-            vec!["q", "attribution", "params"],
-            vec!["attribute", "--contributions", "dir", "--output-text", "-"],
-            vec![
-                "attribute",
-                "--contributions",
-                "m.json",
-                "--output-text",
-                "o.txt",
-                "--min-span",
-                "6",
-                "--top",
-                "3",
-                "--format",
-                "explain",
-            ],
+            vec!["q", "attribution", "challenge", "2"],
             vec![
                 "attribute",
                 "--contributions",
                 "d",
                 "--output-text",
-                "o",
+                "-",
                 "--format",
                 "use",
                 "--grant-id",
                 "4",
-                "--units",
-                "2",
             ],
             vec![
                 "attribute",
@@ -373,23 +651,13 @@ mod tests {
                 "--index",
                 "1",
             ],
-            vec![
-                "attribute",
-                "verify-receipt",
-                "--root",
-                &h,
-                "--receipt-file",
-                "u.json",
-                "--index",
-                "0",
-                "--proof",
-                "",
-                "--total",
-                "1",
-            ],
         ] {
             parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
         }
+    }
+
+    #[test]
+    fn incomplete_or_contradictory_commands_are_refused() {
         for bad in [
             vec!["tx", "licenses", "attach", "alice", "2"],
             vec![
@@ -510,5 +778,23 @@ mod tests {
         ] {
             assert!(parse(&bad).is_err(), "{bad:?} should be rejected");
         }
+        assert!(parse(&tx_args(
+            "attribution",
+            "challenge",
+            &["1", "--claim", "other", "--bond", "1"]
+        ))
+        .is_err());
+        assert!(parse(&tx_args(
+            "attribution",
+            "resolve",
+            &["1", "--upheld", "--rejected"]
+        ))
+        .is_err());
+        assert!(parse(&tx_args(
+            "bank",
+            "send",
+            &["x", "1uopen", "--fees", "1uopen", "--gas-prices", "1uopen"]
+        ))
+        .is_err());
     }
 }

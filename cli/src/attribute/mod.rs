@@ -12,7 +12,6 @@ pub mod matcher;
 pub mod receipts;
 pub mod uses;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -126,7 +125,7 @@ pub fn run(ctx: &Context, cmd: AttributeCmd) -> Result<()> {
             let t1 = Instant::now();
             let index = Index::build(&docs)?;
             let t2 = Instant::now();
-            let text = read_output(output)?;
+            let text = crate::input::read_file_or_stdin(output, "the output text")?;
             let t3 = Instant::now();
             let rendered = attribute_text(&index, &text, &a)?;
             let t4 = Instant::now();
@@ -245,17 +244,6 @@ fn explain(
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
-}
-
-fn read_output(path: &Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .context("reading the output text from stdin")?;
-        return Ok(buf);
-    }
-    read_bytes(path)
 }
 
 /// The contribution id in a file name `<id>.txt` or `<id>-anything.txt`; None for other files.
@@ -429,19 +417,19 @@ mod tests {
         // 2.txt, "the spiral stair", is 3 words, below the default --min-span of 4.
         assert_eq!(
             on_corpus(&[]),
-            "[{\"contribution_id\":1,\"weight\":15},{\"contribution_id\":3,\"weight\":11}]\n"
+            "[{\"contribution_id\":\"1\",\"weight\":\"15\"},{\"contribution_id\":\"3\",\"weight\":\"11\"}]\n"
         );
         assert_eq!(
             on_corpus(&["--min-span", "3"]),
-            "[{\"contribution_id\":1,\"weight\":15},{\"contribution_id\":2,\"weight\":3},{\"contribution_id\":3,\"weight\":11}]\n"
+            "[{\"contribution_id\":\"1\",\"weight\":\"15\"},{\"contribution_id\":\"2\",\"weight\":\"3\"},{\"contribution_id\":\"3\",\"weight\":\"11\"}]\n"
         );
         assert_eq!(
             on_corpus(&["--min-span", "12"]),
-            "[{\"contribution_id\":1,\"weight\":15}]\n"
+            "[{\"contribution_id\":\"1\",\"weight\":\"15\"}]\n"
         );
         assert_eq!(
             on_corpus(&["--top", "1", "--min-span", "3"]),
-            "[{\"contribution_id\":1,\"weight\":15}]\n"
+            "[{\"contribution_id\":\"1\",\"weight\":\"15\"}]\n"
         );
         let u: Value =
             serde_json::from_str(&on_corpus(&["--format", "use", "--grant-id", "4"])).unwrap();
@@ -450,8 +438,8 @@ mod tests {
         ));
         assert_eq!(
             u,
-            json!({"request_id": sha, "grant_id": 4, "units": 1,
-                   "weights": [{"contribution_id": 1, "weight": 15}, {"contribution_id": 3, "weight": 11}]})
+            json!({"request_id": sha, "grant_id": "4", "units": "1",
+                   "weights": [{"contribution_id": "1", "weight": "15"}, {"contribution_id": "3", "weight": "11"}]})
         );
         let e = on_corpus(&["--format", "explain", "--min-span", "3"]);
         assert!(e.contains("span 1: 15 words from word 16, in contribution 1\n  \"nectar becomes honey through patient work: foragers pass"), "{e}");
@@ -553,7 +541,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":2,\"units\":5,\"weights\":[{\"contribution_id\":1,\"weight\":4}]}\n");
+        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":\"2\",\"units\":\"5\",\"weights\":[{\"contribution_id\":\"1\",\"weight\":\"4\"}]}\n");
         let e = attribute_text(&index, b"nothing here", &args(&["--format", "explain"])).unwrap();
         assert!(e.starts_with("no span of 4 or more words"), "{e}");
         assert!(e.ends_with("total: 0\n"));

@@ -102,11 +102,18 @@ pub fn verify(
     Ok(proof.verify(*root, &[index], &[leaf(receipt)], total))
 }
 
-/// A 32-byte hash given in hex.
+/// A 32-byte hash given in hex, or in base64 as `query attribution reports` prints the roots
+/// (proto3 JSON). 64 hex digits and the 44 characters of base64 cannot be confused.
 pub fn parse_hash(what: &str, s: &str) -> Result<[u8; 32]> {
+    use base64::Engine as _;
     let t = s.trim();
     let t = t.strip_prefix("0x").unwrap_or(t);
-    let bytes = hex::decode(t).with_context(|| format!("{what} is not hex"))?;
+    let bytes = match hex::decode(t) {
+        Ok(bytes) => bytes,
+        Err(_) => base64::engine::general_purpose::STANDARD
+            .decode(t)
+            .map_err(|_| anyhow::anyhow!("{what} is neither hex nor base64"))?,
+    };
     <[u8; 32]>::try_from(bytes.as_slice())
         .map_err(|_| anyhow::anyhow!("{what} must be 32 bytes (64 hex digits)"))
 }
@@ -287,9 +294,11 @@ mod tests {
     }
 
     #[test]
-    fn hashes_in_hex() {
+    fn a_root_is_read_in_hex_or_in_the_base64_of_query_output() {
         let h = "ab".repeat(32);
         assert_eq!(parse_hash("root", &format!("0x{h}")).unwrap(), [0xab; 32]);
+        let b64 = crate::output::b64(&[0xab; 32]);
+        assert_eq!(parse_hash("root", &b64).unwrap(), [0xab; 32]);
         assert!(parse_hash("root", "abcd").is_err());
         assert!(parse_hash("root", "zz").is_err());
     }

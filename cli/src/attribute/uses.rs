@@ -90,13 +90,18 @@ fn parse_aggregated(v: Value, what: &str) -> Result<att::AggregatedUses> {
     let mut obj = object(v, what, &AGGREGATED_FIELDS)?;
     let weights = parse_weight_list(obj.remove("weights"), what)?;
     obj.insert("weights".into(), weights);
-    // The root in hex (as printed everywhere), or already as a byte array.
-    if let Some(Value::String(h)) = obj.get("receipts_root") {
-        let bytes = hex::decode(h.trim().trim_start_matches("0x"))
-            .with_context(|| format!("{what}: receipts_root is not hex"))?;
-        obj.insert("receipts_root".into(), Value::from(bytes));
-    }
-    typed(obj, what)
+    // The root in hex (as printed everywhere), or as an array of byte values; proto3 JSON
+    // would want base64, so it is set after the rest is read.
+    let root = match obj.remove("receipts_root") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(h)) => hex::decode(h.trim().trim_start_matches("0x"))
+            .with_context(|| format!("{what}: receipts_root is not hex"))?,
+        Some(bytes) => serde_json::from_value(bytes)
+            .with_context(|| format!("{what}: receipts_root is neither hex nor bytes"))?,
+    };
+    let mut aggregated: att::AggregatedUses = typed(obj, what)?;
+    aggregated.receipts_root = root;
+    Ok(aggregated)
 }
 
 /// Parses a uses file (see the module doc).
@@ -300,7 +305,13 @@ mod tests {
         let from_use = r#"{"request_id": "x", "grant_id": 1, "units": 1, "weights": [{"contribution_id": 2, "weight": 1}]}"#;
         assert_eq!(parse_weights_file(from_use).unwrap(), [w(2, 1)]);
         assert!(parse_weights_file("{}").is_err());
-        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": "12"}]"#).is_err());
+        // Proto3 JSON, as `openledger attribute` prints it: 64-bit integers may be strings.
+        assert_eq!(
+            parse_weights_file(r#"[{"contribution_id": "7", "weight": "12"}]"#).unwrap(),
+            [w(7, 12)]
+        );
+        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": "twelve"}]"#).is_err());
+        assert!(parse_weights_file(r#"[{"contribution_id": 7, "weight": -1}]"#).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! What the commands of the OpenLedger modules (attribution, datasets, licenses, models) share: message type
-//! URLs, short names of the proto enums, `--version V | --dataset D` targets, uopen amounts,
-//! hex hashes, and the JSON/YAML shape of the generated types in the output.
+//! What the commands of the OpenLedger modules (attribution, datasets, licenses, models) share:
+//! short names of the proto enums, `--version V | --dataset D` targets, uopen amounts, hex
+//! hashes, and the output of the generated types: their proto3 JSON, or the same as YAML.
 
 pub mod card;
 pub mod lineage;
@@ -8,8 +8,7 @@ pub mod responses;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::Args;
-use cosmrs::Any;
-use prost::Message;
+use cosmrs::rpc::HttpClient;
 use serde::Serialize;
 use serde_json::Value;
 use yaml_rust2::{yaml::Hash as YamlHash, Yaml, YamlEmitter};
@@ -18,49 +17,11 @@ use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
+use openledger_proto::QueryRequest;
 
 use crate::coins;
-
-/// The full proto name of a generated message, for its `Any` type URL (`/` + name).
-/// (prost-build here does not emit `prost::Name` impls, so they are declared once below.)
-pub trait ProtoName {
-    const TYPE_URL: &'static str;
-}
-
-macro_rules! proto_names {
-    ($package:literal, $module:ident: $($msg:ident),+ $(,)?) => {
-        $(impl ProtoName for $module::$msg {
-            const TYPE_URL: &'static str = concat!("/", $package, ".", stringify!($msg));
-        })+
-    };
-}
-
-proto_names!("openledger.attribution.v1", att:
-    MsgRegisterOperator, MsgRegisterOperatorResponse, MsgUnbondOperator, MsgUnbondOperatorResponse,
-    MsgReportUsage, MsgReportUsageResponse, MsgClaimRewards, MsgClaimRewardsResponse,
-    MsgChallengeUsage, MsgChallengeUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse);
-proto_names!("openledger.datasets.v1", ds:
-    MsgCreateDataset, MsgCreateDatasetResponse, MsgContribute, MsgContributeResponse,
-    MsgReviewContributions, MsgReviewContributionsResponse, MsgUpdateCurator, MsgUpdateCuratorResponse);
-proto_names!("openledger.licenses.v1", lic:
-    MsgCreateLicense, MsgCreateLicenseResponse, MsgAttachLicense, MsgAttachLicenseResponse,
-    MsgRetireLicense, MsgRetireLicenseResponse, MsgAcquireLicense, MsgAcquireLicenseResponse,
-    MsgTopUpGrant, MsgTopUpGrantResponse, MsgReleaseGrant, MsgReleaseGrantResponse);
-proto_names!("openledger.models.v1", mdl:
-    MsgRegisterModel, MsgRegisterModelResponse, MsgPublishVersion, MsgPublishVersionResponse,
-    MsgTransferModelOwnership, MsgTransferModelOwnershipResponse);
-
-pub fn to_any<M: Message + ProtoName>(msg: &M) -> Any {
-    Any {
-        type_url: M::TYPE_URL.to_string(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-/// ABCI query path of a module's gRPC query method, e.g. `/openledger.models.v1.Query/Lineage`.
-pub fn query_path(module: &str, method: &str) -> String {
-    format!("/openledger.{module}.v1.Query/{method}")
-}
+use crate::config::Context;
+use crate::rpc;
 
 /// Proto enums named on the command line by a short name: `PROHIBITED_USE_LAW_ENFORCEMENT`
 /// is `law-enforcement`, `ROLE_FINE_TUNER` is `fine-tuner`. The `*_UNSPECIFIED` value has none.
@@ -137,6 +98,11 @@ short_names!(
 );
 short_names!(ds::Policy, "POLICY_", [Open, Curated]);
 short_names!(ds::Status, "STATUS_", [Pending, Accepted, Rejected]);
+short_names!(
+    att::ChallengeClaim,
+    "CHALLENGE_CLAIM_",
+    [FabricatedUse, WrongAttribution, UnlicensedUse]
+);
 
 /// A clap value parser for a [`ShortName`] enum.
 pub fn parse_short<E: ShortName>(s: &str) -> Result<E, String> {
@@ -225,64 +191,10 @@ pub fn sha256_arg(s: &str) -> Result<String, String> {
     parse_sha256_hex(s).map_err(|e| e.to_string())
 }
 
-/// The generated types as JSON, with every proto enum shown by its name (`POLICY_OPEN`)
-/// instead of its number. The enum fields are recognised by name; these names are enums in
-/// every message of the three modules.
-pub fn to_json<T: Serialize>(value: &T) -> Value {
-    let mut v = serde_json::to_value(value).unwrap_or(Value::Null);
-    name_enums(&mut v);
-    v
-}
-
-fn enum_name(key: &str, n: i32) -> Option<&'static str> {
-    match key {
-        "policy" => ds::Policy::try_from(n).ok().map(|e| e.as_str_name()),
-        "status" => ds::Status::try_from(n).ok().map(|e| e.as_str_name()),
-        "method" => mdl::TrainingMethod::try_from(n)
-            .ok()
-            .map(|e| e.as_str_name()),
-        "role" => mdl::Role::try_from(n).ok().map(|e| e.as_str_name()),
-        "kind" => lic::TargetKind::try_from(n).ok().map(|e| e.as_str_name()),
-        "action" => lic::Action::try_from(n).ok().map(|e| e.as_str_name()),
-        "prohibited_uses" | "use" => lic::ProhibitedUse::try_from(n)
-            .ok()
-            .map(|e| e.as_str_name()),
-        _ => None,
-    }
-}
-
-fn name_enums(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            for (key, field) in map.iter_mut() {
-                match field {
-                    Value::Number(n) => {
-                        if let Some(name) = n
-                            .as_i64()
-                            .and_then(|n| i32::try_from(n).ok())
-                            .and_then(|n| enum_name(key, n))
-                        {
-                            *field = Value::String(name.to_string());
-                        }
-                    }
-                    Value::Array(items) if key == "prohibited_uses" => {
-                        for item in items {
-                            let name = item
-                                .as_i64()
-                                .and_then(|n| i32::try_from(n).ok())
-                                .and_then(|n| enum_name(key, n));
-                            if let Some(name) = name {
-                                *item = Value::String(name.to_string());
-                            }
-                        }
-                    }
-                    _ => name_enums(field),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(name_enums),
-        _ => {}
-    }
+/// A generated type as its proto3 JSON (64-bit integers as strings, enums by name, bytes in
+/// base64), which pbjson generates from the .proto files.
+pub fn proto_json<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).context("showing the response as JSON")
 }
 
 /// Text output of a query: the JSON shown as YAML, as the SDK's CLI prints its text output.
@@ -319,10 +231,25 @@ fn json_to_yaml(v: &Value) -> Yaml {
     }
 }
 
-/// Prints a query response: JSON with enum names, or the same as YAML text.
-pub fn emit_typed<T: Serialize>(ctx: &crate::config::Context, value: &T) {
-    let j = to_json(value);
+/// Prints a query response: its proto3 JSON, or the same as YAML text.
+pub fn emit_typed<T: Serialize>(ctx: &Context, value: &T) -> Result<()> {
+    let j = proto_json(value)?;
     crate::output::emit(ctx, &j, || yaml_text(&j));
+    Ok(())
+}
+
+/// Runs an `openledger.*.Query` rpc: the request knows its path and response type.
+pub async fn query<R: QueryRequest>(client: &HttpClient, request: &R) -> Result<R::Response> {
+    rpc::grpc_query(client, R::PATH, request).await
+}
+
+/// Runs an `openledger.*.Query` rpc and prints its response ([`emit_typed`]).
+pub async fn query_and_emit<R: QueryRequest>(
+    ctx: &Context,
+    client: &HttpClient,
+    request: &R,
+) -> Result<()> {
+    emit_typed(ctx, &query(client, request).await?)
 }
 
 /// "yes" or "no".
@@ -339,29 +266,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn type_urls_are_full_proto_names() {
+    fn query_requests_carry_their_grpc_paths() {
+        fn path<R: QueryRequest>(_: R) -> &'static str {
+            R::PATH
+        }
         assert_eq!(
-            ds::MsgCreateDataset::TYPE_URL,
-            "/openledger.datasets.v1.MsgCreateDataset"
-        );
-        assert_eq!(
-            lic::MsgTopUpGrant::TYPE_URL,
-            "/openledger.licenses.v1.MsgTopUpGrant"
-        );
-        assert_eq!(
-            mdl::MsgPublishVersionResponse::TYPE_URL,
-            "/openledger.models.v1.MsgPublishVersionResponse"
-        );
-        assert_eq!(
-            query_path("datasets", "Dataset"),
+            path(ds::QueryDatasetRequest::default()),
             "/openledger.datasets.v1.Query/Dataset"
         );
         assert_eq!(
-            att::MsgReportUsage::TYPE_URL,
-            "/openledger.attribution.v1.MsgReportUsage"
-        );
-        assert_eq!(
-            query_path("attribution", "SplitPreview"),
+            path(att::QuerySplitPreviewRequest::default()),
             "/openledger.attribution.v1.Query/SplitPreview"
         );
     }
@@ -407,6 +321,10 @@ mod tests {
             mdl::TrainingMethod::parse_short("lora").unwrap(),
             mdl::TrainingMethod::Lora
         );
+        assert_eq!(
+            att::ChallengeClaim::parse_short("wrong-attribution").unwrap(),
+            att::ChallengeClaim::WrongAttribution
+        );
         assert_eq!(short_of::<mdl::TrainingMethod>(0), "unspecified");
         assert_eq!(short_of::<mdl::TrainingMethod>(99), "99");
     }
@@ -430,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn json_names_enums() {
+    fn a_contribution_prints_its_status_by_name_and_its_ids_as_strings() {
         let c = ds::Contribution {
             id: 4,
             status: ds::Status::Accepted as i32,
@@ -440,20 +358,51 @@ mod tests {
             }],
             ..Default::default()
         };
-        let j = to_json(&c);
+        let j = proto_json(&c).unwrap();
         assert_eq!(j["status"], "STATUS_ACCEPTED");
         assert_eq!(j["history"][0]["status"], "STATUS_PENDING");
-        assert_eq!(j["id"], 4);
+        assert_eq!(j["id"], "4");
         let terms = lic::LicenseTerms {
             prohibited_uses: vec![1, 8],
             ..Default::default()
         };
         assert_eq!(
-            to_json(&terms)["prohibited_uses"],
+            proto_json(&terms).unwrap()["prohibited_uses"],
             serde_json::json!(["PROHIBITED_USE_MILITARY", "PROHIBITED_USE_LAW_ENFORCEMENT"])
         );
         let t = yaml_text(&j);
         assert!(t.contains("status: STATUS_ACCEPTED"), "{t}");
         assert!(!t.starts_with("---"));
+    }
+
+    #[test]
+    fn a_challenge_prints_its_status_by_challenge_status_name() {
+        let r = att::QueryChallengeResponse {
+            challenge: Some(att::Challenge {
+                id: 2,
+                claim: att::ChallengeClaim::FabricatedUse as i32,
+                status: att::ChallengeStatus::Rejected as i32,
+                ..Default::default()
+            }),
+        };
+        let j = proto_json(&r).unwrap();
+        // The old renaming took every `status` for a contribution's and printed STATUS_ACCEPTED.
+        assert_eq!(j["challenge"]["status"], "CHALLENGE_STATUS_REJECTED");
+        assert_eq!(j["challenge"]["claim"], "CHALLENGE_CLAIM_FABRICATED_USE");
+        assert!(yaml_text(&j).contains("status: CHALLENGE_STATUS_REJECTED"));
+    }
+
+    #[test]
+    fn a_report_prints_its_receipts_roots_in_base64() {
+        let r = att::QueryReportsResponse {
+            reports: vec![att::Report {
+                id: 2,
+                receipts_roots: vec![vec![0xab; 32], vec![1, 2]],
+                ..Default::default()
+            }],
+        };
+        let j = proto_json(&r).unwrap();
+        assert_eq!(j["reports"][0]["receipts_roots"][1], "AQI=");
+        assert_eq!(j["reports"][0]["id"], "2");
     }
 }

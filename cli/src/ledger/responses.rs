@@ -5,53 +5,15 @@
 
 use cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use openledger_proto::attribution::v1 as att;
-use openledger_proto::datasets::v1 as ds;
-use openledger_proto::licenses::v1 as lic;
-use openledger_proto::models::v1 as mdl;
-
-use super::{to_json, ProtoName};
 use crate::output::b64;
 
-/// One response as JSON: `{"@type": URL, ...fields}`. A type this CLI does not know keeps its
-/// bytes in `value` (base64); an empty one of an unknown type is just its `@type`.
+/// One response as JSON: `{"@type": URL, ...fields}`, the fields in proto3 JSON. A type that is
+/// not the response of one of the chain's own messages (or that does not decode) keeps its
+/// bytes in `value` (base64); an empty one of such a type is just its `@type`.
 pub fn response_json(type_url: &str, value: &[u8]) -> Value {
-    fn typed<M: Message + Default + Serialize + ProtoName>(value: &[u8]) -> Option<Value> {
-        M::decode(value).ok().map(|m| to_json(&m))
-    }
-    let decoded = match type_url {
-        att::MsgRegisterOperatorResponse::TYPE_URL => {
-            typed::<att::MsgRegisterOperatorResponse>(value)
-        }
-        att::MsgUnbondOperatorResponse::TYPE_URL => typed::<att::MsgUnbondOperatorResponse>(value),
-        att::MsgReportUsageResponse::TYPE_URL => typed::<att::MsgReportUsageResponse>(value),
-        att::MsgClaimRewardsResponse::TYPE_URL => typed::<att::MsgClaimRewardsResponse>(value),
-        att::MsgChallengeUsageResponse::TYPE_URL => typed::<att::MsgChallengeUsageResponse>(value),
-        att::MsgResolveChallengeResponse::TYPE_URL => {
-            typed::<att::MsgResolveChallengeResponse>(value)
-        }
-        ds::MsgCreateDatasetResponse::TYPE_URL => typed::<ds::MsgCreateDatasetResponse>(value),
-        ds::MsgContributeResponse::TYPE_URL => typed::<ds::MsgContributeResponse>(value),
-        ds::MsgReviewContributionsResponse::TYPE_URL => {
-            typed::<ds::MsgReviewContributionsResponse>(value)
-        }
-        ds::MsgUpdateCuratorResponse::TYPE_URL => typed::<ds::MsgUpdateCuratorResponse>(value),
-        lic::MsgCreateLicenseResponse::TYPE_URL => typed::<lic::MsgCreateLicenseResponse>(value),
-        lic::MsgAttachLicenseResponse::TYPE_URL => typed::<lic::MsgAttachLicenseResponse>(value),
-        lic::MsgRetireLicenseResponse::TYPE_URL => typed::<lic::MsgRetireLicenseResponse>(value),
-        lic::MsgAcquireLicenseResponse::TYPE_URL => typed::<lic::MsgAcquireLicenseResponse>(value),
-        lic::MsgTopUpGrantResponse::TYPE_URL => typed::<lic::MsgTopUpGrantResponse>(value),
-        lic::MsgReleaseGrantResponse::TYPE_URL => typed::<lic::MsgReleaseGrantResponse>(value),
-        mdl::MsgRegisterModelResponse::TYPE_URL => typed::<mdl::MsgRegisterModelResponse>(value),
-        mdl::MsgPublishVersionResponse::TYPE_URL => typed::<mdl::MsgPublishVersionResponse>(value),
-        mdl::MsgTransferModelOwnershipResponse::TYPE_URL => {
-            typed::<mdl::MsgTransferModelOwnershipResponse>(value)
-        }
-        _ => None,
-    };
+    let decoded = openledger_proto::response_json(type_url, value).and_then(Result::ok);
     let mut obj = Map::new();
     obj.insert("@type".into(), Value::String(type_url.to_string()));
     match decoded {
@@ -118,10 +80,12 @@ pub fn responses_text(responses: &[Value]) -> String {
 mod tests {
     use super::*;
     use cosmrs::Any;
+    use openledger_proto::datasets::v1 as ds;
+    use prost::Name;
     use serde_json::json;
 
     #[test]
-    fn decodes_assigned_ids_from_tx_data() {
+    fn a_delivered_tx_shows_the_ids_the_chain_assigned() {
         let any = |url: &str, value: Vec<u8>| Any {
             type_url: url.into(),
             value,
@@ -131,11 +95,11 @@ mod tests {
             data: Vec::new(),
             msg_responses: vec![
                 any(
-                    ds::MsgCreateDatasetResponse::TYPE_URL,
+                    &ds::MsgCreateDatasetResponse::type_url(),
                     ds::MsgCreateDatasetResponse { dataset_id: 3 }.encode_to_vec(),
                 ),
                 any(
-                    ds::MsgContributeResponse::TYPE_URL,
+                    &ds::MsgContributeResponse::type_url(),
                     ds::MsgContributeResponse {
                         first_contribution_id: 7,
                         count: 2,
@@ -150,9 +114,9 @@ mod tests {
         let r = decode_tx_data(&data);
         assert_eq!(
             r[0],
-            json!({"@type": "/openledger.datasets.v1.MsgCreateDatasetResponse", "dataset_id": 3})
+            json!({"@type": "/openledger.datasets.v1.MsgCreateDatasetResponse", "dataset_id": "3"})
         );
-        assert_eq!(r[1]["first_contribution_id"], 7);
+        assert_eq!(r[1]["first_contribution_id"], "7");
         assert_eq!(
             r[2],
             json!({"@type": "/cosmos.bank.v1beta1.MsgSendResponse"})

@@ -6,16 +6,15 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use clap::Subcommand;
 use cosmrs::rpc::HttpClient;
-use serde_json::Value;
 
 use openledger_proto::attribution::v1 as att;
 
 use super::resolve_address;
 use crate::attribute::uses::parse_weights_file;
 use crate::config::Context;
-use crate::ledger::{emit_typed, query_path, to_json, uopen_arg, yaml_text};
+use crate::input::read_text_file_or_stdin;
+use crate::ledger::{proto_json, query, query_and_emit, uopen_arg};
 use crate::output::emit;
-use crate::rpc;
 
 #[derive(Debug, Subcommand)]
 pub enum AttributionQuery {
@@ -29,7 +28,7 @@ pub enum AttributionQuery {
         #[arg(long = "license-id", default_value_t = 0, value_name = "ID")]
         license_id: u64,
         /// Attribution weights: a JSON array [{"contribution_id", "weight"}, …] or a Use
-        /// (`openledger attribute` prints either)
+        /// (`openledger attribute` prints either); "-" = stdin
         #[arg(long, value_name = "FILE")]
         weights: Option<PathBuf>,
     },
@@ -50,7 +49,6 @@ pub enum AttributionQuery {
 }
 
 pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Result<()> {
-    let path = |m: &str| query_path("attribution", m);
     match q {
         AttributionQuery::SplitPreview {
             version_id,
@@ -59,12 +57,8 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
             weights,
         } => {
             let weights = match weights {
-                Some(p) => {
-                    let text = std::fs::read_to_string(&p)
-                        .with_context(|| format!("reading {}", p.display()))?;
-                    parse_weights_file(&text)
-                        .with_context(|| format!("invalid weights file {}", p.display()))?
-                }
+                Some(p) => parse_weights_file(&read_text_file_or_stdin(&p, "the weights")?)
+                    .with_context(|| format!("invalid weights file {}", p.display()))?,
                 None => Vec::new(),
             };
             let req = att::QuerySplitPreviewRequest {
@@ -73,28 +67,21 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
                 license_id,
                 weights,
             };
-            let r: att::QuerySplitPreviewResponse =
-                rpc::grpc_query(client, &path("SplitPreview"), &req).await?;
-            emit(ctx, &to_json(&r), || split_table(&r));
+            let r = query(client, &req).await?;
+            emit(ctx, &proto_json(&r)?, || split_table(&r));
+            Ok(())
         }
         AttributionQuery::Earnings { address } => {
             let req = att::QueryEarningsRequest {
                 address: resolve_address(ctx, &address)?,
             };
-            let r: att::QueryEarningsResponse =
-                rpc::grpc_query(client, &path("Earnings"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         AttributionQuery::Usage { contribution_id } => {
-            let req = att::QueryUsageRequest { contribution_id };
-            let r: att::QueryUsageResponse = rpc::grpc_query(client, &path("Usage"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &att::QueryUsageRequest { contribution_id }).await
         }
         AttributionQuery::VersionUsage { version_id } => {
-            let req = att::QueryVersionUsageRequest { version_id };
-            let r: att::QueryVersionUsageResponse =
-                rpc::grpc_query(client, &path("VersionUsage"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &att::QueryVersionUsageRequest { version_id }).await
         }
         AttributionQuery::Operator {
             address,
@@ -104,47 +91,19 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
                 address: resolve_address(ctx, &address)?,
                 version_id,
             };
-            let r: att::QueryOperatorResponse =
-                rpc::grpc_query(client, &path("Operator"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         AttributionQuery::Reports { address } => {
             let req = att::QueryReportsRequest {
                 operator: resolve_address(ctx, &address)?,
             };
-            let r: att::QueryReportsResponse =
-                rpc::grpc_query(client, &path("Reports"), &req).await?;
-            let j = reports_json(&r);
-            emit(ctx, &j, || yaml_text(&j));
+            query_and_emit(ctx, client, &req).await
         }
         AttributionQuery::Challenge { challenge_id } => {
-            let r: att::QueryChallengeResponse = rpc::grpc_query(
-                client,
-                &path("Challenge"),
-                &att::QueryChallengeRequest { challenge_id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &att::QueryChallengeRequest { challenge_id }).await
         }
-        AttributionQuery::Params => {
-            let r: att::QueryParamsResponse =
-                rpc::grpc_query(client, &path("Params"), &att::QueryParamsRequest {}).await?;
-            emit_typed(ctx, &r);
-        }
+        AttributionQuery::Params => query_and_emit(ctx, client, &att::QueryParamsRequest {}).await,
     }
-    Ok(())
-}
-
-/// Reports as JSON, with each receipts root in hex (as `attribute verify-receipt --root` takes it)
-/// rather than as an array of byte values.
-fn reports_json(r: &att::QueryReportsResponse) -> Value {
-    let mut j = to_json(r);
-    if let Some(reports) = j.get_mut("reports").and_then(Value::as_array_mut) {
-        for (report, typed) in reports.iter_mut().zip(&r.reports) {
-            report["receipts_roots"] = typed.receipts_roots.iter().map(hex::encode).collect();
-        }
-    }
-    j
 }
 
 /// The payouts as a table: address, amount (right-aligned) and reason, then the total.
@@ -191,24 +150,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reports_show_roots_in_hex() {
-        let r = att::QueryReportsResponse {
-            reports: vec![att::Report {
-                id: 2,
-                receipts_roots: vec![vec![0xab; 32], vec![1, 2]],
-                ..Default::default()
-            }],
-        };
-        let j = reports_json(&r);
-        assert_eq!(
-            j["reports"][0]["receipts_roots"],
-            serde_json::json!(["ab".repeat(32), "0102"])
-        );
-        assert_eq!(j["reports"][0]["id"], 2);
-    }
-
-    #[test]
-    fn split_preview_table() {
+    fn a_split_preview_prints_as_a_table_with_its_total() {
         let p = |a: &str, amt: &str, reason: &str, v: u64, c: u64| att::Payout {
             address: a.into(),
             amount: amt.into(),

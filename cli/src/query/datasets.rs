@@ -8,8 +8,7 @@ use openledger_proto::datasets::v1 as ds;
 
 use super::resolve_address;
 use crate::config::Context;
-use crate::ledger::{emit_typed, parse_short, query_path};
-use crate::rpc;
+use crate::ledger::{parse_short, query_and_emit};
 
 /// Pages go by id: the items after `--after`, at most `--limit` (0 = the chain's default, 100).
 /// A response's next_after_id is the --after of the next page (0 when there is none).
@@ -52,25 +51,16 @@ pub enum DatasetsQuery {
 }
 
 pub async fn run(ctx: &Context, client: &HttpClient, q: DatasetsQuery) -> Result<()> {
-    let path = |m: &str| query_path("datasets", m);
     match q {
         DatasetsQuery::Dataset { id } => {
-            let r: ds::QueryDatasetResponse = rpc::grpc_query(
-                client,
-                &path("Dataset"),
-                &ds::QueryDatasetRequest { dataset_id: id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &ds::QueryDatasetRequest { dataset_id: id }).await
         }
         DatasetsQuery::List { page } => {
             let req = ds::QueryDatasetsRequest {
                 after_id: page.after,
                 limit: page.limit,
             };
-            let r: ds::QueryDatasetsResponse =
-                rpc::grpc_query(client, &path("Datasets"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         DatasetsQuery::Contributions {
             dataset_id,
@@ -83,9 +73,7 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: DatasetsQuery) -> Result
                 after_id: page.after,
                 limit: page.limit,
             };
-            let r: ds::QueryContributionsResponse =
-                rpc::grpc_query(client, &path("Contributions"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         DatasetsQuery::ContributionsOf { address, page } => {
             let req = ds::QueryContributionsOfRequest {
@@ -93,15 +81,10 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: DatasetsQuery) -> Result
                 after_id: page.after,
                 limit: page.limit,
             };
-            let r: ds::QueryContributionsResponse =
-                rpc::grpc_query(client, &path("ContributionsOf"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         DatasetsQuery::Usage { contribution_id } => {
-            let req = ds::QueryUsageRequest { contribution_id };
-            let r: ds::QueryUsageResponse = rpc::grpc_query(client, &path("Usage"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &ds::QueryUsageRequest { contribution_id }).await
         }
     }
-    Ok(())
 }

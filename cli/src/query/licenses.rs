@@ -3,15 +3,13 @@
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 use cosmrs::rpc::HttpClient;
-use serde_json::json;
 
 use openledger_proto::licenses::v1 as lic;
 
 use super::resolve_address;
 use crate::config::Context;
-use crate::ledger::{emit_typed, parse_short, query_path, yes_no, TargetArgs};
+use crate::ledger::{parse_short, proto_json, query, query_and_emit, yes_no, TargetArgs};
 use crate::output::emit;
-use crate::rpc;
 
 #[derive(Debug, Subcommand)]
 pub enum LicensesQuery {
@@ -70,49 +68,30 @@ impl CanIAction {
 }
 
 pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result<()> {
-    let path = |m: &str| query_path("licenses", m);
     match q {
         LicensesQuery::License { id } => {
-            let r: lic::QueryLicenseResponse = rpc::grpc_query(
-                client,
-                &path("License"),
-                &lic::QueryLicenseRequest { license_id: id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &lic::QueryLicenseRequest { license_id: id }).await
         }
         LicensesQuery::Of { target } => {
             let req = lic::QueryLicensesOfRequest {
                 target: Some(target.to_proto()),
             };
-            let r: lic::QueryLicensesOfResponse =
-                rpc::grpc_query(client, &path("LicensesOf"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         LicensesQuery::Grant { id } => {
-            let r: lic::QueryGrantResponse = rpc::grpc_query(
-                client,
-                &path("Grant"),
-                &lic::QueryGrantRequest { grant_id: id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &lic::QueryGrantRequest { grant_id: id }).await
         }
         LicensesQuery::GrantsOf { address } => {
             let req = lic::QueryGrantsOfLicenseeRequest {
                 licensee: resolve_address(ctx, &address)?,
             };
-            let r: lic::QueryGrantsResponse =
-                rpc::grpc_query(client, &path("GrantsOfLicensee"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         LicensesQuery::GrantsOn { target } => {
             let req = lic::QueryGrantsOnTargetRequest {
                 target: Some(target.to_proto()),
             };
-            let r: lic::QueryGrantsResponse =
-                rpc::grpc_query(client, &path("GrantsOnTarget"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         LicensesQuery::CanI {
             address,
@@ -121,26 +100,23 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
             code,
         } => {
             let req = can_i_request(resolve_address(ctx, &address)?, &target, action, code)?;
-            let r: lic::QueryCanIResponse = rpc::grpc_query(client, &path("CanI"), &req).await?;
-            let j = json!({
-                "allowed": r.allowed,
-                "rule": r.rule,
-                "grant_id": r.grant_id,
-                "license_id": r.license_id,
-            });
-            emit(ctx, &j, || {
-                let mut t = format!("allowed: {}\nrule: {}", yes_no(r.allowed), r.rule);
-                if r.grant_id != 0 {
-                    t.push_str(&format!("\ngrant_id: {}", r.grant_id));
-                }
-                if r.license_id != 0 {
-                    t.push_str(&format!("\nlicense_id: {}", r.license_id));
-                }
-                t
-            });
+            let r = query(client, &req).await?;
+            emit(ctx, &proto_json(&r)?, || can_i_text(&r));
+            Ok(())
         }
     }
-    Ok(())
+}
+
+/// yes/no and the rule, then the grant and licence that allow it, if any.
+fn can_i_text(r: &lic::QueryCanIResponse) -> String {
+    let mut t = format!("allowed: {}\nrule: {}", yes_no(r.allowed), r.rule);
+    if r.grant_id != 0 {
+        t.push_str(&format!("\ngrant_id: {}", r.grant_id));
+    }
+    if r.license_id != 0 {
+        t.push_str(&format!("\nlicense_id: {}", r.license_id));
+    }
+    t
 }
 
 fn can_i_request(

@@ -1,6 +1,8 @@
 //! `openledger query …` and `openledger status`: ABCI queries and CometBFT RPC reads.
 
 mod attribution;
+mod auth;
+mod bank;
 mod datasets;
 mod licenses;
 mod models;
@@ -9,34 +11,25 @@ use std::str::FromStr;
 
 use anyhow::{anyhow, Context as _, Result};
 use clap::Subcommand;
-use cosmrs::proto::cosmos::auth::v1beta1::BaseAccount;
-use cosmrs::proto::cosmos::bank::v1beta1::{
-    QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse,
-    QueryTotalSupplyRequest, QueryTotalSupplyResponse,
-};
-use cosmrs::proto::cosmos::base::query::v1beta1::PageResponse;
-use cosmrs::proto::cosmos::base::v1beta1::Coin as ProtoCoin;
-use cosmrs::proto::cosmos::crypto::secp256k1::PubKey as Secp256k1PubKey;
 use cosmrs::rpc::{Client, HttpClient};
 use cosmrs::tendermint::Hash;
-use prost::Message;
 use serde_json::{json, Value};
 
 use crate::address;
 use crate::config::Context;
-use crate::keys::{pubkey_json, Keyring};
-use crate::output::{b64, emit, print_json, Reported, TxResult};
+use crate::keys::Keyring;
+use crate::output::{emit, print_json, Reported, TxResult};
 use crate::rpc::{self, QueryError};
-use crate::tx::{broadcast::tx_hash, chain};
+use crate::tx::broadcast::tx_hash;
 
 #[derive(Debug, Subcommand)]
 pub enum QueryCmd {
     /// Bank module queries
     #[command(subcommand)]
-    Bank(BankQuery),
+    Bank(bank::BankQuery),
     /// Auth module queries
     #[command(subcommand)]
-    Auth(AuthQuery),
+    Auth(auth::AuthQuery),
     /// Attribution: split previews, earnings, usage counters, operators, reports
     #[command(subcommand)]
     Attribution(attribution::AttributionQuery),
@@ -73,37 +66,11 @@ pub enum QueryCmd {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum BankQuery {
-    /// Balances of an address (or key name)
-    Balances {
-        address: String,
-        /// Only this denom
-        #[arg(long)]
-        denom: Option<String>,
-    },
-    /// Total supply of every denom
-    Total,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuthQuery {
-    /// An account by address (or key name)
-    Account { address: String },
-}
-
 pub async fn run(ctx: &Context, cmd: QueryCmd) -> Result<()> {
     let client = rpc::client(&ctx.node)?;
     let result = match cmd {
-        QueryCmd::Bank(BankQuery::Balances { address, denom }) => {
-            let addr = resolve_address(ctx, &address)?;
-            balances(ctx, &client, addr, denom).await
-        }
-        QueryCmd::Bank(BankQuery::Total) => total_supply(ctx, &client).await,
-        QueryCmd::Auth(AuthQuery::Account { address }) => {
-            let addr = resolve_address(ctx, &address)?;
-            account(ctx, &client, &addr).await
-        }
+        QueryCmd::Bank(q) => bank::run(ctx, &client, q).await,
+        QueryCmd::Auth(q) => auth::run(ctx, &client, q).await,
         QueryCmd::Attribution(q) => attribution::run(ctx, &client, q).await,
         QueryCmd::Datasets(q) => datasets::run(ctx, &client, q).await,
         QueryCmd::Licenses(q) => licenses::run(ctx, &client, q).await,
@@ -151,115 +118,6 @@ pub(crate) fn resolve_address(ctx: &Context, s: &str) -> Result<String> {
             Ok(s.to_string())
         }
     }
-}
-
-fn coin_json(c: &ProtoCoin) -> Value {
-    json!({"denom": c.denom, "amount": c.amount})
-}
-
-fn coins_text(coins: &[ProtoCoin]) -> String {
-    coins
-        .iter()
-        .map(|c| format!("{}{}", c.amount, c.denom))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn pagination_json(p: Option<&PageResponse>) -> Value {
-    let (next_key, total) = match p {
-        Some(p) if !p.next_key.is_empty() => (Value::String(b64(&p.next_key)), p.total),
-        Some(p) => (Value::Null, p.total),
-        None => (Value::Null, 0),
-    };
-    json!({"next_key": next_key, "total": total.to_string()})
-}
-
-async fn balances(
-    ctx: &Context,
-    client: &HttpClient,
-    address: String,
-    denom: Option<String>,
-) -> Result<()> {
-    if let Some(denom) = denom {
-        let req = QueryBalanceRequest {
-            address,
-            denom: denom.clone(),
-        };
-        let resp: QueryBalanceResponse =
-            rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/Balance", &req).await?;
-        let coin = resp.balance.unwrap_or(ProtoCoin {
-            denom,
-            amount: "0".into(),
-        });
-        emit(ctx, &json!({"balance": coin_json(&coin)}), || {
-            coins_text(std::slice::from_ref(&coin))
-        });
-        return Ok(());
-    }
-    let req = QueryAllBalancesRequest {
-        address,
-        pagination: None,
-        resolve_denom: false,
-    };
-    let resp: QueryAllBalancesResponse =
-        rpc::grpc_query(client, "/cosmos.bank.v1beta1.Query/AllBalances", &req).await?;
-    let j = json!({
-        "balances": resp.balances.iter().map(coin_json).collect::<Vec<_>>(),
-        "pagination": pagination_json(resp.pagination.as_ref()),
-    });
-    emit(ctx, &j, || coins_text(&resp.balances));
-    Ok(())
-}
-
-async fn total_supply(ctx: &Context, client: &HttpClient) -> Result<()> {
-    let resp: QueryTotalSupplyResponse = rpc::grpc_query(
-        client,
-        "/cosmos.bank.v1beta1.Query/TotalSupply",
-        &QueryTotalSupplyRequest { pagination: None },
-    )
-    .await?;
-    let j = json!({
-        "supply": resp.supply.iter().map(coin_json).collect::<Vec<_>>(),
-        "pagination": pagination_json(resp.pagination.as_ref()),
-    });
-    emit(ctx, &j, || coins_text(&resp.supply));
-    Ok(())
-}
-
-fn account_pubkey_json(acc: &BaseAccount) -> Value {
-    match &acc.pub_key {
-        None => Value::Null,
-        Some(any) if any.type_url == "/cosmos.crypto.secp256k1.PubKey" => {
-            match Secp256k1PubKey::decode(any.value.as_slice()) {
-                Ok(pk) => pubkey_json(&pk.key),
-                Err(_) => json!({"@type": any.type_url, "value": b64(&any.value)}),
-            }
-        }
-        Some(any) => json!({"@type": any.type_url, "value": b64(&any.value)}),
-    }
-}
-
-async fn account(ctx: &Context, client: &HttpClient, address: &str) -> Result<()> {
-    let acc = chain::base_account(client, address).await?;
-    let pk = account_pubkey_json(&acc);
-    let j = json!({"account": {
-        "@type": chain::BASE_ACCOUNT_TYPE,
-        "address": acc.address,
-        "pub_key": pk,
-        "account_number": acc.account_number.to_string(),
-        "sequence": acc.sequence.to_string(),
-    }});
-    emit(ctx, &j, || {
-        let pk_text = pk
-            .get("key")
-            .and_then(Value::as_str)
-            .map_or("null".to_string(), str::to_string);
-        format!(
-            "address: {}\naccount_number: {}\nsequence: {}\npub_key: {}",
-            acc.address, acc.account_number, acc.sequence, pk_text
-        )
-    });
-    Ok(())
 }
 
 async fn query_tx(ctx: &Context, client: &HttpClient, hash: &str) -> Result<()> {

@@ -10,9 +10,8 @@ use openledger_proto::models::v1 as mdl;
 
 use super::resolve_address;
 use crate::config::{Context, OutputFormat};
-use crate::ledger::{card, emit_typed, lineage, query_path, to_json};
+use crate::ledger::{card, lineage, proto_json, query, query_and_emit};
 use crate::output::{print_json, print_text};
-use crate::rpc;
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsQuery {
@@ -44,57 +43,33 @@ impl ModelsQuery {
 }
 
 pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<()> {
-    let path = |m: &str| query_path("models", m);
     match q {
         ModelsQuery::Model { id } => {
-            let r: mdl::QueryModelResponse = rpc::grpc_query(
-                client,
-                &path("Model"),
-                &mdl::QueryModelRequest { model_id: id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &mdl::QueryModelRequest { model_id: id }).await
         }
         ModelsQuery::Version { id } => {
-            let r = version(client, id).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &mdl::QueryVersionRequest { version_id: id }).await
         }
         ModelsQuery::Versions { model_id } => {
-            let r: mdl::QueryVersionsResponse = rpc::grpc_query(
-                client,
-                &path("Versions"),
-                &mdl::QueryVersionsRequest { model_id },
-            )
-            .await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &mdl::QueryVersionsRequest { model_id }).await
         }
         ModelsQuery::ByOwner { address } => {
             let req = mdl::QueryModelsByOwnerRequest {
                 owner: resolve_address(ctx, &address)?,
             };
-            let r: mdl::QueryModelsByOwnerResponse =
-                rpc::grpc_query(client, &path("ModelsByOwner"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &req).await
         }
         ModelsQuery::Descendants { version_id } => {
-            let req = mdl::QueryDescendantsRequest { version_id };
-            let r: mdl::QueryDescendantsResponse =
-                rpc::grpc_query(client, &path("Descendants"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &mdl::QueryDescendantsRequest { version_id }).await
         }
         ModelsQuery::Provenance { version_id } => {
-            let req = mdl::QueryProvenanceRequest { version_id };
-            let r: mdl::QueryProvenanceResponse =
-                rpc::grpc_query(client, &path("Provenance"), &req).await?;
-            emit_typed(ctx, &r);
+            query_and_emit(ctx, client, &mdl::QueryProvenanceRequest { version_id }).await
         }
         ModelsQuery::Lineage { version_id } => {
-            let req = mdl::QueryLineageRequest { version_id };
-            let r: mdl::QueryLineageResponse =
-                rpc::grpc_query(client, &path("Lineage"), &req).await?;
+            let r = query(client, &mdl::QueryLineageRequest { version_id }).await?;
             let out = match ctx.output {
                 OutputFormat::Json => {
-                    print_json(&to_json(&r));
+                    print_json(&proto_json(&r)?);
                     return Ok(());
                 }
                 OutputFormat::Text => lineage::text(&r.nodes),
@@ -102,48 +77,44 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: ModelsQuery) -> Result<(
                 OutputFormat::Mermaid => lineage::mermaid(&r.nodes),
             };
             print_text(&out)?;
+            Ok(())
         }
-        ModelsQuery::Card { version_id } => {
-            let v = version(client, version_id)
-                .await?
-                .version
-                .with_context(|| format!("version {version_id} not found"))?;
-            let own_base = v.external_base.as_ref().filter(|b| !b.id.is_empty());
-            let model_base = if v.parent_version_ids.is_empty() && own_base.is_none() {
-                let req = mdl::QueryModelRequest {
-                    model_id: v.model_id,
-                };
-                let r: mdl::QueryModelResponse =
-                    rpc::grpc_query(client, &path("Model"), &req).await?;
-                r.model.and_then(|m| m.external_base)
-            } else {
-                None
-            };
-            let first_license = match v.license_ids.first() {
-                Some(id) => {
-                    let req = lic::QueryLicenseRequest { license_id: *id };
-                    let r: lic::QueryLicenseResponse =
-                        rpc::grpc_query(client, &query_path("licenses", "License"), &req).await?;
-                    r.license
-                }
-                None => None,
-            };
-            let c = card::card_for(&v, model_base.as_ref(), first_license.as_ref());
-            if ctx.json() {
-                print_json(&c.to_json());
-            } else {
-                print_text(&c.render()?)?;
-            }
-        }
+        ModelsQuery::Card { version_id } => card(ctx, client, version_id).await,
     }
-    Ok(())
 }
 
-async fn version(client: &HttpClient, id: u64) -> Result<mdl::QueryVersionResponse> {
-    rpc::grpc_query(
-        client,
-        &query_path("models", "Version"),
-        &mdl::QueryVersionRequest { version_id: id },
-    )
-    .await
+/// A version's model-card header: its own base, else its model's (for a root version), and
+/// its first licence.
+async fn card(ctx: &Context, client: &HttpClient, version_id: u64) -> Result<()> {
+    let v = query(client, &mdl::QueryVersionRequest { version_id })
+        .await?
+        .version
+        .with_context(|| format!("version {version_id} not found"))?;
+    let own_base = v.external_base.as_ref().filter(|b| !b.id.is_empty());
+    let model_base = if v.parent_version_ids.is_empty() && own_base.is_none() {
+        let req = mdl::QueryModelRequest {
+            model_id: v.model_id,
+        };
+        query(client, &req)
+            .await?
+            .model
+            .and_then(|m| m.external_base)
+    } else {
+        None
+    };
+    let first_license = match v.license_ids.first() {
+        Some(id) => {
+            query(client, &lic::QueryLicenseRequest { license_id: *id })
+                .await?
+                .license
+        }
+        None => None,
+    };
+    let c = card::card_for(&v, model_base.as_ref(), first_license.as_ref());
+    if ctx.json() {
+        print_json(&c.to_json());
+    } else {
+        print_text(&c.render()?)?;
+    }
+    Ok(())
 }

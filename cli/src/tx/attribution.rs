@@ -2,247 +2,196 @@
 //! bond, unbond, report paid uses in batches (individual or aggregated with a Merkle root of
 //! their receipts), claim rewards, challenge a report and rule on a challenge.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use clap::Subcommand;
+use clap::Args;
+use cosmrs::Any;
 use serde_json::{json, Value};
 
 use openledger_proto::attribution::v1 as att;
 
-use super::{send_from, TxFlags};
+use super::{one_msg, tx_commands, IntoMsgs};
 use crate::attribute::receipts::receipt_entry_json;
 use crate::attribute::uses::{aggregate, parse_uses_file, Aggregate, UsesFile};
-use crate::config::Context;
-use crate::ledger::{to_any, uopen_arg};
+use crate::input::read_text_file_or_stdin;
+use crate::ledger::{parse_short, uopen_arg};
 
-#[derive(Debug, Subcommand)]
-pub enum AttributionTxCmd {
-    /// Register FROM as an inference operator of a model version, with a bond
-    RegisterOperator {
-        from: String,
-        version_id: u64,
-        /// Where the operator serves the model
-        #[arg(long, value_name = "URL")]
-        endpoint: String,
-        /// Bond, e.g. 1000000uopen (at least the chain's min_operator_bond)
-        #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
-        bond: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Start unbonding; after the unbonding period, the same command returns the bond
-    Unbond {
-        from: String,
-        version_id: u64,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Report a batch of paid uses of a version; prints report_id, uses and paid
-    #[command(after_help = "The uses file is a JSON array of uses\n  \
-        [{\"request_id\": \"r1\", \"grant_id\": 4, \"units\": 1, \"weights\": [{\"contribution_id\": 7, \"weight\": 12}]}]\n\
-        or {\"uses\": [...], \"aggregated\": [{\"grant_id\", \"uses\", \"units\", \"weights\", \"receipts_root\": HEX}]}.\n\
-        `openledger attribute --format use` prints one use.")]
-    ReportUsage {
-        from: String,
-        version_id: u64,
-        /// Unique per operator: the chain refuses a replayed batch
-        #[arg(long = "batch-id", value_name = "ID")]
-        batch_id: String,
-        /// The uses file ("-" = stdin)
-        #[arg(long, value_name = "FILE")]
-        file: PathBuf,
-        /// Send the file's individual uses aggregated per grant (counts, summed units and weights,
-        /// Merkle root of the receipts) instead of one by one
-        #[arg(long)]
-        aggregate: bool,
-        /// With --aggregate: write each use's receipt, leaf and Merkle proof to FILE, for
-        /// `openledger attribute verify-receipt`
-        #[arg(long = "receipts-out", requires = "aggregate", value_name = "FILE")]
-        receipts_out: Option<PathBuf>,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Claim the rewards FROM has earned; prints what was claimed
-    Claim {
-        from: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Challenge a usage report within its window, with a bond; prints challenge_id
-    Challenge {
-        from: String,
-        report_id: u64,
-        /// What the report got wrong
-        #[arg(long, value_parser = ["fabricated-use", "wrong-attribution", "unlicensed-use"])]
-        claim: String,
-        /// Bond, e.g. 1000000uopen (at least the chain's min_challenge_bond): burned if rejected
-        #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
-        bond: String,
-        /// Where the evidence can be read
-        #[arg(long, default_value = "", value_name = "URI")]
-        evidence: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Rule on a challenge (only the chain's attribution authority may)
-    Resolve {
-        from: String,
-        challenge_id: u64,
-        /// The challenge is right: slash the operator, reverse unclaimed rewards
-        #[arg(
-            long,
-            conflicts_with = "rejected",
-            required_unless_present = "rejected"
-        )]
-        upheld: bool,
-        /// The challenge is wrong: burn the challenger's bond
-        #[arg(long)]
-        rejected: bool,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-}
-
-fn challenge_claim(name: &str) -> att::ChallengeClaim {
-    match name {
-        "fabricated-use" => att::ChallengeClaim::FabricatedUse,
-        "wrong-attribution" => att::ChallengeClaim::WrongAttribution,
-        _ => att::ChallengeClaim::UnlicensedUse,
+tx_commands! {
+    pub enum AttributionTxCmd {
+        /// Register FROM as an inference operator of a model version, with a bond
+        RegisterOperator(RegisterOperatorArgs),
+        /// Start unbonding; after the unbonding period, the same command returns the bond
+        Unbond(UnbondArgs),
+        /// Report a batch of paid uses of a version; prints report_id, uses and paid
+        #[command(after_help = "The uses file is a JSON array of uses\n  \
+            [{\"request_id\": \"r1\", \"grant_id\": 4, \"units\": 1, \"weights\": [{\"contribution_id\": 7, \"weight\": 12}]}]\n\
+            or {\"uses\": [...], \"aggregated\": [{\"grant_id\", \"uses\", \"units\", \"weights\", \"receipts_root\": HEX}]}.\n\
+            `openledger attribute --format use` prints one use.")]
+        ReportUsage(ReportUsageArgs),
+        /// Claim the rewards FROM has earned; prints what was claimed
+        Claim(ClaimArgs),
+        /// Challenge a usage report within its window, with a bond; prints challenge_id
+        Challenge(ChallengeArgs),
+        /// Rule on a challenge (only the chain's attribution authority may)
+        Resolve(ResolveArgs),
     }
 }
 
-pub async fn run(ctx: &Context, cmd: AttributionTxCmd) -> Result<()> {
-    match cmd {
-        AttributionTxCmd::RegisterOperator {
-            from,
-            version_id,
-            endpoint,
-            bond,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |operator| {
-                let msg = att::MsgRegisterOperator {
-                    operator: operator.to_string(),
-                    version_id,
-                    endpoint,
-                    bond,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        AttributionTxCmd::Unbond {
-            from,
-            version_id,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |operator| {
-                Ok(vec![to_any(&att::MsgUnbondOperator {
-                    operator: operator.to_string(),
-                    version_id,
-                })])
-            })
-            .await
-        }
-        AttributionTxCmd::ReportUsage {
-            from,
-            version_id,
-            batch_id,
-            file,
-            aggregate,
-            receipts_out,
-            flags,
-        } => {
-            let uses = read_uses_file(&file)?;
-            let (uses, aggregated) = if aggregate {
-                let (aggregated, groups) = aggregated_report(uses)?;
-                for g in &groups {
-                    eprintln!(
-                        "grant {}: {} uses aggregated, receipts root {}",
-                        g.msg.grant_id,
-                        g.msg.uses,
-                        hex::encode(&g.msg.receipts_root)
-                    );
-                }
-                if let Some(out) = &receipts_out {
-                    let j = receipts_json(version_id, &batch_id, &groups);
-                    std::fs::write(out, serde_json::to_string_pretty(&j)? + "\n")
-                        .with_context(|| format!("writing receipts to {}", out.display()))?;
-                }
-                (Vec::new(), aggregated)
-            } else {
-                (uses.uses, uses.aggregated)
-            };
-            send_from(ctx, &from, &flags, |operator| {
-                let msg = att::MsgReportUsage {
-                    operator: operator.to_string(),
-                    version_id,
-                    batch_id,
-                    uses,
-                    aggregated,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        AttributionTxCmd::Claim { from, flags } => {
-            send_from(ctx, &from, &flags, |claimant| {
-                Ok(vec![to_any(&att::MsgClaimRewards {
-                    claimant: claimant.to_string(),
-                })])
-            })
-            .await
-        }
-        AttributionTxCmd::Challenge {
-            from,
-            report_id,
-            claim,
-            bond,
-            evidence,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |challenger| {
-                Ok(vec![to_any(&att::MsgChallengeUsage {
-                    challenger: challenger.to_string(),
-                    report_id,
-                    claim: challenge_claim(&claim) as i32,
-                    bond: bond.clone(),
-                    evidence_uri: evidence.clone(),
-                })])
-            })
-            .await
-        }
-        AttributionTxCmd::Resolve {
-            from,
-            challenge_id,
-            upheld,
-            rejected: _,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |authority| {
-                Ok(vec![to_any(&att::MsgResolveChallenge {
-                    authority: authority.to_string(),
-                    challenge_id,
-                    upheld,
-                })])
-            })
-            .await
-        }
+#[derive(Debug, Args)]
+pub struct RegisterOperatorArgs {
+    version_id: u64,
+    /// Where the operator serves the model
+    #[arg(long, value_name = "URL")]
+    endpoint: String,
+    /// Bond, e.g. 1000000uopen (at least the chain's min_operator_bond)
+    #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
+    bond: String,
+}
+
+impl IntoMsgs for RegisterOperatorArgs {
+    fn msgs(self, operator: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgRegisterOperator {
+            operator: operator.to_string(),
+            version_id: self.version_id,
+            endpoint: self.endpoint,
+            bond: self.bond,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UnbondArgs {
+    version_id: u64,
+}
+
+impl IntoMsgs for UnbondArgs {
+    fn msgs(self, operator: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgUnbondOperator {
+            operator: operator.to_string(),
+            version_id: self.version_id,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportUsageArgs {
+    version_id: u64,
+    /// Unique per operator: the chain refuses a replayed batch
+    #[arg(long = "batch-id", value_name = "ID")]
+    batch_id: String,
+    /// The uses file ("-" = stdin)
+    #[arg(long, value_name = "FILE")]
+    file: PathBuf,
+    /// Send the file's individual uses aggregated per grant (counts, summed units and weights,
+    /// Merkle root of the receipts) instead of one by one
+    #[arg(long)]
+    aggregate: bool,
+    /// With --aggregate: write each use's receipt, leaf and Merkle proof to FILE, for
+    /// `openledger attribute verify-receipt`
+    #[arg(long = "receipts-out", requires = "aggregate", value_name = "FILE")]
+    receipts_out: Option<PathBuf>,
+}
+
+/// Reads the uses file; with --aggregate, notes each aggregate on stderr and writes the
+/// receipts file before anything is signed.
+impl IntoMsgs for ReportUsageArgs {
+    fn msgs(self, operator: &str) -> Result<Vec<Any>> {
+        let uses = read_uses_file(&self.file)?;
+        let (uses, aggregated) = if self.aggregate {
+            let (aggregated, groups) = aggregated_report(uses)?;
+            for g in &groups {
+                eprintln!(
+                    "grant {}: {} uses aggregated, receipts root {}",
+                    g.msg.grant_id,
+                    g.msg.uses,
+                    hex::encode(&g.msg.receipts_root)
+                );
+            }
+            if let Some(out) = &self.receipts_out {
+                let j = receipts_json(self.version_id, &self.batch_id, &groups);
+                std::fs::write(out, serde_json::to_string_pretty(&j)? + "\n")
+                    .with_context(|| format!("writing receipts to {}", out.display()))?;
+            }
+            (Vec::new(), aggregated)
+        } else {
+            (uses.uses, uses.aggregated)
+        };
+        one_msg(att::MsgReportUsage {
+            operator: operator.to_string(),
+            version_id: self.version_id,
+            batch_id: self.batch_id,
+            uses,
+            aggregated,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimArgs {}
+
+impl IntoMsgs for ClaimArgs {
+    fn msgs(self, claimant: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgClaimRewards {
+            claimant: claimant.to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ChallengeArgs {
+    report_id: u64,
+    /// What the report got wrong: fabricated-use, wrong-attribution, unlicensed-use
+    #[arg(long, value_parser = parse_short::<att::ChallengeClaim>, value_name = "CLAIM")]
+    claim: att::ChallengeClaim,
+    /// Bond, e.g. 1000000uopen (at least the chain's min_challenge_bond): burned if rejected
+    #[arg(long, value_parser = uopen_arg, value_name = "AMOUNT")]
+    bond: String,
+    /// Where the evidence can be read
+    #[arg(long, default_value = "", value_name = "URI")]
+    evidence: String,
+}
+
+impl IntoMsgs for ChallengeArgs {
+    fn msgs(self, challenger: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgChallengeUsage {
+            challenger: challenger.to_string(),
+            report_id: self.report_id,
+            claim: self.claim as i32,
+            bond: self.bond,
+            evidence_uri: self.evidence,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    challenge_id: u64,
+    /// The challenge is right: slash the operator, reverse unclaimed rewards
+    #[arg(
+        long,
+        conflicts_with = "rejected",
+        required_unless_present = "rejected"
+    )]
+    upheld: bool,
+    /// The challenge is wrong: burn the challenger's bond
+    #[arg(long)]
+    rejected: bool,
+}
+
+impl IntoMsgs for ResolveArgs {
+    fn msgs(self, authority: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgResolveChallenge {
+            authority: authority.to_string(),
+            challenge_id: self.challenge_id,
+            // clap lets exactly one of the two through.
+            upheld: self.upheld && !self.rejected,
+        })
     }
 }
 
 fn read_uses_file(path: &Path) -> Result<UsesFile> {
-    let text = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading uses from stdin")?;
-        s
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-    };
+    let text = read_text_file_or_stdin(path, "the uses")?;
     parse_uses_file(&text).with_context(|| format!("invalid uses file {}", path.display()))
 }
 

@@ -1,179 +1,144 @@
 //! `openledger tx datasets …`: create a dataset, contribute batches of items, review them,
 //! hand the dataset to another curator.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
-use clap::Subcommand;
+use clap::Args;
+use cosmrs::Any;
 use sha2::{Digest, Sha256};
 
 use openledger_proto::datasets::v1 as ds;
 
-use super::{send_from, TxFlags};
+use super::{one_msg, tx_commands, IntoMsgs};
 use crate::address;
-use crate::config::Context;
-use crate::ledger::{parse_sha256_hex, parse_short, to_any};
+use crate::input::read_text_file_or_stdin;
+use crate::ledger::{parse_sha256_hex, parse_short};
 
-#[derive(Debug, Subcommand)]
-pub enum DatasetsTxCmd {
-    /// Create a dataset curated by FROM; prints the dataset_id the chain assigned
-    Create {
-        from: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "")]
-        description: String,
-        /// Licence the dataset is offered under (0 = none yet)
-        #[arg(long = "license-id", default_value_t = 0)]
-        license_id: u64,
-        /// open: contributions are accepted as they arrive; curated: they wait for review
-        #[arg(long, value_name = "open|curated", default_value = "open", value_parser = parse_short::<ds::Policy>)]
-        policy: ds::Policy,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Contribute a batch of items to a dataset; prints first_contribution_id and count
-    #[command(group = clap::ArgGroup::new("items").required(true).multiple(false))]
-    Contribute {
-        from: String,
-        dataset_id: u64,
-        /// A JSON array of {"content_sha256", "size", "uri", "metadata"} ("-" = stdin)
-        #[arg(long, group = "items", value_name = "FILE")]
-        file: Option<PathBuf>,
-        /// Local files to contribute: sha256 and size are computed from each
-        #[arg(long, group = "items", num_args = 1.., value_name = "PATH")]
-        content: Vec<PathBuf>,
-        /// With --content: the uri of each file is PREFIX/<basename> instead of file://<basename>
-        #[arg(long = "uri-prefix", requires = "content", value_name = "PREFIX")]
-        uri_prefix: Option<String>,
-        /// With --content: metadata recorded with every file
-        #[arg(long, requires = "content", default_value = "")]
-        metadata: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Accept or reject pending contributions (FROM is the curator)
-    #[command(group = clap::ArgGroup::new("decisions").required(true).multiple(true))]
-    Review {
-        from: String,
-        dataset_id: u64,
-        /// Contribution ids to accept
-        #[arg(
-            long,
-            group = "decisions",
-            value_delimiter = ',',
-            value_name = "ID[,ID…]"
-        )]
-        accept: Vec<u64>,
-        /// Contribution ids to reject
-        #[arg(
-            long,
-            group = "decisions",
-            value_delimiter = ',',
-            value_name = "ID[,ID…]"
-        )]
-        reject: Vec<u64>,
-        /// Reason recorded with the rejections (with the acceptances when nothing is rejected)
-        #[arg(long, default_value = "")]
-        reason: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Hand a dataset to a new curator (an address)
-    UpdateCurator {
-        from: String,
-        dataset_id: u64,
-        new_curator: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
+tx_commands! {
+    pub enum DatasetsTxCmd {
+        /// Create a dataset curated by FROM; prints the dataset_id the chain assigned
+        Create(CreateArgs),
+        /// Contribute a batch of items to a dataset; prints first_contribution_id and count
+        #[command(group = clap::ArgGroup::new("items").required(true).multiple(false))]
+        Contribute(ContributeArgs),
+        /// Accept or reject pending contributions (FROM is the curator)
+        #[command(group = clap::ArgGroup::new("decisions").required(true).multiple(true))]
+        Review(ReviewArgs),
+        /// Hand a dataset to a new curator (an address)
+        UpdateCurator(UpdateCuratorArgs),
+    }
 }
 
-pub async fn run(ctx: &Context, cmd: DatasetsTxCmd) -> Result<()> {
-    match cmd {
-        DatasetsTxCmd::Create {
-            from,
-            name,
-            description,
-            license_id,
-            policy,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |curator| {
-                let msg = ds::MsgCreateDataset {
-                    curator: curator.to_string(),
-                    name,
-                    description,
-                    license_id,
-                    policy: policy as i32,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        DatasetsTxCmd::Contribute {
-            from,
-            dataset_id,
-            file,
-            content,
-            uri_prefix,
-            metadata,
-            flags,
-        } => {
-            let items = match file {
-                Some(path) => read_items_file(&path)?,
-                None => content
-                    .iter()
-                    .map(|p| item_from_file(p, uri_prefix.as_deref(), &metadata))
-                    .collect::<Result<_>>()?,
-            };
-            send_from(ctx, &from, &flags, |contributor| {
-                let msg = ds::MsgContribute {
-                    contributor: contributor.to_string(),
-                    dataset_id,
-                    items,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        DatasetsTxCmd::Review {
-            from,
-            dataset_id,
-            accept,
-            reject,
-            reason,
-            flags,
-        } => {
-            let decisions = decisions(&accept, &reject, &reason)?;
-            send_from(ctx, &from, &flags, |curator| {
-                let msg = ds::MsgReviewContributions {
-                    curator: curator.to_string(),
-                    dataset_id,
-                    decisions,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        DatasetsTxCmd::UpdateCurator {
-            from,
-            dataset_id,
-            new_curator,
-            flags,
-        } => {
-            address::decode(&new_curator).context("invalid NEW_CURATOR")?;
-            send_from(ctx, &from, &flags, |curator| {
-                let msg = ds::MsgUpdateCurator {
-                    curator: curator.to_string(),
-                    dataset_id,
-                    new_curator,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long, default_value = "")]
+    description: String,
+    /// Licence the dataset is offered under (0 = none yet)
+    #[arg(long = "license-id", default_value_t = 0)]
+    license_id: u64,
+    /// open: contributions are accepted as they arrive; curated: they wait for review
+    #[arg(long, value_name = "open|curated", default_value = "open", value_parser = parse_short::<ds::Policy>)]
+    policy: ds::Policy,
+}
+
+impl IntoMsgs for CreateArgs {
+    fn msgs(self, curator: &str) -> Result<Vec<Any>> {
+        one_msg(ds::MsgCreateDataset {
+            curator: curator.to_string(),
+            name: self.name,
+            description: self.description,
+            license_id: self.license_id,
+            policy: self.policy as i32,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ContributeArgs {
+    dataset_id: u64,
+    /// A JSON array of {"content_sha256", "size", "uri", "metadata"} ("-" = stdin)
+    #[arg(long, group = "items", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Local files to contribute: sha256 and size are computed from each
+    #[arg(long, group = "items", num_args = 1.., value_name = "PATH")]
+    content: Vec<PathBuf>,
+    /// With --content: the uri of each file is PREFIX/<basename> instead of file://<basename>
+    #[arg(long = "uri-prefix", requires = "content", value_name = "PREFIX")]
+    uri_prefix: Option<String>,
+    /// With --content: metadata recorded with every file
+    #[arg(long, requires = "content", default_value = "")]
+    metadata: String,
+}
+
+impl IntoMsgs for ContributeArgs {
+    fn msgs(self, contributor: &str) -> Result<Vec<Any>> {
+        let items = match &self.file {
+            Some(path) => read_items_file(path)?,
+            None => self
+                .content
+                .iter()
+                .map(|p| item_from_file(p, self.uri_prefix.as_deref(), &self.metadata))
+                .collect::<Result<_>>()?,
+        };
+        one_msg(ds::MsgContribute {
+            contributor: contributor.to_string(),
+            dataset_id: self.dataset_id,
+            items,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    dataset_id: u64,
+    /// Contribution ids to accept
+    #[arg(
+        long,
+        group = "decisions",
+        value_delimiter = ',',
+        value_name = "ID[,ID…]"
+    )]
+    accept: Vec<u64>,
+    /// Contribution ids to reject
+    #[arg(
+        long,
+        group = "decisions",
+        value_delimiter = ',',
+        value_name = "ID[,ID…]"
+    )]
+    reject: Vec<u64>,
+    /// Reason recorded with the rejections (with the acceptances when nothing is rejected)
+    #[arg(long, default_value = "")]
+    reason: String,
+}
+
+impl IntoMsgs for ReviewArgs {
+    fn msgs(self, curator: &str) -> Result<Vec<Any>> {
+        one_msg(ds::MsgReviewContributions {
+            curator: curator.to_string(),
+            dataset_id: self.dataset_id,
+            decisions: decisions(&self.accept, &self.reject, &self.reason)?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateCuratorArgs {
+    dataset_id: u64,
+    new_curator: String,
+}
+
+impl IntoMsgs for UpdateCuratorArgs {
+    fn msgs(self, curator: &str) -> Result<Vec<Any>> {
+        address::decode(&self.new_curator).context("invalid NEW_CURATOR")?;
+        one_msg(ds::MsgUpdateCurator {
+            curator: curator.to_string(),
+            dataset_id: self.dataset_id,
+            new_curator: self.new_curator,
+        })
     }
 }
 
@@ -214,15 +179,7 @@ pub fn parse_items(json: &str) -> Result<Vec<ds::ContributionItem>> {
 }
 
 fn read_items_file(path: &Path) -> Result<Vec<ds::ContributionItem>> {
-    let text = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading items from stdin")?;
-        s
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-    };
+    let text = read_text_file_or_stdin(path, "the items")?;
     parse_items(&text).with_context(|| format!("invalid items file {}", path.display()))
 }
 
@@ -297,6 +254,9 @@ mod tests {
         assert_eq!(items[0].uri, "ipfs://x");
         assert_eq!(items[0].metadata, r#"{"lang":"en"}"#);
         assert_eq!(items[1].size, 0);
+        // Proto3 JSON: a 64-bit size may also be a string.
+        let quoted = parse_items(&format!(r#"[{{"content_sha256":"{h}","size":"12"}}]"#)).unwrap();
+        assert_eq!(quoted[0].size, 12);
 
         for (bad, why) in [
             ("[]", "no items"),
@@ -312,7 +272,7 @@ mod tests {
                 "size",
             ),
             (
-                &format!(r#"[{{"content_sha256":"{h}","size":"12"}}]"#),
+                &format!(r#"[{{"content_sha256":"{h}","size":"twelve"}}]"#),
                 "size",
             ),
         ] {

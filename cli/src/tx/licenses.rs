@@ -2,70 +2,130 @@
 //! version or dataset, buy a grant, top up its escrow, release it.
 
 use anyhow::Result;
-use clap::{Args, Subcommand};
+use clap::Args;
+use cosmrs::Any;
 
 use openledger_proto::licenses::v1 as lic;
 
-use super::{send_from, TxFlags};
-use crate::config::Context;
-use crate::ledger::{parse_short, sha256_arg, to_any, uopen_arg, TargetArgs};
+use super::{one_msg, tx_commands, IntoMsgs};
+use crate::ledger::{parse_short, sha256_arg, uopen_arg, TargetArgs};
 
-#[derive(Debug, Subcommand)]
-pub enum LicensesTxCmd {
-    /// Create immutable licence terms; prints the license_id the chain assigned
-    Create {
-        from: String,
-        #[command(flatten)]
-        terms: TermsArgs,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Offer a licence on a model version or dataset FROM owns
-    Attach {
-        from: String,
-        #[command(flatten)]
-        target: TargetArgs,
-        license_id: u64,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Stop new grants under an offer (existing grants keep their terms)
-    Retire {
-        from: String,
-        #[command(flatten)]
-        target: TargetArgs,
-        license_id: u64,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Buy a grant: pays the upfront fee and deposits an escrow for per-use fees; prints grant_id
-    Acquire {
-        from: String,
-        #[command(flatten)]
-        target: TargetArgs,
-        license_id: u64,
-        /// uopen deposited for per-use fees, e.g. 5000uopen or 5000
-        #[arg(long, default_value = "0", value_parser = uopen_arg, value_name = "AMOUNT")]
-        escrow: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Add uopen to a grant's escrow (AMOUNT like 1000uopen or 1000)
-    TopUp {
-        from: String,
-        grant_id: u64,
-        #[arg(value_parser = uopen_arg)]
-        amount: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Return a grant's unused escrow once it has expired; prints what was refunded
-    Release {
-        from: String,
-        grant_id: u64,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
+tx_commands! {
+    pub enum LicensesTxCmd {
+        /// Create immutable licence terms; prints the license_id the chain assigned
+        Create(CreateArgs),
+        /// Offer a licence on a model version or dataset FROM owns
+        Attach(AttachArgs),
+        /// Stop new grants under an offer (existing grants keep their terms)
+        Retire(RetireArgs),
+        /// Buy a grant: pays the upfront fee and deposits an escrow for per-use fees; prints grant_id
+        Acquire(AcquireArgs),
+        /// Add uopen to a grant's escrow (AMOUNT like 1000uopen or 1000)
+        TopUp(TopUpArgs),
+        /// Return a grant's unused escrow once it has expired; prints what was refunded
+        Release(ReleaseArgs),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    terms: TermsArgs,
+}
+
+impl IntoMsgs for CreateArgs {
+    fn msgs(self, creator: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgCreateLicense {
+            creator: creator.to_string(),
+            terms: Some(self.terms.to_proto()),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    license_id: u64,
+}
+
+impl IntoMsgs for AttachArgs {
+    fn msgs(self, owner: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgAttachLicense {
+            owner: owner.to_string(),
+            target: Some(self.target.to_proto()),
+            license_id: self.license_id,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RetireArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    license_id: u64,
+}
+
+impl IntoMsgs for RetireArgs {
+    fn msgs(self, owner: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgRetireLicense {
+            owner: owner.to_string(),
+            target: Some(self.target.to_proto()),
+            license_id: self.license_id,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AcquireArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    license_id: u64,
+    /// uopen deposited for per-use fees, e.g. 5000uopen or 5000
+    #[arg(long, default_value = "0", value_parser = uopen_arg, value_name = "AMOUNT")]
+    escrow: String,
+}
+
+impl IntoMsgs for AcquireArgs {
+    fn msgs(self, licensee: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgAcquireLicense {
+            licensee: licensee.to_string(),
+            target: Some(self.target.to_proto()),
+            license_id: self.license_id,
+            escrow: self.escrow,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TopUpArgs {
+    grant_id: u64,
+    #[arg(value_parser = uopen_arg)]
+    amount: String,
+}
+
+impl IntoMsgs for TopUpArgs {
+    fn msgs(self, licensee: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgTopUpGrant {
+            licensee: licensee.to_string(),
+            grant_id: self.grant_id,
+            amount: self.amount,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    grant_id: u64,
+}
+
+impl IntoMsgs for ReleaseArgs {
+    fn msgs(self, licensee: &str) -> Result<Vec<Any>> {
+        one_msg(lic::MsgReleaseGrant {
+            licensee: licensee.to_string(),
+            grant_id: self.grant_id,
+        })
+    }
 }
 
 /// The terms of `tx licenses create`.
@@ -128,99 +188,6 @@ impl TermsArgs {
             royalty_bps: self.royalty_bps,
             data_share_bps: self.data_share_bps,
             duration_blocks: self.duration_blocks,
-        }
-    }
-}
-
-pub async fn run(ctx: &Context, cmd: LicensesTxCmd) -> Result<()> {
-    match cmd {
-        LicensesTxCmd::Create { from, terms, flags } => {
-            let terms = terms.to_proto();
-            send_from(ctx, &from, &flags, |creator| {
-                Ok(vec![to_any(&lic::MsgCreateLicense {
-                    creator: creator.to_string(),
-                    terms: Some(terms),
-                })])
-            })
-            .await
-        }
-        LicensesTxCmd::Attach {
-            from,
-            target,
-            license_id,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |owner| {
-                let msg = lic::MsgAttachLicense {
-                    owner: owner.to_string(),
-                    target: Some(target.to_proto()),
-                    license_id,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        LicensesTxCmd::Retire {
-            from,
-            target,
-            license_id,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |owner| {
-                let msg = lic::MsgRetireLicense {
-                    owner: owner.to_string(),
-                    target: Some(target.to_proto()),
-                    license_id,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        LicensesTxCmd::Acquire {
-            from,
-            target,
-            license_id,
-            escrow,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |licensee| {
-                let msg = lic::MsgAcquireLicense {
-                    licensee: licensee.to_string(),
-                    target: Some(target.to_proto()),
-                    license_id,
-                    escrow,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        LicensesTxCmd::TopUp {
-            from,
-            grant_id,
-            amount,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |licensee| {
-                Ok(vec![to_any(&lic::MsgTopUpGrant {
-                    licensee: licensee.to_string(),
-                    grant_id,
-                    amount,
-                })])
-            })
-            .await
-        }
-        LicensesTxCmd::Release {
-            from,
-            grant_id,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |licensee| {
-                Ok(vec![to_any(&lic::MsgReleaseGrant {
-                    licensee: licensee.to_string(),
-                    grant_id,
-                })])
-            })
-            .await
         }
     }
 }

@@ -4,48 +4,82 @@
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use clap::{Args, Subcommand};
+use clap::Args;
+use cosmrs::Any;
 
 use openledger_proto::models::v1 as mdl;
 
-use super::{send_from, TxFlags};
+use super::{one_msg, tx_commands, IntoMsgs};
 use crate::address;
-use crate::config::Context;
 use crate::ledger::card::{self, CardFields, ALL_FIRST, ALL_LAST};
-use crate::ledger::{parse_short, sha256_arg, to_any, ShortName};
+use crate::ledger::{parse_short, sha256_arg, ShortName};
 
-#[derive(Debug, Subcommand)]
-pub enum ModelsTxCmd {
-    /// Register a model owned by FROM; prints the model_id the chain assigned
-    Register {
-        from: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "")]
-        description: String,
-        #[command(flatten)]
-        base: BaseArgs,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Publish a version of a model FROM owns; prints the version_id the chain assigned
-    #[command(after_help = PUBLISH_HELP)]
-    PublishVersion {
-        from: String,
-        model_id: u64,
-        #[command(flatten)]
-        args: PublishArgs,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
-    /// Transfer a model to a new owner (an address)
-    Transfer {
-        from: String,
-        model_id: u64,
-        new_owner: String,
-        #[command(flatten)]
-        flags: TxFlags,
-    },
+tx_commands! {
+    pub enum ModelsTxCmd {
+        /// Register a model owned by FROM; prints the model_id the chain assigned
+        Register(RegisterArgs),
+        /// Publish a version of a model FROM owns; prints the version_id the chain assigned
+        #[command(after_help = PUBLISH_HELP)]
+        PublishVersion(PublishVersionArgs),
+        /// Transfer a model to a new owner (an address)
+        Transfer(TransferArgs),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long, default_value = "")]
+    description: String,
+    #[command(flatten)]
+    base: BaseArgs,
+}
+
+impl IntoMsgs for RegisterArgs {
+    fn msgs(self, owner: &str) -> Result<Vec<Any>> {
+        one_msg(mdl::MsgRegisterModel {
+            owner: owner.to_string(),
+            external_base: self.base.to_proto(),
+            name: self.name,
+            description: self.description,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PublishVersionArgs {
+    model_id: u64,
+    #[command(flatten)]
+    args: PublishArgs,
+}
+
+/// Reads the model card (`--from-card`) first; the flags given replace what it says.
+impl IntoMsgs for PublishVersionArgs {
+    fn msgs(self, owner: &str) -> Result<Vec<Any>> {
+        let card = self.args.from_card.as_ref().map(read_card).transpose()?;
+        one_msg(mdl::MsgPublishVersion {
+            owner: owner.to_string(),
+            ..publish_msg(self.model_id, &self.args, card)
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    model_id: u64,
+    new_owner: String,
+}
+
+impl IntoMsgs for TransferArgs {
+    fn msgs(self, owner: &str) -> Result<Vec<Any>> {
+        address::decode(&self.new_owner).context("invalid NEW_OWNER")?;
+        one_msg(mdl::MsgTransferModelOwnership {
+            owner: owner.to_string(),
+            model_id: self.model_id,
+            new_owner: self.new_owner,
+        })
+    }
 }
 
 const PUBLISH_HELP: &str = "\
@@ -236,62 +270,6 @@ fn read_card(path: &PathBuf) -> Result<CardFields> {
         eprintln!("note: {}: left out {note}", path.display());
     }
     Ok(fields)
-}
-
-pub async fn run(ctx: &Context, cmd: ModelsTxCmd) -> Result<()> {
-    match cmd {
-        ModelsTxCmd::Register {
-            from,
-            name,
-            description,
-            base,
-            flags,
-        } => {
-            send_from(ctx, &from, &flags, |owner| {
-                let msg = mdl::MsgRegisterModel {
-                    owner: owner.to_string(),
-                    name,
-                    description,
-                    external_base: base.to_proto(),
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-        ModelsTxCmd::PublishVersion {
-            from,
-            model_id,
-            args,
-            flags,
-        } => {
-            let card = args.from_card.as_ref().map(read_card).transpose()?;
-            let msg = publish_msg(model_id, &args, card);
-            send_from(ctx, &from, &flags, |owner| {
-                Ok(vec![to_any(&mdl::MsgPublishVersion {
-                    owner: owner.to_string(),
-                    ..msg
-                })])
-            })
-            .await
-        }
-        ModelsTxCmd::Transfer {
-            from,
-            model_id,
-            new_owner,
-            flags,
-        } => {
-            address::decode(&new_owner).context("invalid NEW_OWNER")?;
-            send_from(ctx, &from, &flags, |owner| {
-                let msg = mdl::MsgTransferModelOwnership {
-                    owner: owner.to_string(),
-                    model_id,
-                    new_owner,
-                };
-                Ok(vec![to_any(&msg)])
-            })
-            .await
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,15 +5,15 @@ use openledger_proto::attribution::v1::{
     MsgChallengeUsage, MsgChallengeUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse,
 };
 
-use super::msgs::Grants;
-use super::state::{self, num, S};
+use openledger_types::Address;
+
+use super::deps::{Grants, Transfers};
+use super::msgs::amount;
+use super::state::{self, num};
 use super::{bonds_account, rewards_account, AttributionError};
-use crate::modules::Transfers;
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use openledger_types::Address;
-use crate::modules::bank::coins::parse_amount;
-use crate::modules::util::{id_key, next_id, split_proportional};
+use crate::modules::util::split_proportional;
 
 /// A module account holding challengers' bonds until the ruling.
 pub fn challenge_bonds_account() -> Address {
@@ -31,46 +31,33 @@ pub fn validate_challenge(msg: &MsgChallengeUsage) -> Result<(Address, u128), At
             "evidence_uri is limited to 512 characters".into(),
         ));
     }
-    let bond = parse_amount(&msg.bond)
-        .map_err(|e| AttributionError::InvalidField(format!("bond: {e}")))?;
+    let bond = amount("bond", &msg.bond)?;
     Ok((Address::from_bech32(&msg.challenger)?, bond))
 }
 
 pub fn challenge(
     ctx: &mut Ctx,
+    transfers: &impl Transfers,
     msg: &MsgChallengeUsage,
     challenger: &Address,
     bond: u128,
 ) -> Result<MsgChallengeUsageResponse, Failure> {
     let params = state::params(ctx)?;
-    let report = state::report(ctx, msg.report_id)?.ok_or_else(|| {
-        AttributionError::InvalidField(format!("report {} not found", msg.report_id))
-    })?;
+    let report = state::report(ctx, msg.report_id)?
+        .ok_or(AttributionError::ReportNotFound(msg.report_id))?;
     let closes = report.height.saturating_add(params.challenge_window_blocks);
     if ctx.height > closes {
-        return Err(AttributionError::InvalidField(format!(
-            "the challenge window of report {} closed at height {closes}",
-            report.id
-        ))
-        .into());
+        return Err(AttributionError::ChallengeWindowClosed(report.id, closes).into());
     }
     let min = num(&params.min_challenge_bond)?;
     if bond < min {
-        return Err(AttributionError::BondTooSmall(format!(
-            "{bond} uopen is below the minimum of {min}"
-        ))
-        .into());
+        return Err(AttributionError::BondTooSmall(bond, min).into());
     }
-    let open_key = id_key(state::OPEN_CHALLENGE, report.id);
-    if ctx.get(S, &open_key)?.is_some() {
-        return Err(AttributionError::InvalidField(format!(
-            "report {} already has an open challenge",
-            report.id
-        ))
-        .into());
+    if state::has_open_challenge(ctx, report.id)? {
+        return Err(AttributionError::ChallengeAlreadyOpen(report.id).into());
     }
-    crate::keepers::Keepers.send_uopen(ctx, challenger, &challenge_bonds_account(), bond)?;
-    let id = next_id(ctx, S, state::LAST_CHALLENGE_ID)?;
+    transfers.send_uopen(ctx, challenger, &challenge_bonds_account(), bond)?;
+    let id = state::next_challenge_id(ctx)?;
     let challenge = Challenge {
         id,
         challenger: challenger.to_bech32(),
@@ -82,8 +69,8 @@ pub fn challenge(
         status: ChallengeStatus::Open as i32,
         resolved_height: 0,
     };
-    ctx.put_msg(S, id_key(state::CHALLENGE, id), &challenge)?;
-    ctx.put(S, open_key, id.to_be_bytes().to_vec())?;
+    state::set_challenge(ctx, &challenge)?;
+    state::set_open_challenge(ctx, report.id, id)?;
     ctx.emit(typed_event(&EventUsageChallenged {
         challenge_id: id,
         report_id: report.id,
@@ -99,50 +86,40 @@ pub fn validate_resolve(msg: &MsgResolveChallenge) -> Result<Address, Attributio
 
 pub fn resolve(
     ctx: &mut Ctx,
-    grants: &impl Grants,
+    deps: &(impl Grants + Transfers),
     msg: &MsgResolveChallenge,
     authority: &Address,
 ) -> Result<MsgResolveChallengeResponse, Failure> {
     let params = state::params(ctx)?;
     if params.authority.is_empty() || params.authority != authority.to_bech32() {
-        return Err(AttributionError::NotBonded(format!(
-            "{authority} is not the attribution authority"
-        ))
-        .into());
+        return Err(AttributionError::NotAuthority(authority.clone()).into());
     }
-    let mut challenge: Challenge =
-        crate::context::Read::read_msg(ctx, S, &id_key(state::CHALLENGE, msg.challenge_id))?
-            .ok_or_else(|| {
-                AttributionError::InvalidField(format!("challenge {} not found", msg.challenge_id))
-            })?;
+    let mut challenge = state::challenge(ctx, msg.challenge_id)?
+        .ok_or(AttributionError::ChallengeNotFound(msg.challenge_id))?;
     if challenge.status != ChallengeStatus::Open as i32 {
-        return Err(AttributionError::InvalidField(format!(
-            "challenge {} was already resolved",
-            challenge.id
-        ))
-        .into());
+        return Err(AttributionError::ChallengeResolved(challenge.id).into());
     }
     let report = state::report(ctx, challenge.report_id)?
-        .ok_or_else(|| AttributionError::InvalidField("report of the challenge is gone".into()))?;
-    let challenger = Address::from_bech32(&challenge.challenger)?;
+        .ok_or(AttributionError::ReportNotFound(challenge.report_id))?;
+    let challenger = state::stored_address(&challenge.challenger)?;
     let bond = num(&challenge.bond)?;
     let (mut reversed, mut slashed, mut burned) = (0u128, 0u128, 0u128);
     if msg.upheld {
         // The operator's bond to the challenger, with the challenger's own bond back.
-        let operator = Address::from_bech32(&report.operator)?;
+        let operator = state::stored_address(&report.operator)?;
         if let Some(mut op) = state::operator(ctx, report.version_id, &operator)? {
             slashed = num(&op.bond)?;
-            crate::keepers::Keepers.send_uopen(ctx, &bonds_account(), &challenger, slashed)?;
+            deps.send_uopen(ctx, &bonds_account(), &challenger, slashed)?;
             op.bond = "0".into();
             if op.unbonding_height == 0 {
                 op.unbonding_height = ctx.height;
             }
             state::set_operator(ctx, &operator, &op)?;
         }
-        crate::keepers::Keepers.send_uopen(ctx, &challenge_bonds_account(), &challenger, bond)?;
+        deps.send_uopen(ctx, &challenge_bonds_account(), &challenger, bond)?;
         // Reverse what the report credited and is still unclaimed.
         for payout in &report.payouts {
-            let addr = Address::from_bech32(&payout.address)?;
+            let addr = state::stored_address(&payout.address)?;
             let mut rewards = state::rewards(ctx, &addr)?;
             let pending = num(&rewards.earned)?.saturating_sub(num(&rewards.claimed)?);
             let take = pending.min(num(&payout.amount)?);
@@ -159,25 +136,22 @@ pub fn resolve(
             if let Some(parts) = split_proportional(reversed, &weights) {
                 for (charge, part) in report.charges.iter().zip(parts) {
                     if part > 0 {
-                        grants.refund(ctx, charge.grant_id, part, &rewards_account())?;
+                        deps.refund(ctx, charge.grant_id, part, &rewards_account())?;
                     }
                 }
             } else {
-                return Err(AttributionError::InvalidField(
-                    "report has no charges to refund".into(),
-                )
-                .into());
+                return Err(AttributionError::NoChargesToRefund(report.id).into());
             }
         }
         challenge.status = ChallengeStatus::Upheld as i32;
     } else {
         burned = bond;
-        crate::keepers::Keepers.burn_uopen(ctx, &challenge_bonds_account(), bond)?;
+        deps.burn_uopen(ctx, &challenge_bonds_account(), bond)?;
         challenge.status = ChallengeStatus::Rejected as i32;
     }
     challenge.resolved_height = ctx.height;
-    ctx.put_msg(S, id_key(state::CHALLENGE, challenge.id), &challenge)?;
-    ctx.delete(S, id_key(state::OPEN_CHALLENGE, report.id))?;
+    state::set_challenge(ctx, &challenge)?;
+    state::clear_open_challenge(ctx, report.id)?;
     ctx.emit(typed_event(&EventChallengeResolved {
         challenge_id: challenge.id,
         upheld: msg.upheld,

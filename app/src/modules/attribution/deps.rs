@@ -1,9 +1,75 @@
-//! What attribution needs from other modules; `crate::keepers` implements it.
+//! What attribution needs from other modules, as narrow traits (the SDK's `expected_keepers.go`);
+//! `crate::keepers` implements them.
 
-pub use super::msgs::Grants;
-pub use super::query::LicenseTerms;
-pub use super::settle::Ledger;
+use openledger_proto::datasets::v1::Contribution;
+use openledger_proto::licenses::v1 as lic;
+use openledger_proto::models::v1::ModelVersion;
+use openledger_types::Address;
+
+use crate::context::{Ctx, Read};
+use crate::error::{Failure, SdkError};
+pub use crate::modules::Transfers;
+
+/// From models: the versions a settlement walks.
+pub trait ModelsView {
+    fn version<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<ModelVersion>, SdkError>;
+}
+
+/// From datasets: the contributions a settlement pays.
+pub trait DatasetsView {
+    fn contribution<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Contribution>, SdkError>;
+    /// Accepted contributions of a dataset with ids in [first, last], by id, at most `limit`.
+    fn accepted_in<R: Read>(
+        &self,
+        r: &mut R,
+        dataset: u64,
+        first: u64,
+        last: u64,
+        limit: usize,
+    ) -> Result<Vec<Contribution>, SdkError>;
+}
+
+/// What settlement reads of the registries.
+pub trait Ledger: ModelsView + DatasetsView {}
+impl<T: ModelsView + DatasetsView> Ledger for T {}
+
+/// From licences: charging a grant for uses of a version, and refunding it.
+pub trait Grants {
+    /// Takes the price of `uses` uses (`units` priced units) of `version_id` from the grant's
+    /// escrow into `to`; the grant's terms and the price.
+    fn charge(
+        &self,
+        ctx: &mut Ctx,
+        grant_id: u64,
+        version_id: u64,
+        uses: u64,
+        units: u64,
+        to: &Address,
+    ) -> Result<(lic::LicenseTerms, u128), Failure>;
+    /// Returns `amount` from `from` to the grant (its escrow, or its licensee once it ended).
+    fn refund(
+        &self,
+        ctx: &mut Ctx,
+        grant_id: u64,
+        amount: u128,
+        from: &Address,
+    ) -> Result<(), Failure>;
+}
+
+/// From licences, for the split preview: a licence's data share.
+pub trait LicenseTerms {
+    fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError>;
+}
+
+/// From bank: the account protocol fees are paid to.
+pub trait FeeCollector {
+    fn fee_collector(&self) -> Address;
+}
 
 /// Everything attribution's messages need.
-pub trait Deps: Ledger + Grants {}
-impl<T: Ledger + Grants> Deps for T {}
+pub trait Deps: Ledger + Grants + Transfers + FeeCollector {}
+impl<T: Ledger + Grants + Transfers + FeeCollector> Deps for T {}
+
+/// Everything attribution's split preview needs.
+pub trait PreviewDeps: Ledger + LicenseTerms + FeeCollector {}
+impl<T: Ledger + LicenseTerms + FeeCollector> PreviewDeps for T {}

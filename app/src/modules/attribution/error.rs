@@ -1,15 +1,36 @@
+use openledger_types::Address;
+
 crate::module_errors!(AttributionError, "attribution", {
     InvalidField(String) = 2: "invalid field: {0}",
-    NotBonded(String) = 3: "{0}",
+    // (operator, version): not registered, or unbonding.
+    NotBonded(Address, u64) = 3: "{0} is not a bonded operator of version {1}",
     AlreadyRegistered(u64) = 4: "already an operator of version {0}",
-    BondTooSmall(String) = 5: "bond {0}",
+    // (bond, minimum), in uopen.
+    BondTooSmall(u128, u128) = 5: "bond {0} uopen is below the minimum of {1}",
     StillUnbonding(u64) = 6: "the bond is returned at height {0}",
     ReplayedBatch(String) = 7: "batch {0} was already reported",
     ReplayedRequest(String) = 8: "request {0} was already paid",
-    ContributionNotEligible(String) = 9: "{0}",
+    ContributionNotEligible(u64) = 9: "contribution {0} is not an accepted contribution to a dataset in this version's lineage",
     InvalidWeight(String) = 10: "invalid weight: {0}",
     NothingToClaim(String) = 11: "{0} has no unclaimed rewards",
     VersionNotFound(u64) = 12: "model version {0} not found",
     Overflow(String) = 13: "amount overflows: {0}",
     LicenseNotFound(u64) = 14: "licence {0} not found",
+    // Conditions that shared a variant with others before and keep its code, which tests and
+    // clients match on.
+    // (address, version): no operator record at all.
+    NotOperator(Address, u64) = 3: "{0} is not an operator of version {1}",
+    ContributionNotFound(u64) = 9: "contribution {0} not found",
+    // A report.
+    ChallengeAlreadyOpen(u64) = 2: "report {0} already has an open challenge",
+    ChallengeResolved(u64) = 2: "challenge {0} was already resolved",
+    NotAuthority(Address) = 3: "{0} is not the attribution authority",
+    ReportNotFound(u64) = 15: "report {0} not found",
+    ChallengeNotFound(u64) = 16: "challenge {0} not found",
+    // (report, the last height it could be challenged at).
+    ChallengeWindowClosed(u64, u64) = 17: "the challenge window of report {0} closed at height {1}",
+    // A report whose reversal has no grant to go back to.
+    NoChargesToRefund(u64) = 18: "report {0} has no charges to refund",
+    // (report, entry).
+    NoAggregatedEntry(u64, u32) = 19: "report {0} has no aggregated entry {1}",
 });

@@ -1,12 +1,12 @@
 //! attribution genesis: params, operators, reports, counters and rewards.
 
 pub use openledger_proto::attribution::v1::GenesisState as Genesis;
+use openledger_proto::attribution::v1::{ChallengeStatus, PaidRequest};
+use openledger_types::Address;
 
-use super::state::{self, S};
+use super::state;
 use super::AttributionError;
 use crate::context::{Ctx, Read};
-use openledger_types::Address;
-use crate::modules::util::{id_key, read_values};
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> {
     let p = &genesis.params.clone().unwrap_or_else(super::default_params);
@@ -16,36 +16,21 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
         ));
     }
     state::num(&p.min_operator_bond)?;
-    ctx.put_msg(S, state::PARAMS.to_vec(), p)?;
+    state::set_params(ctx, p)?;
     for op in &genesis.operators {
         state::set_operator(ctx, &Address::from_bech32(&op.address)?, op)?;
     }
     let mut last = 0;
     for r in &genesis.reports {
-        let operator = Address::from_bech32(&r.operator)?;
         last = last.max(r.id);
-        ctx.put_msg(S, id_key(state::REPORT, r.id), r)?;
-        ctx.put(
-            S,
-            state::keyed_by_address(state::BATCH, &operator, r.batch_id.as_bytes()),
-            r.id.to_be_bytes().to_vec(),
-        )?;
-        ctx.put(
-            S,
-            state::keyed_by_address(state::REPORTS_OF, &operator, &r.id.to_be_bytes()),
-            Vec::new(),
-        )?;
+        state::record_report(ctx, &Address::from_bech32(&r.operator)?, r)?;
     }
-    ctx.put(
-        S,
-        state::LAST_REPORT_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_report_id(ctx, last)?;
     for c in &genesis.contributions {
-        ctx.put_msg(S, id_key(state::CONTRIBUTION, c.contribution_id), c)?;
+        state::set_contribution_counters(ctx, c)?;
     }
     for v in &genesis.versions {
-        ctx.put_msg(S, id_key(state::VERSION, v.version_id), v)?;
+        state::set_version_counters(ctx, v)?;
     }
     for r in &genesis.rewards {
         state::set_rewards(ctx, &Address::from_bech32(&r.address)?, r)?;
@@ -53,27 +38,14 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
     let mut last = 0;
     for c in &genesis.challenges {
         last = last.max(c.id);
-        ctx.put_msg(S, id_key(state::CHALLENGE, c.id), c)?;
-        if c.status == openledger_proto::attribution::v1::ChallengeStatus::Open as i32 {
-            ctx.put(
-                S,
-                id_key(state::OPEN_CHALLENGE, c.report_id),
-                c.id.to_be_bytes().to_vec(),
-            )?;
+        state::set_challenge(ctx, c)?;
+        if c.status == ChallengeStatus::Open as i32 {
+            state::set_open_challenge(ctx, c.report_id, c.id)?;
         }
     }
-    ctx.put(
-        S,
-        state::LAST_CHALLENGE_ID.to_vec(),
-        last.to_be_bytes().to_vec(),
-    )?;
+    state::set_last_challenge_id(ctx, last)?;
     for p in &genesis.paid_requests {
-        let operator = Address::from_bech32(&p.operator)?;
-        ctx.put(
-            S,
-            state::keyed_by_address(state::REQUEST, &operator, p.request_id.as_bytes()),
-            Vec::new(),
-        )?;
+        state::record_paid_request(ctx, &Address::from_bech32(&p.operator)?, &p.request_id)?;
     }
     Ok(())
 }
@@ -81,35 +53,18 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
 pub fn export(r: &mut impl Read) -> Result<Genesis, AttributionError> {
     Ok(Genesis {
         params: Some(state::params(r)?),
-        operators: read_values(r, S, &[state::OPERATOR])?,
-        reports: read_values(r, S, &[state::REPORT])?,
-        contributions: read_values(r, S, &[state::CONTRIBUTION])?,
-        versions: read_values(r, S, &[state::VERSION])?,
-        rewards: read_values(r, S, &[state::REWARDS])?,
-        challenges: read_values(r, S, &[state::CHALLENGE])?,
-        paid_requests: paid_requests(r)?,
+        operators: state::operators(r)?,
+        reports: state::reports(r)?,
+        contributions: state::all_contribution_counters(r)?,
+        versions: state::all_version_counters(r)?,
+        rewards: state::all_rewards(r)?,
+        challenges: state::challenges(r)?,
+        paid_requests: state::paid_requests(r)?
+            .into_iter()
+            .map(|(operator, request_id)| PaidRequest {
+                operator: operator.to_bech32(),
+                request_id,
+            })
+            .collect(),
     })
-}
-
-/// The paid-request keys back as (operator, request id): `0x03 | len | operator | request id`.
-fn paid_requests(
-    r: &mut impl Read,
-) -> Result<Vec<openledger_proto::attribution::v1::PaidRequest>, AttributionError> {
-    let mut out = Vec::new();
-    for (key, _) in r.read_prefix(S, &[state::REQUEST])? {
-        let len = *key
-            .get(1)
-            .ok_or_else(|| AttributionError::InvalidField("request key".into()))?
-            as usize;
-        let operator = key
-            .get(2..2 + len)
-            .ok_or_else(|| AttributionError::InvalidField("request key".into()))?;
-        let request_id = String::from_utf8(key[2 + len..].to_vec())
-            .map_err(|_| AttributionError::InvalidField("request id is not utf-8".into()))?;
-        out.push(openledger_proto::attribution::v1::PaidRequest {
-            operator: Address::from_bytes(operator.to_vec())?.to_bech32(),
-            request_id,
-        });
-    }
-    Ok(out)
 }

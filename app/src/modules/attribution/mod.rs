@@ -28,15 +28,17 @@
 //! exactly the earned-but-unclaimed rewards; the bonds account holds exactly the bonds.
 
 pub mod challenge;
-mod error;
 pub mod deps;
+mod error;
 pub mod genesis;
+mod keeper;
 pub mod msgs;
 pub mod query;
 pub mod settle;
-pub mod state;
+mod state;
 
 pub use error::AttributionError;
+pub use keeper::Keeper;
 pub use msgs::Msg;
 
 use openledger_proto::attribution::v1::Params;

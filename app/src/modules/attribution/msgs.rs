@@ -5,51 +5,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openledger_proto::attribution::v1::{
     EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
-    EventUseSettled, GrantCharge, MsgClaimRewards, MsgClaimRewardsResponse, MsgRegisterOperator,
-    MsgChallengeUsage, MsgChallengeUsageResponse, MsgRegisterOperatorResponse, MsgReportUsage,
+    EventUseSettled, GrantCharge, MsgChallengeUsage, MsgChallengeUsageResponse, MsgClaimRewards,
+    MsgClaimRewardsResponse, MsgRegisterOperator, MsgRegisterOperatorResponse, MsgReportUsage,
     MsgReportUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse, MsgUnbondOperator,
     MsgUnbondOperatorResponse, Operator, Params, Payout, Report, Weight,
 };
-use openledger_proto::licenses::v1::LicenseTerms;
+use openledger_types::{parse_amount, Address};
 
-use super::settle::{self, Ledger, Settlement};
-use super::state::{self, add, num, S};
-use super::{bonds_account, rewards_account, AttributionError};
-use crate::modules::Transfers;
-use crate::context::{typed_event, Ctx};
-use crate::error::Failure;
-use crate::tx::handler::{Execute, Handler};
 use super::challenge;
-use super::deps::Deps;
-use openledger_types::Address;
-use crate::modules::bank::{self, coins::parse_amount};
-use crate::modules::util::{address_key, id_key, next_id};
+use super::deps::{Deps, FeeCollector, Grants, Ledger, Transfers};
+use super::settle::{self, Settlement};
+use super::state::{self, add, num, EarnedFrom};
+use super::{bonds_account, rewards_account, AttributionError};
+use crate::context::{typed_event, Ctx};
+use crate::error::{Failure, SdkError};
+use crate::tx::handler::{Execute, Handler};
 
-/// What attribution needs from licences: charging a grant for uses of a version.
-pub trait Grants {
-    /// Takes the price of `uses` uses (`units` priced units) of `version_id` from the grant's
-    /// escrow into `to`; the grant's terms and the price.
-    fn charge(
-        &self,
-        ctx: &mut Ctx,
-        grant_id: u64,
-        version_id: u64,
-        uses: u64,
-        units: u64,
-        to: &Address,
-    ) -> Result<(LicenseTerms, u128), Failure>;
-    /// Returns `amount` from `from` to the grant (its escrow, or its licensee once it ended).
-    fn refund(
-        &self,
-        ctx: &mut Ctx,
-        grant_id: u64,
-        amount: u128,
-        from: &Address,
-    ) -> Result<(), Failure>;
-}
-
-fn amount(field: &str, text: &str) -> Result<u128, AttributionError> {
-    parse_amount(text).map_err(|e| AttributionError::InvalidField(format!("{field}: {e}")))
+/// An amount field of a message, in uopen.
+pub(super) fn amount(field: &str, text: &str) -> Result<u128, AttributionError> {
+    parse_amount(text)
+        .map_err(|e| AttributionError::InvalidField(format!("{field}: {}", SdkError::from(e))))
 }
 
 pub fn validate_register(msg: &MsgRegisterOperator) -> Result<(Address, u128), AttributionError> {
@@ -66,7 +41,7 @@ pub fn validate_register(msg: &MsgRegisterOperator) -> Result<(Address, u128), A
 
 pub fn register(
     ctx: &mut Ctx,
-    ledger: &impl Ledger,
+    deps: &(impl Ledger + Transfers),
     msg: &MsgRegisterOperator,
     operator: &Address,
     bond: u128,
@@ -74,18 +49,15 @@ pub fn register(
     let params = state::params(ctx)?;
     let min = num(&params.min_operator_bond)?;
     if bond < min {
-        return Err(AttributionError::BondTooSmall(format!(
-            "{bond} uopen is below the minimum of {min}"
-        ))
-        .into());
+        return Err(AttributionError::BondTooSmall(bond, min).into());
     }
-    if ledger.version(ctx, msg.version_id)?.is_none() {
+    if deps.version(ctx, msg.version_id)?.is_none() {
         return Err(AttributionError::VersionNotFound(msg.version_id).into());
     }
     if state::operator(ctx, msg.version_id, operator)?.is_some() {
         return Err(AttributionError::AlreadyRegistered(msg.version_id).into());
     }
-    crate::keepers::Keepers.send_uopen(ctx, operator, &bonds_account(), bond)?;
+    deps.send_uopen(ctx, operator, &bonds_account(), bond)?;
     let op = Operator {
         address: operator.to_bech32(),
         version_id: msg.version_id,
@@ -110,15 +82,12 @@ pub fn validate_unbond(msg: &MsgUnbondOperator) -> Result<Address, AttributionEr
 /// First call: stop reporting and start the unbonding period. A call after it: the bond back.
 pub fn unbond(
     ctx: &mut Ctx,
+    transfers: &impl Transfers,
     msg: &MsgUnbondOperator,
     operator: &Address,
 ) -> Result<MsgUnbondOperatorResponse, AttributionError> {
-    let mut op = state::operator(ctx, msg.version_id, operator)?.ok_or_else(|| {
-        AttributionError::NotBonded(format!(
-            "{operator} is not an operator of version {}",
-            msg.version_id
-        ))
-    })?;
+    let mut op = state::operator(ctx, msg.version_id, operator)?
+        .ok_or_else(|| AttributionError::NotOperator(operator.clone(), msg.version_id))?;
     if op.unbonding_height == 0 {
         op.unbonding_height = ctx.height;
         state::set_operator(ctx, operator, &op)?;
@@ -136,8 +105,8 @@ pub fn unbond(
         return Err(AttributionError::StillUnbonding(release_at));
     }
     let bond = num(&op.bond)?;
-    crate::keepers::Keepers.send_uopen(ctx, &bonds_account(), operator, bond)?;
-    ctx.delete(S, state::operator_key(op.version_id, operator))?;
+    transfers.send_uopen(ctx, &bonds_account(), operator, bond)?;
+    state::remove_operator(ctx, op.version_id, operator)?;
     ctx.emit(typed_event(&EventOperatorUnbonded {
         operator: op.address.clone(),
         version_id: op.version_id,
@@ -266,11 +235,7 @@ fn eligible_weights(
                 && c.status == openledger_proto::datasets::v1::Status::Accepted as i32
         });
         if !ok {
-            return Err(AttributionError::ContributionNotEligible(format!(
-                "contribution {} is not an accepted contribution to a dataset in this version's lineage",
-                w.contribution_id
-            ))
-            .into());
+            return Err(AttributionError::ContributionNotEligible(w.contribution_id).into());
         }
         out.push((w.contribution_id, w.weight));
     }
@@ -288,8 +253,8 @@ struct Credits {
     contributions: BTreeMap<u64, (u64, u128, u128)>,
     /// version id → (uses, revenue)
     versions: BTreeMap<u64, (u64, u128)>,
-    /// (address, index prefix, contribution or version id)
-    earned_from: BTreeSet<(String, u8, u64)>,
+    /// (address, what it earned from)
+    earned_from: BTreeSet<(String, EarnedFrom)>,
     /// grant id → uopen charged
     charges: BTreeMap<u64, u128>,
 }
@@ -299,13 +264,12 @@ impl Credits {
         self.fee += settlement.fee;
         for p in &settlement.parts {
             *self.by_address.entry(p.address.clone()).or_default() += p.amount;
-            let index = if p.contribution_id != 0 {
-                (state::EARNED_FROM_CONTRIBUTION, p.contribution_id)
+            let from = if p.contribution_id != 0 {
+                EarnedFrom::Contribution(p.contribution_id)
             } else {
-                (state::EARNED_FROM_VERSION, p.version_id)
+                EarnedFrom::Version(p.version_id)
             };
-            self.earned_from
-                .insert((p.address.clone(), index.0, index.1));
+            self.earned_from.insert((p.address.clone(), from));
         }
         // A use touches a contribution once, however many lineage paths paid it.
         for (&id, &(weight, earned)) in &settlement.contributions {
@@ -346,33 +310,29 @@ impl Credits {
     }
 
     /// Rewards to each payee, counters, the fee to the fee collector.
-    fn write(self, ctx: &mut Ctx) -> Result<(), Failure> {
-        crate::keepers::Keepers.send_uopen(ctx, &rewards_account(), &bank::fee_collector(), self.fee)?;
+    fn write(self, ctx: &mut Ctx, deps: &(impl Transfers + FeeCollector)) -> Result<(), Failure> {
+        deps.send_uopen(ctx, &rewards_account(), &deps.fee_collector(), self.fee)?;
         for (addr, amount) in self.by_address {
-            let addr = Address::from_bech32(&addr)?;
+            let addr = state::stored_address(&addr)?;
             let mut rewards = state::rewards(ctx, &addr)?;
             rewards.earned = add(&rewards.earned, amount)?;
             state::set_rewards(ctx, &addr, &rewards)?;
         }
-        for (addr, prefix, id) in self.earned_from {
-            ctx.put(
-                S,
-                state::keyed_by_address(prefix, &Address::from_bech32(&addr)?, &id.to_be_bytes()),
-                Vec::new(),
-            )?;
+        for (addr, from) in self.earned_from {
+            state::record_earned(ctx, &state::stored_address(&addr)?, from)?;
         }
         for (id, (uses, weight, earned)) in self.contributions {
             let mut c = state::contribution_counters(ctx, id)?;
             c.uses = c.uses.saturating_add(uses);
             c.weight = add(&c.weight, weight)?;
             c.earned = add(&c.earned, earned)?;
-            ctx.put_msg(S, id_key(state::CONTRIBUTION, id), &c)?;
+            state::set_contribution_counters(ctx, &c)?;
         }
         for (id, (uses, revenue)) in self.versions {
             let mut v = state::version_counters(ctx, id)?;
             v.uses = v.uses.saturating_add(uses);
             v.revenue = add(&v.revenue, revenue)?;
-            ctx.put_msg(S, id_key(state::VERSION, id), &v)?;
+            state::set_version_counters(ctx, &v)?;
         }
         Ok(())
     }
@@ -382,8 +342,7 @@ impl Credits {
 #[allow(clippy::too_many_arguments)]
 fn settle_one(
     ctx: &mut Ctx,
-    ledger: &impl Ledger,
-    grants: &impl Grants,
+    deps: &(impl Ledger + Grants),
     params: &Params,
     version_id: u64,
     grant_id: u64,
@@ -392,11 +351,10 @@ fn settle_one(
     weights: &[(u64, u64)],
     credits: &mut Credits,
 ) -> Result<u128, Failure> {
-    let (terms, price) =
-        grants.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
+    let (terms, price) = deps.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
     let settlement = settle::split(
         ctx,
-        ledger,
+        deps,
         params,
         version_id,
         price,
@@ -421,8 +379,7 @@ fn settle_one(
 /// Records and settles a report. Any refused use refuses the whole report.
 pub fn report(
     ctx: &mut Ctx,
-    ledger: &impl Ledger,
-    grants: &impl Grants,
+    deps: &impl Deps,
     msg: &MsgReportUsage,
     operator: &Address,
 ) -> Result<MsgReportUsageResponse, Failure> {
@@ -437,38 +394,25 @@ pub fn report(
     }
     let op = state::operator(ctx, msg.version_id, operator)?;
     if op.as_ref().is_none_or(|o| o.unbonding_height != 0) {
-        return Err(AttributionError::NotBonded(format!(
-            "{operator} is not a bonded operator of version {}",
-            msg.version_id
-        ))
-        .into());
+        return Err(AttributionError::NotBonded(operator.clone(), msg.version_id).into());
     }
-    let batch_key = state::keyed_by_address(state::BATCH, operator, msg.batch_id.as_bytes());
-    if ctx.get(S, &batch_key)?.is_some() {
+    if state::batch_reported(ctx, operator, &msg.batch_id)? {
         return Err(AttributionError::ReplayedBatch(msg.batch_id.clone()).into());
     }
-    let datasets = lineage_datasets(ctx, ledger, msg.version_id)?;
+    let datasets = lineage_datasets(ctx, deps, msg.version_id)?;
     let mut paid = 0u128;
     let mut uses = 0u64;
     let mut credits = Credits::default();
     for u in &msg.uses {
-        let request_key =
-            state::keyed_by_address(state::REQUEST, operator, u.request_id.as_bytes());
-        if ctx.get(S, &request_key)?.is_some() {
+        if state::request_paid(ctx, operator, &u.request_id)? {
             return Err(AttributionError::ReplayedRequest(u.request_id.clone()).into());
         }
-        ctx.put(S, request_key, Vec::new())?;
-        let weights = eligible_weights(
-            ctx,
-            ledger,
-            &datasets,
-            &u.weights,
-            params.max_weights_per_use,
-        )?;
+        state::record_paid_request(ctx, operator, &u.request_id)?;
+        let weights =
+            eligible_weights(ctx, deps, &datasets, &u.weights, params.max_weights_per_use)?;
         paid += settle_one(
             ctx,
-            ledger,
-            grants,
+            deps,
             &params,
             msg.version_id,
             u.grant_id,
@@ -480,17 +424,11 @@ pub fn report(
         uses += 1;
     }
     for a in &msg.aggregated {
-        let weights = eligible_weights(
-            ctx,
-            ledger,
-            &datasets,
-            &a.weights,
-            params.max_weights_per_use,
-        )?;
+        let weights =
+            eligible_weights(ctx, deps, &datasets, &a.weights, params.max_weights_per_use)?;
         paid += settle_one(
             ctx,
-            ledger,
-            grants,
+            deps,
             &params,
             msg.version_id,
             a.grant_id,
@@ -502,9 +440,8 @@ pub fn report(
         uses = uses.saturating_add(a.uses);
     }
     let (payouts, charges) = credits.record();
-    credits.write(ctx)?;
-    let id = next_id(ctx, S, state::LAST_REPORT_ID)?;
-    ctx.put(S, batch_key, id.to_be_bytes().to_vec())?;
+    credits.write(ctx, deps)?;
+    let id = state::next_report_id(ctx)?;
     let report = Report {
         id,
         operator: operator.to_bech32(),
@@ -521,12 +458,7 @@ pub fn report(
         payouts,
         charges,
     };
-    ctx.put_msg(S, id_key(state::REPORT, id), &report)?;
-    ctx.put(
-        S,
-        state::keyed_by_address(state::REPORTS_OF, operator, &id.to_be_bytes()),
-        Vec::new(),
-    )?;
+    state::record_report(ctx, operator, &report)?;
     Ok(MsgReportUsageResponse {
         report_id: id,
         uses,
@@ -538,13 +470,17 @@ pub fn validate_claim(msg: &MsgClaimRewards) -> Result<Address, AttributionError
     Ok(Address::from_bech32(&msg.claimant)?)
 }
 
-pub fn claim(ctx: &mut Ctx, claimant: &Address) -> Result<MsgClaimRewardsResponse, Failure> {
+pub fn claim(
+    ctx: &mut Ctx,
+    transfers: &impl Transfers,
+    claimant: &Address,
+) -> Result<MsgClaimRewardsResponse, Failure> {
     let mut rewards = state::rewards(ctx, claimant)?;
     let pending = num(&rewards.earned)?.saturating_sub(num(&rewards.claimed)?);
     if pending == 0 {
         return Err(AttributionError::NothingToClaim(claimant.to_bech32()).into());
     }
-    crate::keepers::Keepers.send_uopen(ctx, &rewards_account(), claimant, pending)?;
+    transfers.send_uopen(ctx, &rewards_account(), claimant, pending)?;
     rewards.claimed = rewards.earned.clone();
     state::set_rewards(ctx, claimant, &rewards)?;
     ctx.emit(typed_event(&EventRewardsClaimed {
@@ -554,11 +490,6 @@ pub fn claim(ctx: &mut Ctx, claimant: &Address) -> Result<MsgClaimRewardsRespons
     Ok(MsgClaimRewardsResponse {
         claimed: pending.to_string(),
     })
-}
-
-/// Index prefix of what an address earned from, for queries.
-pub fn earned_prefix(prefix: u8, addr: &Address) -> Vec<u8> {
-    address_key(prefix, addr)
 }
 
 crate::module_messages!(module: "attribution", package: "openledger.attribution.v1", deps: Deps, {
@@ -621,8 +552,8 @@ impl Handler for ValidUnbond {
 }
 
 impl<D: Deps> Execute<D> for ValidUnbond {
-    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgUnbondOperatorResponse, Failure> {
-        Ok(unbond(ctx, &self.msg, &self.operator)?)
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgUnbondOperatorResponse, Failure> {
+        Ok(unbond(ctx, deps, &self.msg, &self.operator)?)
     }
 }
 
@@ -647,7 +578,7 @@ impl Handler for ValidReport {
 
 impl<D: Deps> Execute<D> for ValidReport {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgReportUsageResponse, Failure> {
-        report(ctx, deps, deps, &self.msg, &self.operator)
+        report(ctx, deps, &self.msg, &self.operator)
     }
 }
 
@@ -671,8 +602,8 @@ impl Handler for ValidClaim {
 }
 
 impl<D: Deps> Execute<D> for ValidClaim {
-    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgClaimRewardsResponse, Failure> {
-        claim(ctx, &self.claimant)
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgClaimRewardsResponse, Failure> {
+        claim(ctx, deps, &self.claimant)
     }
 }
 
@@ -701,8 +632,8 @@ impl Handler for ValidChallenge {
 }
 
 impl<D: Deps> Execute<D> for ValidChallenge {
-    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgChallengeUsageResponse, Failure> {
-        challenge::challenge(ctx, &self.msg, &self.challenger, self.bond)
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgChallengeUsageResponse, Failure> {
+        challenge::challenge(ctx, deps, &self.msg, &self.challenger, self.bond)
     }
 }
 

@@ -8,29 +8,25 @@ use openledger_proto::attribution::v1::{
 };
 use prost::Message;
 
-use super::settle::{self, Ledger};
+use openledger_types::{parse_amount, Address};
+
+use super::deps::PreviewDeps;
+use super::settle;
 use super::state;
 use super::AttributionError;
 use crate::context::Read;
 use crate::error::{Failure, SdkError};
-use openledger_types::Address;
-use crate::modules::bank::coins::parse_amount;
-use crate::modules::util::{decode_request, trailing_id};
-
-/// What the preview needs besides the ledger: a licence's data share.
-pub trait LicenseTerms {
-    fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError>;
-}
+use crate::modules::util::decode_request;
 
 /// `/openledger.attribution.v1.Query/SplitPreview`: who gets what of a price, spending nothing.
-pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
+pub fn split_preview<R: Read>(
     r: &mut R,
-    ledger: &L,
+    deps: &impl PreviewDeps,
     request: &[u8],
 ) -> Result<Vec<u8>, Failure> {
     let request: QuerySplitPreviewRequest = decode_request(request)?;
-    let price = parse_amount(&request.price)?;
-    let version = ledger
+    let price = parse_amount(&request.price).map_err(SdkError::from)?;
+    let version = deps
         .version(r, request.version_id)?
         .ok_or(AttributionError::VersionNotFound(request.version_id))?;
     let license_id = if request.license_id != 0 {
@@ -41,8 +37,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
     let data_bps = if license_id == 0 {
         0
     } else {
-        ledger
-            .data_share_bps(r, license_id)?
+        deps.data_share_bps(r, license_id)?
             .ok_or(AttributionError::LicenseNotFound(license_id))?
     };
     let mut weights: Vec<(u64, u64)> = request
@@ -54,7 +49,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
     let params = state::params(r)?;
     let settlement = settle::split(
         r,
-        ledger,
+        deps,
         &params,
         request.version_id,
         price,
@@ -63,7 +58,7 @@ pub fn split_preview<R: Read, L: Ledger + LicenseTerms>(
         1,
     )?;
     let mut payouts = vec![Payout {
-        address: crate::modules::bank::fee_collector().to_bech32(),
+        address: deps.fee_collector().to_bech32(),
         amount: settlement.fee.to_string(),
         reason: "protocol_fee".into(),
         version_id: 0,
@@ -89,18 +84,12 @@ pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
     let addr = Address::from_bech32(&request.address)?;
     let rewards = state::rewards(r, &addr)?;
     let mut contributions = Vec::new();
-    for (key, _) in r.read_prefix(
-        state::S,
-        &super::msgs::earned_prefix(state::EARNED_FROM_CONTRIBUTION, &addr),
-    )? {
-        contributions.push(state::contribution_counters(r, trailing_id(&key)?)?);
+    for id in state::contributions_earned_from(r, &addr)? {
+        contributions.push(state::contribution_counters(r, id)?);
     }
     let mut versions = Vec::new();
-    for (key, _) in r.read_prefix(
-        state::S,
-        &super::msgs::earned_prefix(state::EARNED_FROM_VERSION, &addr),
-    )? {
-        versions.push(state::version_counters(r, trailing_id(&key)?)?);
+    for id in state::versions_earned_from(r, &addr)? {
+        versions.push(state::version_counters(r, id)?);
     }
     Ok(QueryEarningsResponse {
         rewards: Some(rewards),
@@ -132,12 +121,8 @@ pub fn version_usage(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attri
 pub fn operator(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: QueryOperatorRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.address)?;
-    let op = state::operator(r, request.version_id, &addr)?.ok_or_else(|| {
-        AttributionError::NotBonded(format!(
-            "{addr} is not an operator of version {}",
-            request.version_id
-        ))
-    })?;
+    let op = state::operator(r, request.version_id, &addr)?
+        .ok_or(AttributionError::NotOperator(addr, request.version_id))?;
     Ok(QueryOperatorResponse { operator: Some(op) }.encode_to_vec())
 }
 
@@ -146,11 +131,8 @@ pub fn reports(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attribution
     let request: QueryReportsRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.operator)?;
     let mut reports = Vec::new();
-    for (key, _) in r.read_prefix(
-        state::S,
-        &super::msgs::earned_prefix(state::REPORTS_OF, &addr),
-    )? {
-        if let Some(report) = state::report(r, trailing_id(&key)?)? {
+    for id in state::report_ids_of(r, &addr)? {
+        if let Some(report) = state::report(r, id)? {
             reports.push(report);
         }
     }
@@ -169,14 +151,8 @@ pub fn params(r: &mut impl Read, _request: &[u8]) -> Result<Vec<u8>, Attribution
 pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: openledger_proto::attribution::v1::QueryChallengeRequest =
         decode_request(request)?;
-    let challenge = r
-        .read_msg(
-            state::S,
-            &crate::modules::util::id_key(state::CHALLENGE, request.challenge_id),
-        )?
-        .ok_or_else(|| {
-            AttributionError::InvalidField(format!("challenge {} not found", request.challenge_id))
-        })?;
+    let challenge = state::challenge(r, request.challenge_id)?
+        .ok_or(AttributionError::ChallengeNotFound(request.challenge_id))?;
     Ok(openledger_proto::attribution::v1::QueryChallengeResponse {
         challenge: Some(challenge),
     }
@@ -188,19 +164,16 @@ pub fn verify_receipt(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attr
     use rs_merkle::{algorithms::Sha256, Hasher, MerkleProof};
     let request: openledger_proto::attribution::v1::QueryVerifyReceiptRequest =
         decode_request(request)?;
-    let report = state::report(r, request.report_id)?.ok_or_else(|| {
-        AttributionError::InvalidField(format!("report {} not found", request.report_id))
-    })?;
+    let report = state::report(r, request.report_id)?
+        .ok_or(AttributionError::ReportNotFound(request.report_id))?;
     let root: [u8; 32] = report
         .receipts_roots
         .get(request.entry as usize)
         .and_then(|root| root.as_slice().try_into().ok())
-        .ok_or_else(|| {
-            AttributionError::InvalidField(format!(
-                "report {} has no aggregated entry {}",
-                report.id, request.entry
-            ))
-        })?;
+        .ok_or(AttributionError::NoAggregatedEntry(
+            report.id,
+            request.entry,
+        ))?;
     let receipt = openledger_proto::attribution::v1::Use::decode(request.receipt.as_slice())
         .map_err(|e| {
             AttributionError::InvalidField(format!("receipt is not an encoded Use: {e}"))

@@ -13,9 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use openledger_proto::datasets::v1::Contribution;
 use openledger_proto::models::v1::ModelVersion;
 
+use super::deps::Ledger;
 use super::AttributionError;
 use crate::context::Read;
 use crate::error::{Failure, SdkError};
@@ -24,21 +24,6 @@ use crate::modules::util::split_proportional;
 /// Most versions one settlement visits: a lineage of merges can reach an ancestor by many paths,
 /// and each path is paid, so the walk is bounded; past it, royalties stay with the child.
 pub const MAX_SETTLEMENT_NODES: usize = 256;
-
-/// What settlement reads of the registries.
-pub trait Ledger {
-    fn version<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<ModelVersion>, SdkError>;
-    fn contribution<R: Read>(&self, r: &mut R, id: u64) -> Result<Option<Contribution>, SdkError>;
-    /// Accepted contributions of a dataset with ids in [first, last], by id, at most `limit`.
-    fn accepted_in<R: Read>(
-        &self,
-        r: &mut R,
-        dataset: u64,
-        first: u64,
-        last: u64,
-        limit: usize,
-    ) -> Result<Vec<Contribution>, SdkError>;
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
@@ -132,11 +117,7 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
             let c = self
                 .ledger
                 .contribution(self.r, contribution_id)?
-                .ok_or_else(|| {
-                    AttributionError::ContributionNotEligible(format!(
-                        "contribution {contribution_id} not found"
-                    ))
-                })?;
+                .ok_or(AttributionError::ContributionNotFound(contribution_id))?;
             let entry = self.out.contributions.entry(contribution_id).or_default();
             entry.0 += u128::from(weight);
             entry.1 += amount;

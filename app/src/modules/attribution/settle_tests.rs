@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::context::Read;
 use crate::error::SdkError;
+use crate::modules::attribution::deps::{DatasetsView, ModelsView};
 use crate::store::{KeyValues, Substore};
 
 /// Versions and contributions held in maps: the registries' read interface, for these rules only.
@@ -22,10 +23,13 @@ struct Lineage {
     contributions: BTreeMap<u64, Contribution>,
 }
 
-impl Ledger for Lineage {
+impl ModelsView for Lineage {
     fn version<R: Read>(&self, _: &mut R, id: u64) -> Result<Option<ModelVersion>, SdkError> {
         Ok(self.versions.get(&id).cloned())
     }
+}
+
+impl DatasetsView for Lineage {
     fn contribution<R: Read>(&self, _: &mut R, id: u64) -> Result<Option<Contribution>, SdkError> {
         Ok(self.contributions.get(&id).cloned())
     }

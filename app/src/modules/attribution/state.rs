@@ -1,70 +1,166 @@
-//! Keys and typed access to the attribution substore.
+//! The attribution substore; the only door to its keys (the layout is in `mod.rs`).
 
 use openledger_proto::attribution::v1::{
-    AddressRewards, ContributionCounters, Operator, Params, Report, VersionCounters,
+    AddressRewards, Challenge, ContributionCounters, Operator, Params, Report, VersionCounters,
 };
+use openledger_types::Address;
 
 use super::AttributionError;
 use crate::context::{Ctx, Read};
-use openledger_types::Address;
-use crate::modules::util::{address_key, id_key};
+use crate::error::SdkError;
+use crate::keyspace::{BigEndian, Counter, Item, Map, Proto, Set, Tail};
 use crate::store::Substore;
 
-pub const S: Substore = Substore::Attribution;
-pub const PARAMS: &[u8] = &[0x00];
-pub const OPERATOR: u8 = 0x01;
-pub const BATCH: u8 = 0x02;
-pub const REQUEST: u8 = 0x03;
-pub const LAST_REPORT_ID: &[u8] = &[0x04];
-pub const REPORT: u8 = 0x05;
-pub const REPORTS_OF: u8 = 0x06;
-pub const CONTRIBUTION: u8 = 0x07;
-pub const VERSION: u8 = 0x08;
-pub const REWARDS: u8 = 0x09;
-pub const EARNED_FROM_CONTRIBUTION: u8 = 0x0a;
-pub const EARNED_FROM_VERSION: u8 = 0x0b;
-pub const LAST_CHALLENGE_ID: &[u8] = &[0x0c];
-pub const CHALLENGE: u8 = 0x0d;
-pub const OPEN_CHALLENGE: u8 = 0x0e;
+const S: Substore = Substore::Attribution;
+const PARAMS: Item<Proto<Params>> = Item::new(S, 0x00);
+/// `0x01 | version id | len | operator` → operator.
+const OPERATORS: Map<(u64, Address), Proto<Operator>> = Map::new(S, 0x01);
+/// `0x02 | len | operator | batch id` → report id: a batch is reported once.
+const BATCHES: Map<(Address, Tail), BigEndian> = Map::new(S, 0x02);
+/// `0x03 | len | operator | request id`: a request is paid once.
+const REQUESTS: Set<(Address, Tail)> = Map::new(S, 0x03);
+const LAST_REPORT_ID: Counter = Counter::new(S, 0x04);
+const REPORTS: Map<u64, Proto<Report>> = Map::new(S, 0x05);
+/// `0x06 | len | operator | report id`: an operator's reports.
+const REPORTS_OF: Set<(Address, u64)> = Map::new(S, 0x06);
+const CONTRIBUTIONS: Map<u64, Proto<ContributionCounters>> = Map::new(S, 0x07);
+const VERSIONS: Map<u64, Proto<VersionCounters>> = Map::new(S, 0x08);
+const REWARDS: Map<Address, Proto<AddressRewards>> = Map::new(S, 0x09);
+/// `0x0a | len | address | contribution id`: the contributions an address earned from.
+const EARNED_FROM_CONTRIBUTION: Set<(Address, u64)> = Map::new(S, 0x0a);
+/// `0x0b | len | address | version id`: the versions an address earned from.
+const EARNED_FROM_VERSION: Set<(Address, u64)> = Map::new(S, 0x0b);
+const LAST_CHALLENGE_ID: Counter = Counter::new(S, 0x0c);
+const CHALLENGES: Map<u64, Proto<Challenge>> = Map::new(S, 0x0d);
+/// `0x0e | report id` → its open challenge's id: one open challenge per report.
+const OPEN_CHALLENGE: Map<u64, BigEndian> = Map::new(S, 0x0e);
 
-pub fn operator_key(version_id: u64, operator: &Address) -> Vec<u8> {
-    let mut key = id_key(OPERATOR, version_id);
-    key.extend(address_key(0, operator).into_iter().skip(1));
-    key
+/// What a payee earned from, so its earnings query can list the counters behind them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum EarnedFrom {
+    Contribution(u64),
+    Version(u64),
 }
 
-pub fn keyed_by_address(prefix: u8, addr: &Address, tail: &[u8]) -> Vec<u8> {
-    let mut key = address_key(prefix, addr);
-    key.extend_from_slice(tail);
-    key
+/// An address this module keeps in its records (reports, challenges, payees).
+pub(super) fn stored_address(bech32: &str) -> Result<Address, SdkError> {
+    Ok(Address::from_bech32(bech32)?)
 }
 
-pub fn params(r: &mut impl Read) -> Result<Params, AttributionError> {
-    Ok(r.read_msg(S, PARAMS)?.unwrap_or_else(super::default_params))
+fn values<K, V>(entries: Vec<(K, V)>) -> Vec<V> {
+    entries.into_iter().map(|(_, v)| v).collect()
 }
 
-pub fn operator(
+fn tail(text: &str) -> Tail {
+    Tail(text.as_bytes().to_vec())
+}
+
+pub(super) fn params(r: &mut impl Read) -> Result<Params, SdkError> {
+    Ok(PARAMS.get(r)?.unwrap_or_else(super::default_params))
+}
+
+pub(super) fn set_params(ctx: &mut Ctx, params: &Params) -> Result<(), SdkError> {
+    PARAMS.set(ctx, params)
+}
+
+pub(super) fn operator(
     r: &mut impl Read,
     version_id: u64,
     addr: &Address,
-) -> Result<Option<Operator>, AttributionError> {
-    Ok(r.read_msg(S, &operator_key(version_id, addr))?)
+) -> Result<Option<Operator>, SdkError> {
+    OPERATORS.get(r, &(version_id, addr.clone()))
 }
 
-pub fn set_operator(ctx: &mut Ctx, addr: &Address, op: &Operator) -> Result<(), AttributionError> {
-    Ok(ctx.put_msg(S, operator_key(op.version_id, addr), op)?)
+pub(super) fn set_operator(ctx: &mut Ctx, addr: &Address, op: &Operator) -> Result<(), SdkError> {
+    OPERATORS.set(ctx, &(op.version_id, addr.clone()), op)
 }
 
-pub fn report(r: &mut impl Read, id: u64) -> Result<Option<Report>, AttributionError> {
-    Ok(r.read_msg(S, &id_key(REPORT, id))?)
+pub(super) fn remove_operator(
+    ctx: &mut Ctx,
+    version_id: u64,
+    addr: &Address,
+) -> Result<(), SdkError> {
+    OPERATORS.remove(ctx, &(version_id, addr.clone()))
 }
 
-pub fn contribution_counters(
+pub(super) fn operators(r: &mut impl Read) -> Result<Vec<Operator>, SdkError> {
+    Ok(values(OPERATORS.entries(r)?))
+}
+
+pub(super) fn batch_reported(
+    r: &mut impl Read,
+    operator: &Address,
+    batch_id: &str,
+) -> Result<bool, SdkError> {
+    BATCHES.has(r, &(operator.clone(), tail(batch_id)))
+}
+
+pub(super) fn request_paid(
+    r: &mut impl Read,
+    operator: &Address,
+    request_id: &str,
+) -> Result<bool, SdkError> {
+    REQUESTS.has(r, &(operator.clone(), tail(request_id)))
+}
+
+pub(super) fn record_paid_request(
+    ctx: &mut Ctx,
+    operator: &Address,
+    request_id: &str,
+) -> Result<(), SdkError> {
+    REQUESTS.set(ctx, &(operator.clone(), tail(request_id)), &())
+}
+
+/// Every paid request, as (operator, request id), in key order.
+pub(super) fn paid_requests(r: &mut impl Read) -> Result<Vec<(Address, String)>, SdkError> {
+    REQUESTS
+        .entries(r)?
+        .into_iter()
+        .map(|((operator, Tail(request)), ())| {
+            let request = String::from_utf8(request)
+                .map_err(|_| SdkError::Internal("corrupt state: request id is not UTF-8".into()))?;
+            Ok((operator, request))
+        })
+        .collect()
+}
+
+pub(super) fn next_report_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_REPORT_ID.next(ctx)
+}
+
+pub(super) fn set_last_report_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_REPORT_ID.set(ctx, &id)
+}
+
+pub(super) fn report(r: &mut impl Read, id: u64) -> Result<Option<Report>, SdkError> {
+    REPORTS.get(r, &id)
+}
+
+/// The report, its batch (now reported) and its place among its operator's reports.
+pub(super) fn record_report(
+    ctx: &mut Ctx,
+    operator: &Address,
+    report: &Report,
+) -> Result<(), SdkError> {
+    BATCHES.set(ctx, &(operator.clone(), tail(&report.batch_id)), &report.id)?;
+    REPORTS.set(ctx, &report.id, report)?;
+    REPORTS_OF.set(ctx, &(operator.clone(), report.id), &())
+}
+
+pub(super) fn reports(r: &mut impl Read) -> Result<Vec<Report>, SdkError> {
+    Ok(values(REPORTS.entries(r)?))
+}
+
+/// The ids of an operator's reports, in order.
+pub(super) fn report_ids_of(r: &mut impl Read, operator: &Address) -> Result<Vec<u64>, SdkError> {
+    ids_under(r, &REPORTS_OF, operator)
+}
+
+pub(super) fn contribution_counters(
     r: &mut impl Read,
     id: u64,
-) -> Result<ContributionCounters, AttributionError> {
-    let stored: Option<ContributionCounters> = r.read_msg(S, &id_key(CONTRIBUTION, id))?;
-    Ok(stored.unwrap_or(ContributionCounters {
+) -> Result<ContributionCounters, SdkError> {
+    Ok(CONTRIBUTIONS.get(r, &id)?.unwrap_or(ContributionCounters {
         contribution_id: id,
         uses: 0,
         weight: "0".into(),
@@ -72,34 +168,136 @@ pub fn contribution_counters(
     }))
 }
 
-pub fn version_counters(r: &mut impl Read, id: u64) -> Result<VersionCounters, AttributionError> {
-    let stored: Option<VersionCounters> = r.read_msg(S, &id_key(VERSION, id))?;
-    Ok(stored.unwrap_or(VersionCounters {
+pub(super) fn set_contribution_counters(
+    ctx: &mut Ctx,
+    counters: &ContributionCounters,
+) -> Result<(), SdkError> {
+    CONTRIBUTIONS.set(ctx, &counters.contribution_id, counters)
+}
+
+pub(super) fn all_contribution_counters(
+    r: &mut impl Read,
+) -> Result<Vec<ContributionCounters>, SdkError> {
+    Ok(values(CONTRIBUTIONS.entries(r)?))
+}
+
+pub(super) fn version_counters(r: &mut impl Read, id: u64) -> Result<VersionCounters, SdkError> {
+    Ok(VERSIONS.get(r, &id)?.unwrap_or(VersionCounters {
         version_id: id,
         uses: 0,
         revenue: "0".into(),
     }))
 }
 
-pub fn rewards(r: &mut impl Read, addr: &Address) -> Result<AddressRewards, AttributionError> {
-    let stored: Option<AddressRewards> = r.read_msg(S, &address_key(REWARDS, addr))?;
-    Ok(stored.unwrap_or(AddressRewards {
+pub(super) fn set_version_counters(
+    ctx: &mut Ctx,
+    counters: &VersionCounters,
+) -> Result<(), SdkError> {
+    VERSIONS.set(ctx, &counters.version_id, counters)
+}
+
+pub(super) fn all_version_counters(r: &mut impl Read) -> Result<Vec<VersionCounters>, SdkError> {
+    Ok(values(VERSIONS.entries(r)?))
+}
+
+pub(super) fn rewards(r: &mut impl Read, addr: &Address) -> Result<AddressRewards, SdkError> {
+    Ok(REWARDS.get(r, addr)?.unwrap_or(AddressRewards {
         address: addr.to_bech32(),
         earned: "0".into(),
         claimed: "0".into(),
     }))
 }
 
-pub fn set_rewards(
+pub(super) fn set_rewards(
     ctx: &mut Ctx,
     addr: &Address,
     rewards: &AddressRewards,
-) -> Result<(), AttributionError> {
-    Ok(ctx.put_msg(S, address_key(REWARDS, addr), rewards)?)
+) -> Result<(), SdkError> {
+    REWARDS.set(ctx, addr, rewards)
+}
+
+pub(super) fn all_rewards(r: &mut impl Read) -> Result<Vec<AddressRewards>, SdkError> {
+    Ok(values(REWARDS.entries(r)?))
+}
+
+pub(super) fn record_earned(
+    ctx: &mut Ctx,
+    addr: &Address,
+    from: EarnedFrom,
+) -> Result<(), SdkError> {
+    match from {
+        EarnedFrom::Contribution(id) => EARNED_FROM_CONTRIBUTION.set(ctx, &(addr.clone(), id), &()),
+        EarnedFrom::Version(id) => EARNED_FROM_VERSION.set(ctx, &(addr.clone(), id), &()),
+    }
+}
+
+/// The ids an address index holds for `addr`, in order.
+fn ids_under(
+    r: &mut impl Read,
+    index: &Set<(Address, u64)>,
+    addr: &Address,
+) -> Result<Vec<u64>, SdkError> {
+    Ok(index
+        .entries_under(r, addr)?
+        .into_iter()
+        .map(|((_, id), ())| id)
+        .collect())
+}
+
+/// The contributions `addr` earned from, by id.
+pub(super) fn contributions_earned_from(
+    r: &mut impl Read,
+    addr: &Address,
+) -> Result<Vec<u64>, SdkError> {
+    ids_under(r, &EARNED_FROM_CONTRIBUTION, addr)
+}
+
+/// The versions `addr` earned from, by id.
+pub(super) fn versions_earned_from(
+    r: &mut impl Read,
+    addr: &Address,
+) -> Result<Vec<u64>, SdkError> {
+    ids_under(r, &EARNED_FROM_VERSION, addr)
+}
+
+pub(super) fn next_challenge_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
+    LAST_CHALLENGE_ID.next(ctx)
+}
+
+pub(super) fn set_last_challenge_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
+    LAST_CHALLENGE_ID.set(ctx, &id)
+}
+
+pub(super) fn challenge(r: &mut impl Read, id: u64) -> Result<Option<Challenge>, SdkError> {
+    CHALLENGES.get(r, &id)
+}
+
+pub(super) fn set_challenge(ctx: &mut Ctx, challenge: &Challenge) -> Result<(), SdkError> {
+    CHALLENGES.set(ctx, &challenge.id, challenge)
+}
+
+pub(super) fn challenges(r: &mut impl Read) -> Result<Vec<Challenge>, SdkError> {
+    Ok(values(CHALLENGES.entries(r)?))
+}
+
+pub(super) fn has_open_challenge(r: &mut impl Read, report_id: u64) -> Result<bool, SdkError> {
+    OPEN_CHALLENGE.has(r, &report_id)
+}
+
+pub(super) fn set_open_challenge(
+    ctx: &mut Ctx,
+    report_id: u64,
+    challenge_id: u64,
+) -> Result<(), SdkError> {
+    OPEN_CHALLENGE.set(ctx, &report_id, &challenge_id)
+}
+
+pub(super) fn clear_open_challenge(ctx: &mut Ctx, report_id: u64) -> Result<(), SdkError> {
+    OPEN_CHALLENGE.remove(ctx, &report_id)
 }
 
 /// Counters are decimal strings on the wire; in state they are always well-formed.
-pub fn num(text: &str) -> Result<u128, AttributionError> {
+pub(super) fn num(text: &str) -> Result<u128, AttributionError> {
     if text.is_empty() {
         return Ok(0);
     }
@@ -107,9 +305,114 @@ pub fn num(text: &str) -> Result<u128, AttributionError> {
         .map_err(|_| AttributionError::Overflow(format!("corrupt counter {text:?}")))
 }
 
-pub fn add(text: &str, amount: u128) -> Result<String, AttributionError> {
+pub(super) fn add(text: &str, amount: u128) -> Result<String, AttributionError> {
     Ok(num(text)?
         .checked_add(amount)
         .ok_or_else(|| AttributionError::Overflow("counter".into()))?
         .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::testing::written;
+
+    /// One example per keyspace, written as the module writes it, against the bytes it had.
+    #[test]
+    fn keys_keep_their_bytes() {
+        let alice = Address::from_bytes(vec![0xaa; 20]).unwrap();
+        let framed = |prefix: u8, tail: &[u8]| {
+            let mut key = vec![prefix, 20];
+            key.extend([0xaa; 20]);
+            key.extend_from_slice(tail);
+            key
+        };
+        let id = |prefix: u8, id: u64| {
+            let mut key = vec![prefix];
+            key.extend(id.to_be_bytes());
+            key
+        };
+        let report = Report {
+            id: 3,
+            batch_id: "b1".into(),
+            ..Default::default()
+        };
+        let rows = written(|ctx| {
+            set_params(ctx, &super::super::default_params()).unwrap();
+            let op = Operator {
+                version_id: 5,
+                ..Default::default()
+            };
+            set_operator(ctx, &alice, &op).unwrap();
+            record_paid_request(ctx, &alice, "r1").unwrap();
+            set_last_report_id(ctx, 3).unwrap();
+            record_report(ctx, &alice, &report).unwrap();
+            set_contribution_counters(
+                ctx,
+                &ContributionCounters {
+                    contribution_id: 7,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            set_version_counters(
+                ctx,
+                &VersionCounters {
+                    version_id: 8,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            set_rewards(ctx, &alice, &AddressRewards::default()).unwrap();
+            record_earned(ctx, &alice, EarnedFrom::Contribution(7)).unwrap();
+            record_earned(ctx, &alice, EarnedFrom::Version(8)).unwrap();
+            assert_eq!(next_challenge_id(ctx).unwrap(), 1);
+            set_challenge(
+                ctx,
+                &Challenge {
+                    id: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            set_open_challenge(ctx, 3, 1).unwrap();
+        });
+        let keys: Vec<(Vec<u8>, Vec<u8>)> = rows
+            .into_iter()
+            .map(|(store, key, value)| {
+                assert_eq!(store, S);
+                (key, value)
+            })
+            .collect();
+        let mut operator = id(0x01, 5);
+        operator.push(20);
+        operator.extend([0xaa; 20]);
+        let unit = Vec::new;
+        let expected = [
+            (vec![0x00], None),
+            (operator, None),
+            (framed(0x02, b"b1"), Some(3u64.to_be_bytes().to_vec())),
+            (framed(0x03, b"r1"), Some(unit())),
+            (vec![0x04], Some(3u64.to_be_bytes().to_vec())),
+            (id(0x05, 3), None),
+            (framed(0x06, &3u64.to_be_bytes()), Some(unit())),
+            (id(0x07, 7), None),
+            (id(0x08, 8), None),
+            (framed(0x09, &[]), None),
+            (framed(0x0a, &7u64.to_be_bytes()), Some(unit())),
+            (framed(0x0b, &8u64.to_be_bytes()), Some(unit())),
+            (vec![0x0c], Some(1u64.to_be_bytes().to_vec())),
+            (id(0x0d, 1), None),
+            (id(0x0e, 3), Some(1u64.to_be_bytes().to_vec())),
+        ];
+        assert_eq!(
+            keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+            expected.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>()
+        );
+        for ((key, value), (_, want)) in keys.iter().zip(&expected) {
+            if let Some(want) = want {
+                assert_eq!(value, want, "value at {key:?}");
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ pub mod genesis;
 mod keeper;
 pub mod msgs;
 pub mod query;
-pub mod state;
+mod state;
 
 pub use coins::Coins;
 pub use keeper::Keeper;
