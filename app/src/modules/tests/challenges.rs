@@ -64,7 +64,7 @@ fn an_upheld_challenge_slashes_the_bond_and_reverses_unclaimed_rewards() {
         .challenge_id;
     refused(
         challenge(&m, &m.w.second, report_id, "1000000"),
-        &AttributionError::InvalidField(String::new()),
+        &AttributionError::ChallengeAlreadyOpen(report_id),
     );
     // Only the authority rules.
     let other = att::MsgResolveChallenge {
@@ -77,7 +77,7 @@ fn an_upheld_challenge_slashes_the_bond_and_reverses_unclaimed_rewards() {
             &m.w.second,
             vec![any(&url(ATT, "MsgResolveChallenge"), &other)],
         ),
-        &AttributionError::NotBonded(String::new()),
+        &AttributionError::NotAuthority(m.w.second.address()),
     );
     let outcome: att::MsgResolveChallengeResponse = ok(resolve(&m, id, true));
     assert_eq!(outcome.slashed, "2000000");
@@ -111,7 +111,7 @@ fn an_upheld_challenge_slashes_the_bond_and_reverses_unclaimed_rewards() {
             }],
             vec![],
         ),
-        &AttributionError::NotBonded(String::new()),
+        &AttributionError::NotBonded(m.operator.address(), m.tuned),
     );
 }
 
@@ -136,7 +136,7 @@ fn a_rejected_challenge_burns_the_challengers_bond() {
     assert_eq!(supply(&m), supply_before - 3_000_000);
     refused(
         resolve(&m, id, true),
-        &AttributionError::InvalidField(String::new()),
+        &AttributionError::ChallengeResolved(id),
     );
     let c: att::QueryChallengeResponse =
         m.w.chain

@@ -240,7 +240,7 @@ fn refused_reports_change_nothing() {
                 one("r5", m.grant, weights(m.first, &[(50, 1)])),
                 vec![],
             ),
-            Box::new(AttributionError::ContributionNotEligible(String::new())),
+            Box::new(AttributionError::ContributionNotEligible(m.first + 50)),
         ),
         (
             "zero weight",
@@ -325,7 +325,7 @@ fn refused_reports_change_nothing() {
     );
     refused(
         report(&m, "b9", one("r9", m.grant, vec![]), vec![]),
-        &AttributionError::NotBonded(String::new()),
+        &AttributionError::NotBonded(m.operator.address(), m.tuned),
     );
     refused(
         m.w.chain.exec(
