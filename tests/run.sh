@@ -8,12 +8,13 @@ cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openledger/target}"
 COMETBFT="$(localnet/setup.sh | tail -n 1)"
 export COMETBFT
-cargo build --release --workspace --all-targets
+# The testkit feature brings in the benches (built, not run), so tests and benches share one build.
+cargo build --release --workspace --all-targets --features openledger-app/testkit
 # Each end-to-end test runs its own localnet; two at a time suit a 2-core machine.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --release --workspace -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
+cargo test --release --workspace --features openledger-app/testkit -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test binary (cargo prints one per binary, doc-tests last).
