@@ -239,6 +239,24 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         self.decode_all(r.read_prefix(self.store, &prefix)?)
     }
 
+    /// Every value, in key order.
+    pub fn values(&self, r: &mut impl Read) -> Result<Vec<C::Value>, SdkError> {
+        Ok(self.entries(r)?.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// The values whose key starts with `leading`, in key order.
+    pub fn values_under<P: PrefixOf<K>>(
+        &self,
+        r: &mut impl Read,
+        leading: &P,
+    ) -> Result<Vec<C::Value>, SdkError> {
+        Ok(self
+            .entries_under(r, leading)?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect())
+    }
+
     fn decode_all(&self, raw: crate::store::KeyValues) -> Result<Vec<(K, C::Value)>, SdkError> {
         raw.into_iter()
             .map(|(k, v)| Ok((self.decode_key(&k)?, C::decode(&v)?)))

@@ -47,10 +47,6 @@ pub(super) fn stored_address(bech32: &str) -> Result<Address, SdkError> {
     Ok(Address::from_bech32(bech32)?)
 }
 
-fn values<K, V>(entries: Vec<(K, V)>) -> Vec<V> {
-    entries.into_iter().map(|(_, v)| v).collect()
-}
-
 fn tail(text: &str) -> Tail {
     Tail(text.as_bytes().to_vec())
 }
@@ -84,7 +80,7 @@ pub(super) fn remove_operator(
 }
 
 pub(super) fn operators(r: &mut impl Read) -> Result<Vec<Operator>, SdkError> {
-    Ok(values(OPERATORS.entries(r)?))
+    OPERATORS.values(r)
 }
 
 pub(super) fn batch_reported(
@@ -148,7 +144,7 @@ pub(super) fn record_report(
 }
 
 pub(super) fn reports(r: &mut impl Read) -> Result<Vec<Report>, SdkError> {
-    Ok(values(REPORTS.entries(r)?))
+    REPORTS.values(r)
 }
 
 /// The ids of an operator's reports, in order.
@@ -178,7 +174,7 @@ pub(super) fn set_contribution_counters(
 pub(super) fn all_contribution_counters(
     r: &mut impl Read,
 ) -> Result<Vec<ContributionCounters>, SdkError> {
-    Ok(values(CONTRIBUTIONS.entries(r)?))
+    CONTRIBUTIONS.values(r)
 }
 
 pub(super) fn version_counters(r: &mut impl Read, id: u64) -> Result<VersionCounters, SdkError> {
@@ -197,7 +193,7 @@ pub(super) fn set_version_counters(
 }
 
 pub(super) fn all_version_counters(r: &mut impl Read) -> Result<Vec<VersionCounters>, SdkError> {
-    Ok(values(VERSIONS.entries(r)?))
+    VERSIONS.values(r)
 }
 
 pub(super) fn rewards(r: &mut impl Read, addr: &Address) -> Result<AddressRewards, SdkError> {
@@ -217,7 +213,7 @@ pub(super) fn set_rewards(
 }
 
 pub(super) fn all_rewards(r: &mut impl Read) -> Result<Vec<AddressRewards>, SdkError> {
-    Ok(values(REWARDS.entries(r)?))
+    REWARDS.values(r)
 }
 
 pub(super) fn record_earned(
@@ -277,7 +273,7 @@ pub(super) fn set_challenge(ctx: &mut Ctx, challenge: &Challenge) -> Result<(), 
 }
 
 pub(super) fn challenges(r: &mut impl Read) -> Result<Vec<Challenge>, SdkError> {
-    Ok(values(CHALLENGES.entries(r)?))
+    CHALLENGES.values(r)
 }
 
 pub(super) fn has_open_challenge(r: &mut impl Read, report_id: u64) -> Result<bool, SdkError> {

@@ -93,7 +93,7 @@ pub(super) fn set_staking_params(ctx: &mut Ctx, params: &StakingParams) -> Resul
 }
 
 pub(super) fn all_accounts(r: &mut impl Read) -> Result<Vec<BaseAccount>, SdkError> {
-    Ok(ACCOUNTS.entries(r)?.into_iter().map(|(_, a)| a).collect())
+    ACCOUNTS.values(r)
 }
 
 #[cfg(test)]

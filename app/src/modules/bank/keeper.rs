@@ -4,7 +4,7 @@ use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use openledger_types::{Address, DEFAULT_FEE_DENOM};
 
 use super::deps::Accounts;
-use super::{msgs, state, Coins};
+use super::{state, Coins};
 use crate::context::{event, Ctx, Read};
 use crate::error::SdkError;
 
@@ -24,7 +24,7 @@ impl Keeper {
             return Ok(());
         }
         let coins = Coins::single(DEFAULT_FEE_DENOM, amount);
-        msgs::send(ctx, accounts, from, to, &coins)
+        Self::send(ctx, accounts, from, to, &coins)
     }
 
     /// Destroys `amount` uopen held by `from`, lowering the supply.
@@ -52,7 +52,9 @@ impl Keeper {
         Ok(())
     }
 
-    /// Moves coins of any denom, creating the recipient's account if needed (the fee path).
+    /// Moves coins of any denom, creating the recipient's account if needed (also the fee
+    /// path). Fails without partial effect on the caller's scratch state, which the caller
+    /// discards on error.
     pub fn send(
         ctx: &mut Ctx,
         accounts: &impl Accounts,
@@ -60,7 +62,37 @@ impl Keeper {
         to: &Address,
         coins: &Coins,
     ) -> Result<(), SdkError> {
-        msgs::send(ctx, accounts, from, to, coins)
+        for (denom, amount) in coins.iter() {
+            let have = state::balance(ctx, from, denom)?;
+            let left = have.checked_sub(amount).ok_or_else(|| {
+                SdkError::InsufficientFunds(format!(
+                    "spendable balance {have}{denom} is smaller than {amount}{denom}"
+                ))
+            })?;
+            state::set_balance(ctx, from, denom, left)?;
+        }
+        accounts.ensure_account(ctx, to)?;
+        for (denom, amount) in coins.iter() {
+            let have = state::balance(ctx, to, denom)?;
+            let total = have.checked_add(amount).ok_or_else(|| {
+                SdkError::InvalidCoins(format!("balance of {to} in {denom} would overflow"))
+            })?;
+            state::set_balance(ctx, to, denom, total)?;
+        }
+        let (from, to, amount) = (from.to_bech32(), to.to_bech32(), coins.to_string());
+        ctx.emit(event(
+            "coin_spent",
+            &[("spender", from.clone()), ("amount", amount.clone())],
+        ));
+        ctx.emit(event(
+            "coin_received",
+            &[("receiver", to.clone()), ("amount", amount.clone())],
+        ));
+        ctx.emit(event(
+            "transfer",
+            &[("recipient", to), ("sender", from), ("amount", amount)],
+        ));
+        Ok(())
     }
 
     pub fn balance(r: &mut impl Read, addr: &Address, denom: &str) -> Result<u128, SdkError> {

@@ -1,10 +1,10 @@
-//! Transfers: the keeper's `send` (also used to pay fees) and the MsgSend handler.
+//! The MsgSend handler: a thin check over `Keeper::send`, refusing module accounts.
 
 use cosmrs::proto::cosmos::bank::v1beta1::{MsgSend, MsgSendResponse};
 
-use super::deps::{Accounts, Deps};
-use super::{state, Coins};
-use crate::context::{event, Ctx};
+use super::deps::Deps;
+use super::{Coins, Keeper};
+use crate::context::Ctx;
 use crate::error::{Failure, SdkError};
 use crate::tx::handler::{Execute, Handler};
 use openledger_types::Address;
@@ -51,49 +51,7 @@ impl<D: Deps> Execute<D> for ValidSend {
             ))
             .into());
         }
-        send(ctx, deps, &self.from, &self.to, &self.amount)?;
+        Keeper::send(ctx, deps, &self.from, &self.to, &self.amount)?;
         Ok(MsgSendResponse {})
     }
-}
-
-/// Moves coins, creating the recipient's account if needed. Fails without partial effect on the
-/// caller's scratch state, which the caller discards on error.
-pub(super) fn send(
-    ctx: &mut Ctx,
-    accounts: &impl Accounts,
-    from: &Address,
-    to: &Address,
-    coins: &Coins,
-) -> Result<(), SdkError> {
-    for (denom, amount) in coins.iter() {
-        let have = state::balance(ctx, from, denom)?;
-        let left = have.checked_sub(amount).ok_or_else(|| {
-            SdkError::InsufficientFunds(format!(
-                "spendable balance {have}{denom} is smaller than {amount}{denom}"
-            ))
-        })?;
-        state::set_balance(ctx, from, denom, left)?;
-    }
-    accounts.ensure_account(ctx, to)?;
-    for (denom, amount) in coins.iter() {
-        let have = state::balance(ctx, to, denom)?;
-        let total = have.checked_add(amount).ok_or_else(|| {
-            SdkError::InvalidCoins(format!("balance of {to} in {denom} would overflow"))
-        })?;
-        state::set_balance(ctx, to, denom, total)?;
-    }
-    let (from, to, amount) = (from.to_bech32(), to.to_bech32(), coins.to_string());
-    ctx.emit(event(
-        "coin_spent",
-        &[("spender", from.clone()), ("amount", amount.clone())],
-    ));
-    ctx.emit(event(
-        "coin_received",
-        &[("receiver", to.clone()), ("amount", amount.clone())],
-    ));
-    ctx.emit(event(
-        "transfer",
-        &[("recipient", to), ("sender", from), ("amount", amount)],
-    ));
-    Ok(())
 }

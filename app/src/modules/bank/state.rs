@@ -51,11 +51,7 @@ pub(super) fn set_balance(
 }
 
 pub(super) fn balances(r: &mut impl Read, addr: &Address) -> Result<Vec<Coin>, SdkError> {
-    Ok(BALANCES
-        .entries_under(r, addr)?
-        .into_iter()
-        .map(|(_, c)| c)
-        .collect())
+    BALANCES.values_under(r, addr)
 }
 
 pub(super) fn supply(r: &mut impl Read, denom: &str) -> Result<u128, SdkError> {
@@ -67,7 +63,7 @@ pub(super) fn set_supply(ctx: &mut Ctx, denom: &str, value: u128) -> Result<(), 
 }
 
 pub(super) fn all_supply(r: &mut impl Read) -> Result<Vec<Coin>, SdkError> {
-    Ok(SUPPLY.entries(r)?.into_iter().map(|(_, c)| c).collect())
+    SUPPLY.values(r)
 }
 
 /// Every balance in state, as (address, coin), in key order.

@@ -43,7 +43,7 @@ pub(super) fn set_dataset(ctx: &mut Ctx, dataset: &Dataset) -> Result<(), SdkErr
 
 /// Every dataset, by id.
 pub(super) fn datasets(r: &mut impl Read) -> Result<Vec<Dataset>, SdkError> {
-    Ok(DATASETS.entries(r)?.into_iter().map(|(_, d)| d).collect())
+    DATASETS.values(r)
 }
 
 /// Takes the next dataset id.
@@ -83,11 +83,7 @@ pub(super) fn add_contribution(
 
 /// Every contribution, by id.
 pub(super) fn contributions(r: &mut impl Read) -> Result<Vec<Contribution>, SdkError> {
-    Ok(CONTRIBUTIONS
-        .entries(r)?
-        .into_iter()
-        .map(|(_, c)| c)
-        .collect())
+    CONTRIBUTIONS.values(r)
 }
 
 /// Takes the next contribution id.

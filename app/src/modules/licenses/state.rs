@@ -50,10 +50,6 @@ impl KeyPart for TargetRef {
     }
 }
 
-fn values<K, V>(entries: Vec<(K, V)>) -> Vec<V> {
-    entries.into_iter().map(|(_, v)| v).collect()
-}
-
 // ---- licences
 
 pub(super) fn next_license_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
@@ -81,7 +77,7 @@ pub(super) fn set_license(ctx: &mut Ctx, license: &License) -> Result<(), SdkErr
 }
 
 pub(super) fn all_licenses(r: &mut impl Read) -> Result<Vec<License>, SdkError> {
-    Ok(values(LICENSES.entries(r)?))
+    LICENSES.values(r)
 }
 
 // ---- offers
@@ -101,11 +97,11 @@ pub(super) fn set_offer(ctx: &mut Ctx, target: TargetRef, offer: &Offer) -> Resu
 
 /// Every offer on a target, by licence id.
 pub(super) fn offers(r: &mut impl Read, target: TargetRef) -> Result<Vec<Offer>, SdkError> {
-    Ok(values(OFFERS.entries_under(r, &target)?))
+    OFFERS.values_under(r, &target)
 }
 
 pub(super) fn all_offers(r: &mut impl Read) -> Result<Vec<Offer>, SdkError> {
-    Ok(values(OFFERS.entries(r)?))
+    OFFERS.values(r)
 }
 
 // ---- grants
@@ -131,7 +127,7 @@ pub(super) fn set_grant(ctx: &mut Ctx, grant: &Grant) -> Result<(), SdkError> {
 }
 
 pub(super) fn all_grants(r: &mut impl Read) -> Result<Vec<Grant>, SdkError> {
-    Ok(values(GRANTS.entries(r)?))
+    GRANTS.values(r)
 }
 
 /// Adds a grant to the by-licensee and by-target indexes.

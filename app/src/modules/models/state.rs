@@ -37,7 +37,7 @@ pub(super) fn set_model(ctx: &mut Ctx, model: &Model) -> Result<(), SdkError> {
 
 /// Every model, by id.
 pub(super) fn models(r: &mut impl Read) -> Result<Vec<Model>, SdkError> {
-    Ok(MODELS.entries(r)?.into_iter().map(|(_, m)| m).collect())
+    MODELS.values(r)
 }
 
 /// Takes the next model id.
@@ -73,7 +73,7 @@ pub(super) fn add_version(ctx: &mut Ctx, version: &ModelVersion) -> Result<(), S
 
 /// Every version, by id.
 pub(super) fn versions(r: &mut impl Read) -> Result<Vec<ModelVersion>, SdkError> {
-    Ok(VERSIONS.entries(r)?.into_iter().map(|(_, v)| v).collect())
+    VERSIONS.values(r)
 }
 
 /// Takes the next version id.
