@@ -172,6 +172,29 @@ impl licenses::deps::Targets for Keepers {
             }
         }
     }
+
+    fn parents_terms(
+        &self,
+        ctx: &mut Ctx,
+        version_id: u64,
+    ) -> Result<Vec<(u64, LicenseTerms)>, SdkError> {
+        let version = models::Keeper::version(ctx, version_id)?
+            .ok_or_else(|| SdkError::Internal(format!("version {version_id} not found")))?;
+        let mut parents = Vec::with_capacity(version.upstream.len());
+        for edge in version.upstream {
+            // The licence's terms, with the royalty and data share fixed on the edge (ADR 3).
+            let terms = licenses::Keeper::license_terms(ctx, edge.license_id)?.unwrap_or_default();
+            parents.push((
+                edge.parent_version_id,
+                LicenseTerms {
+                    royalty_bps: edge.royalty_bps,
+                    data_share_bps: edge.data_share_bps,
+                    ..terms
+                },
+            ));
+        }
+        Ok(parents)
+    }
 }
 
 // ---- models ------------------------------------------------------------------------------
@@ -213,6 +236,29 @@ impl models::deps::Licensing for Keepers {
             }),
             _ => Err(models::deps::DerivationRefused::Forbidden(decision.rule)),
         }
+    }
+
+    fn check_inheritance(
+        &self,
+        license_id: u64,
+        terms: &LicenseTerms,
+        parents: &[(u64, LicenseTerms)],
+    ) -> Result<(), models::ModelsError> {
+        use licenses::Inheritance;
+        licenses::Keeper::check_inheritance(license_id, terms, parents).map_err(|broken| {
+            let rule = broken.to_string();
+            match broken {
+                Inheritance::CommercialOnNonCommercial { .. } => {
+                    models::ModelsError::CommercialOnNonCommercial(rule)
+                }
+                Inheritance::DroppedProhibitedUses { .. } => {
+                    models::ModelsError::DroppedProhibitedUses(rule)
+                }
+                Inheritance::RoyaltiesExceedRevenue { .. } => {
+                    models::ModelsError::RoyaltiesExceedRevenue(rule)
+                }
+            }
+        })
     }
 
     fn offer_on_version(

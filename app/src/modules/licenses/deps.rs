@@ -1,6 +1,7 @@
 //! What licences need from other modules, as narrow traits (the SDK's `expected_keepers.go`);
 //! `crate::keepers` implements them.
 
+use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_types::Address;
 
 use super::TargetRef;
@@ -15,6 +16,13 @@ pub trait Targets {
     fn owner(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Option<Address>, SdkError>;
     /// Payees of the target's fees with shares in basis points summing to 10,000.
     fn payees(&self, ctx: &mut Ctx, target: TargetRef) -> Result<Vec<(Address, u32)>, SdkError>;
+    /// The terms each parent of a version was derived under, as fixed on its lineage edges:
+    /// what any licence on the version must keep.
+    fn parents_terms(
+        &self,
+        ctx: &mut Ctx,
+        version_id: u64,
+    ) -> Result<Vec<(u64, LicenseTerms)>, SdkError>;
 }
 
 /// Everything licences' messages need: the registries, and bank to move the fees and escrow.

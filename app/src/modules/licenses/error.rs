@@ -21,4 +21,18 @@ crate::module_errors!(LicensesError, "licenses", {
     GrantExpired(u64) = 16: "grant {0} has expired or was released",
     // (grant, escrow held, price of the uses)
     InsufficientEscrow(u64, u128, u128) = 17: "escrow cannot cover the use: grant {0} holds {1} uopen, the uses cost {2}",
+    CommercialOnNonCommercial(super::rules::Inheritance) = 18: "commercial terms on a derivative of a non-commercial parent: {0}",
+    DroppedProhibitedUses(super::rules::Inheritance) = 19: "a derivative's licence must keep the parent's prohibited uses: {0}",
+    RoyaltiesExceedRevenue(super::rules::Inheritance) = 20: "data share plus upstream royalties exceed 10000 bps: {0}",
 });
+
+impl From<super::rules::Inheritance> for LicensesError {
+    fn from(broken: super::rules::Inheritance) -> Self {
+        use super::rules::Inheritance::*;
+        match broken {
+            CommercialOnNonCommercial { .. } => LicensesError::CommercialOnNonCommercial(broken),
+            DroppedProhibitedUses { .. } => LicensesError::DroppedProhibitedUses(broken),
+            RoyaltiesExceedRevenue { .. } => LicensesError::RoyaltiesExceedRevenue(broken),
+        }
+    }
+}

@@ -5,7 +5,7 @@ use openledger_proto::licenses::v1::{EventLicenseAttached, License, LicenseTerms
 use openledger_types::Address;
 
 use super::deps::Transfers;
-use super::rules::{self, add_to_escrow, amount, is_live, Decision};
+use super::rules::{self, add_to_escrow, amount, is_live, Decision, Inheritance};
 use super::{escrow_account, state, LicensesError, TargetRef};
 use crate::context::{typed_event, Ctx, Read};
 use crate::error::SdkError;
@@ -14,6 +14,15 @@ use crate::error::SdkError;
 pub struct Keeper;
 
 impl Keeper {
+    /// The one rule a licence on a derivative must keep of its parents' terms.
+    pub fn check_inheritance(
+        license_id: u64,
+        terms: &LicenseTerms,
+        parents: &[(u64, LicenseTerms)],
+    ) -> Result<(), Inheritance> {
+        rules::check_inheritance(license_id, terms, parents)
+    }
+
     /// The last licence id handed out (0 when none).
     pub fn last_license_id(r: &mut impl Read) -> Result<u64, SdkError> {
         state::last_license_id(r)

@@ -30,7 +30,7 @@ mod target;
 pub use error::LicensesError;
 pub use keeper::Keeper;
 pub use msgs::Msg;
-pub use rules::Decision;
+pub use rules::{Decision, Inheritance};
 pub use target::TargetRef;
 
 use openledger_types::Address;

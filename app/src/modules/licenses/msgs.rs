@@ -12,7 +12,7 @@ use openledger_proto::licenses::v1::{
 use openledger_types::Address;
 
 use super::deps::{Deps, Targets};
-use super::rules::{add_to_escrow, amount, is_live, validate_terms};
+use super::rules::{self, add_to_escrow, amount, is_live, validate_terms};
 use super::{escrow_account, state, Keeper, LicensesError, TargetRef};
 use crate::context::{typed_event, Ctx};
 use crate::error::{Failure, SdkError};
@@ -114,7 +114,16 @@ impl Handler for ValidAttach {
 impl<D: Deps> Execute<D> for ValidAttach {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgAttachLicenseResponse, Failure> {
         self.0.must_own(ctx, deps)?;
-        Keeper::offer(ctx, self.0.target, self.0.license_id)?;
+        let (target, license_id) = (self.0.target, self.0.license_id);
+        if let TargetRef::Version(version_id) = target {
+            // The same rule publication applies: a licence added later cannot loosen it.
+            let terms = state::must_license(ctx, license_id)?
+                .terms
+                .unwrap_or_default();
+            let parents = deps.parents_terms(ctx, version_id)?;
+            rules::check_inheritance(license_id, &terms, &parents).map_err(LicensesError::from)?;
+        }
+        Keeper::offer(ctx, target, license_id)?;
         Ok(MsgAttachLicenseResponse {})
     }
 }

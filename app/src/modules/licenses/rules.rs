@@ -182,3 +182,125 @@ pub(super) fn may_use_for(
         !t.prohibited_uses.contains(&(code as i32))
     })
 }
+
+/// What a licence on a derivative breaks of what its parents' terms demand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Inheritance {
+    #[error(
+        "licence {license} allows commercial use but the terms on parent version {parent} do not"
+    )]
+    CommercialOnNonCommercial { license: u64, parent: u64 },
+    #[error("licence {license} drops codes {dropped:?} that parent version {parent} prohibits")]
+    DroppedProhibitedUses {
+        license: u64,
+        parent: u64,
+        dropped: Vec<i32>,
+    },
+    #[error("licence {license} gives data {data_share_bps} bps and the parents take {royalties_bps} bps")]
+    RoyaltiesExceedRevenue {
+        license: u64,
+        data_share_bps: u32,
+        royalties_bps: u64,
+    },
+}
+
+/// The one rule of inheritance (DESIGN.md, licences), for a licence on a version whose parents
+/// were derived under `parents` (parent version id, the terms of that edge): no commercial use
+/// under a non-commercial parent, every prohibited use of a parent kept, and the data share plus
+/// the parents' royalties at most 10,000 bps. Checked when a version is published with the
+/// licence and whenever the licence is attached to it later.
+pub fn check_inheritance(
+    license: u64,
+    terms: &LicenseTerms,
+    parents: &[(u64, LicenseTerms)],
+) -> Result<(), Inheritance> {
+    for (parent, upstream) in parents {
+        let parent = *parent;
+        if terms.commercial_use && !upstream.commercial_use {
+            return Err(Inheritance::CommercialOnNonCommercial { license, parent });
+        }
+        let dropped: Vec<i32> = upstream
+            .prohibited_uses
+            .iter()
+            .filter(|u| !terms.prohibited_uses.contains(u))
+            .copied()
+            .collect();
+        if !dropped.is_empty() {
+            return Err(Inheritance::DroppedProhibitedUses {
+                license,
+                parent,
+                dropped,
+            });
+        }
+    }
+    let royalties_bps: u64 = parents.iter().map(|(_, t)| u64::from(t.royalty_bps)).sum();
+    if u64::from(terms.data_share_bps) + royalties_bps > u64::from(MAX_BPS) {
+        return Err(Inheritance::RoyaltiesExceedRevenue {
+            license,
+            data_share_bps: terms.data_share_bps,
+            royalties_bps,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod inheritance_tests {
+    use super::*;
+
+    fn terms(
+        commercial: bool,
+        prohibited: &[ProhibitedUse],
+        data: u32,
+        royalty: u32,
+    ) -> LicenseTerms {
+        LicenseTerms {
+            commercial_use: commercial,
+            prohibited_uses: prohibited.iter().map(|&u| u as i32).collect(),
+            data_share_bps: data,
+            royalty_bps: royalty,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_derivative_licence_keeps_every_parents_terms() {
+        let military = [ProhibitedUse::Military];
+        let parents = [
+            (1, terms(false, &military, 0, 3_000)),
+            (2, terms(true, &[], 0, 2_000)),
+        ];
+        assert_eq!(
+            check_inheritance(9, &terms(false, &military, 5_000, 0), &parents),
+            Ok(())
+        );
+        assert_eq!(
+            check_inheritance(9, &terms(true, &military, 0, 0), &parents),
+            Err(Inheritance::CommercialOnNonCommercial {
+                license: 9,
+                parent: 1
+            })
+        );
+        assert_eq!(
+            check_inheritance(9, &terms(false, &[], 0, 0), &parents),
+            Err(Inheritance::DroppedProhibitedUses {
+                license: 9,
+                parent: 1,
+                dropped: vec![ProhibitedUse::Military as i32]
+            })
+        );
+        assert_eq!(
+            check_inheritance(9, &terms(false, &military, 5_001, 0), &parents),
+            Err(Inheritance::RoyaltiesExceedRevenue {
+                license: 9,
+                data_share_bps: 5_001,
+                royalties_bps: 5_000
+            })
+        );
+        // A version without parents inherits nothing.
+        assert_eq!(
+            check_inheritance(9, &terms(true, &[], 10_000, 0), &[]),
+            Ok(())
+        );
+    }
+}

@@ -18,6 +18,14 @@ pub trait Licensing {
         who: &Address,
         version_id: u64,
     ) -> Result<Derivation, DerivationRefused>;
+    /// Refuses a licence that breaks what the parents' terms demand (licences' one rule of
+    /// inheritance, also applied when a licence is attached later).
+    fn check_inheritance(
+        &self,
+        license_id: u64,
+        terms: &LicenseTerms,
+        parents: &[(u64, LicenseTerms)],
+    ) -> Result<(), ModelsError>;
     /// Offers a licence on a version just published.
     fn offer_on_version(
         &self,

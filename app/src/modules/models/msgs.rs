@@ -1,6 +1,7 @@
 //! Model messages: stateless checks (`validate_*`), then stateful checks and execution.
 //! Publishing a derivative enforces the parents' licences; each refusal names the rule.
 
+use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
     EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
     ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
@@ -177,42 +178,15 @@ pub fn publish(
         state::must_version(ctx, parent)?;
         parent_terms.push((parent, licensing.derivation_terms(ctx, owner, parent)?));
     }
-    let royalties: u64 = parent_terms
+    let parents: Vec<(u64, LicenseTerms)> = parent_terms
         .iter()
-        .map(|(_, d)| u64::from(d.terms.royalty_bps))
-        .sum();
+        .map(|(parent, d)| (*parent, d.terms.clone()))
+        .collect();
     for &license_id in &msg.license_ids {
         let terms = licensing
             .license_terms(ctx, license_id)?
             .ok_or(ModelsError::LicenseNotFound(license_id))?;
-        for (parent, derivation) in &parent_terms {
-            let upstream = &derivation.terms;
-            if terms.commercial_use && !upstream.commercial_use {
-                return Err(ModelsError::CommercialOnNonCommercial(format!(
-                    "licence {license_id} allows commercial use but the terms on parent version {parent} do not"
-                ))
-                .into());
-            }
-            let dropped: Vec<i32> = upstream
-                .prohibited_uses
-                .iter()
-                .filter(|u| !terms.prohibited_uses.contains(u))
-                .copied()
-                .collect();
-            if !dropped.is_empty() {
-                return Err(ModelsError::DroppedProhibitedUses(format!(
-                    "licence {license_id} drops codes {dropped:?} that parent version {parent} prohibits"
-                ))
-                .into());
-            }
-        }
-        if u64::from(terms.data_share_bps) + royalties > 10_000 {
-            return Err(ModelsError::RoyaltiesExceedRevenue(format!(
-                "licence {license_id} gives data {} bps and the parents take {royalties} bps",
-                terms.data_share_bps
-            ))
-            .into());
-        }
+        licensing.check_inheritance(license_id, &terms, &parents)?;
     }
 
     let training = msg.training.clone().unwrap_or_default();

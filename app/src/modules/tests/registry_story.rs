@@ -397,6 +397,139 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
 }
 
 #[test]
+fn a_licence_attached_after_publication_keeps_the_parents_terms() {
+    let w = world();
+    // A free, non-commercial base licence that prohibits military use and takes 30% royalty.
+    let base_model = register(&w, &w.builder, "base");
+    let base_license = license(
+        &w,
+        &w.builder,
+        lic::LicenseTerms {
+            derivatives_allowed: true,
+            prohibited_uses: vec![lic::ProhibitedUse::Military as i32],
+            royalty_bps: 3_000,
+            ..Default::default()
+        },
+    );
+    let base: mdl::MsgPublishVersionResponse = ok(publish(
+        &w,
+        &w.builder,
+        base_model,
+        vec![],
+        mdl::TrainingMethod::Full,
+        vec![base_license],
+        vec![],
+    ));
+    // A fine-tune published with no licence of its own.
+    let tuned_model = register(&w, &w.tuner, "tuned");
+    let tuned: mdl::MsgPublishVersionResponse = ok(publish(
+        &w,
+        &w.tuner,
+        tuned_model,
+        vec![base.version_id],
+        mdl::TrainingMethod::Lora,
+        vec![],
+        vec![],
+    ));
+    let military = vec![lic::ProhibitedUse::Military as i32];
+    let attach = |key: &TestKey, version: u64, terms: lic::LicenseTerms| {
+        let license_id = license(&w, key, terms);
+        let msg = lic::MsgAttachLicense {
+            owner: key.address().to_bech32(),
+            target: version_target(version),
+            license_id,
+        };
+        w.chain
+            .exec(key, vec![any(&url(LIC, "MsgAttachLicense"), &msg)])
+    };
+
+    // Attached later, each licence that publication would refuse is refused too, with its rule.
+    let log = refused(
+        attach(
+            &w.tuner,
+            tuned.version_id,
+            lic::LicenseTerms {
+                commercial_use: true,
+                prohibited_uses: military.clone(),
+                ..Default::default()
+            },
+        ),
+        &LicensesError::CommercialOnNonCommercial(
+            crate::modules::licenses::Inheritance::CommercialOnNonCommercial {
+                license: 0,
+                parent: 0,
+            },
+        ),
+    );
+    assert!(
+        log.contains(&format!("parent version {}", base.version_id)),
+        "{log}"
+    );
+    refused(
+        attach(&w.tuner, tuned.version_id, lic::LicenseTerms::default()),
+        &LicensesError::DroppedProhibitedUses(
+            crate::modules::licenses::Inheritance::DroppedProhibitedUses {
+                license: 0,
+                parent: 0,
+                dropped: vec![],
+            },
+        ),
+    );
+    let log = refused(
+        attach(
+            &w.tuner,
+            tuned.version_id,
+            lic::LicenseTerms {
+                data_share_bps: 7_001,
+                prohibited_uses: military.clone(),
+                ..Default::default()
+            },
+        ),
+        &LicensesError::RoyaltiesExceedRevenue(
+            crate::modules::licenses::Inheritance::RoyaltiesExceedRevenue {
+                license: 0,
+                data_share_bps: 0,
+                royalties_bps: 0,
+            },
+        ),
+    );
+    assert!(log.contains("the parents take 3000 bps"), "{log}");
+
+    // A licence that keeps the terms is offered; on the base, with no parents, anything goes.
+    ok::<lic::MsgAttachLicenseResponse>(attach(
+        &w.tuner,
+        tuned.version_id,
+        lic::LicenseTerms {
+            data_share_bps: 7_000,
+            prohibited_uses: military,
+            ..Default::default()
+        },
+    ));
+    ok::<lic::MsgAttachLicenseResponse>(attach(
+        &w.builder,
+        base.version_id,
+        lic::LicenseTerms {
+            commercial_use: true,
+            ..Default::default()
+        },
+    ));
+    let offers: lic::QueryLicensesOfResponse = w
+        .chain
+        .query(
+            &url(LIC, "Query/LicensesOf"),
+            &lic::QueryLicensesOfRequest {
+                target: version_target(tuned.version_id),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        offers.offers.len(),
+        1,
+        "only the licence that keeps the terms"
+    );
+}
+
+#[test]
 fn a_version_can_only_name_older_versions_as_parents_so_no_cycle_can_form() {
     let w = world();
     let open = license(
