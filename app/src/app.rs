@@ -13,7 +13,7 @@ use crate::error::SdkError;
 use crate::gas::GasMeter;
 use crate::genesis::{self, AppGenesis};
 use crate::modules::auth::{self, GasPrice};
-use crate::store::{Committed, Overlay, PreparedBlock, StateRead, Storage, Writes};
+use crate::store::{Committed, EmptyState, Overlay, PreparedBlock, StateRead, Storage, Writes};
 use crate::tx::{self, ante::Env, ante::Mode, ante::Verified};
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,12 @@ pub enum AppError {
     Genesis(crate::error::Failure),
     #[error("FinalizeBlock for height {got} but the next height is {want}")]
     HeightMismatch { got: u64, want: u64 },
+    #[error("InitChain over a store at height {height} whose app hash {committed} is not this genesis's {computed}")]
+    GenesisMismatch {
+        height: u64,
+        committed: String,
+        computed: String,
+    },
 }
 
 #[derive(Clone)]
@@ -79,16 +85,32 @@ impl App {
         self.lock().storage.clone()
     }
 
-    /// Applies genesis and commits it as version 0, so the first block builds on it. Running it
-    /// again before block 1 (a crash before the first commit) recomputes the same state.
+    /// Applies genesis and commits it as version 0, so the first block builds on it.
+    ///
+    /// CometBFT calls InitChain again on every restart until block 1 commits (Info still says
+    /// height 0), so genesis is always computed over an empty state, never over the genesis
+    /// already committed: a re-run then finds the same app hash and writes nothing, and a
+    /// different genesis for the same store is refused.
     pub fn init_chain(&self, chain_id: &str, app_state: &[u8]) -> Result<[u8; 32], AppError> {
         let genesis = AppGenesis::from_json(app_state)?;
         let mut inner = self.lock();
-        let mut ctx = Ctx::new(&inner.storage, GasMeter::infinite(), 0);
+        let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 0);
         auth::Keeper::set_chain_id(&mut ctx, chain_id)?;
         genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
         let prepared = inner.storage.prepare(0, writes)?;
+        if inner.storage.is_initialized()? {
+            let committed = inner.committed;
+            if committed.height != 0 || prepared.app_hash() != committed.app_hash {
+                return Err(AppError::GenesisMismatch {
+                    height: committed.height,
+                    committed: hex::encode_upper(committed.app_hash),
+                    computed: hex::encode_upper(prepared.app_hash()),
+                });
+            }
+            tracing::info!(chain_id, app_hash = %hex::encode_upper(committed.app_hash), "genesis already committed");
+            return Ok(committed.app_hash);
+        }
         inner.committed = inner.storage.commit(prepared)?;
         inner.check_writes.clear();
         tracing::info!(chain_id, app_hash = %hex::encode_upper(inner.committed.app_hash), "genesis committed");
@@ -226,5 +248,56 @@ fn internal(e: SdkError) -> ExecTxResult {
         codespace: e.codespace().into(),
         log: e.to_string(),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Unmetered;
+    use crate::modules::bank;
+    use crate::testkit::TestKey;
+
+    fn genesis_json(funds: u128) -> (TestKey, String) {
+        let key = TestKey::from_seed("genesis");
+        let mut genesis = AppGenesis::default();
+        genesis
+            .add_account(
+                &key.address().to_bech32(),
+                &[bank::genesis::GenesisCoin {
+                    denom: "uopen".into(),
+                    amount: funds.to_string(),
+                }],
+            )
+            .unwrap();
+        (key, serde_json::to_string(&genesis).unwrap())
+    }
+
+    #[test]
+    fn init_chain_run_again_after_a_restart_before_block_one_keeps_the_genesis_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, json) = genesis_json(1_000);
+        let first = App::new(Storage::open(dir.path(), 0).unwrap())
+            .unwrap()
+            .init_chain("c-1", json.as_bytes())
+            .unwrap();
+        // The node restarts before block 1: CometBFT's handshake calls InitChain again.
+        let app = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
+        assert_eq!(app.init_chain("c-1", json.as_bytes()).unwrap(), first);
+        assert_eq!(app.committed().app_hash, first);
+        let storage = app.storage();
+        let mut r = Unmetered(&storage);
+        assert_eq!(
+            bank::Keeper::balance(&mut r, &key.address(), "uopen").unwrap(),
+            1_000
+        );
+        assert_eq!(bank::Keeper::supply(&mut r, "uopen").unwrap(), 1_000);
+        // Another genesis over the same store is refused, and changes nothing.
+        let (_, other) = genesis_json(2_000);
+        assert!(matches!(
+            app.init_chain("c-1", other.as_bytes()),
+            Err(AppError::GenesisMismatch { height: 0, .. })
+        ));
+        assert_eq!(app.committed().app_hash, first);
     }
 }

@@ -316,23 +316,11 @@ impl Counter {
 pub(crate) mod testing {
     use crate::context::Ctx;
     use crate::gas::GasMeter;
-    use crate::store::{KeyValues, StateRead, StoreError, Substore};
-
-    /// A state with nothing in it.
-    pub struct Empty;
-
-    impl StateRead for Empty {
-        fn get(&self, _: Substore, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-            Ok(None)
-        }
-        fn prefix(&self, _: Substore, _: &[u8]) -> Result<KeyValues, StoreError> {
-            Ok(Vec::new())
-        }
-    }
+    use crate::store::{EmptyState, Substore};
 
     /// Runs `write` on a context over an empty state; returns each key written with its value.
     pub fn written(write: impl FnOnce(&mut Ctx)) -> Vec<(Substore, Vec<u8>, Vec<u8>)> {
-        let mut ctx = Ctx::new(&Empty, GasMeter::infinite(), 1);
+        let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 1);
         write(&mut ctx);
         let (writes, _, _) = ctx.finish();
         writes

@@ -16,7 +16,7 @@
 mod overlay;
 mod tree;
 
-pub use overlay::{KeyValues, Overlay, StateRead, Writes};
+pub use overlay::{EmptyState, KeyValues, Overlay, StateRead, Writes};
 
 use std::collections::BTreeMap;
 use std::path::Path;

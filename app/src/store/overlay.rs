@@ -59,6 +59,18 @@ impl<'a> Overlay<'a> {
     }
 }
 
+/// A state with nothing in it: what genesis is applied over.
+pub struct EmptyState;
+
+impl StateRead for EmptyState {
+    fn get(&self, _: Substore, _: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(None)
+    }
+    fn prefix(&self, _: Substore, _: &[u8]) -> Result<KeyValues, StoreError> {
+        Ok(Vec::new())
+    }
+}
+
 impl StateRead for Overlay<'_> {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         // BTreeMap lookups need an owned key; the allocation is small next to a RocksDB read.
