@@ -264,7 +264,6 @@ impl models::deps::Licensing for Keepers {
     fn offer_on_version(
         &self,
         ctx: &mut Ctx,
-        _owner: &Address,
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure> {

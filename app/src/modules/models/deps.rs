@@ -26,11 +26,10 @@ pub trait Licensing {
         terms: &LicenseTerms,
         parents: &[(u64, LicenseTerms)],
     ) -> Result<(), ModelsError>;
-    /// Offers a licence on a version just published.
+    /// Offers a licence on a version just published (its owner was checked by publication).
     fn offer_on_version(
         &self,
         ctx: &mut Ctx,
-        owner: &Address,
         version_id: u64,
         license_id: u64,
     ) -> Result<(), Failure>;

@@ -236,7 +236,7 @@ pub fn publish(
     model.version_ids.push(id);
     state::set_model(ctx, &model)?;
     for &license_id in &msg.license_ids {
-        licensing.offer_on_version(ctx, owner, id, license_id)?;
+        licensing.offer_on_version(ctx, id, license_id)?;
     }
     ctx.emit(typed_event(&EventVersionPublished {
         version_id: id,
