@@ -108,6 +108,7 @@ impl<A: KeyPart, B: KeyPart, C: KeyPart> KeyPart for (A, B, C) {
 pub trait PrefixOf<K>: KeyPart {}
 impl<A: KeyPart, B: KeyPart> PrefixOf<(A, B)> for A {}
 impl<A: KeyPart, B: KeyPart, C: KeyPart> PrefixOf<(A, B, C)> for A {}
+impl<A: KeyPart, B: KeyPart, C: KeyPart> PrefixOf<(A, B, C)> for (A, B) {}
 
 /// How a keyspace's values are stored.
 pub trait Codec {

@@ -100,12 +100,8 @@ fn find_terms(
     what: &str,
     test: impl Fn(&LicenseTerms) -> bool,
 ) -> Result<Decision, LicensesError> {
-    let who_text = who.to_bech32();
-    let grants = state::grants_on(r, target)?;
-    for g in grants
-        .iter()
-        .filter(|g| g.licensee == who_text && is_live(g, height))
-    {
+    let grants = state::grants_of_on(r, who, target)?;
+    for g in grants.iter().filter(|g| is_live(g, height)) {
         if g.terms.as_ref().is_some_and(&test) {
             return Ok(Decision {
                 allowed: true,
@@ -135,10 +131,7 @@ fn find_terms(
             });
         }
     }
-    let live = grants
-        .iter()
-        .filter(|g| g.licensee == who_text && is_live(g, height))
-        .count();
+    let live = grants.iter().filter(|g| is_live(g, height)).count();
     Ok(Decision::no(if live == 0 {
         format!("{who} holds no live grant on {target}, and no open licence on it allows {what}")
     } else {

@@ -25,6 +25,9 @@ const GRANTS: Map<u64, Proto<Grant>> = Map::new(S, 0x04);
 const BY_LICENSEE: Set<(Address, u64)> = Map::new(S, 0x05);
 /// `0x06 | target kind | target id | grant id` → ().
 const BY_TARGET: Set<(TargetRef, u64)> = Map::new(S, 0x06);
+/// `0x07 | target kind | target id | len | licensee | grant id` → (): a licensee's grants on one
+/// target, so the licence rules read only the caller's grants however many others hold.
+const BY_TARGET_LICENSEE: Set<(TargetRef, Address, u64)> = Map::new(S, 0x07);
 
 /// A target in a key: its kind as one byte, then its id big-endian.
 impl KeyPart for TargetRef {
@@ -138,7 +141,8 @@ pub(super) fn index_grant(
     target: TargetRef,
 ) -> Result<(), SdkError> {
     BY_LICENSEE.set(ctx, &(licensee.clone(), grant_id), &())?;
-    BY_TARGET.set(ctx, &(target, grant_id), &())
+    BY_TARGET.set(ctx, &(target, grant_id), &())?;
+    BY_TARGET_LICENSEE.set(ctx, &(target, licensee.clone(), grant_id), &())
 }
 
 fn must_grants(r: &mut impl Read, ids: Vec<u64>) -> Result<Vec<Grant>, LicensesError> {
@@ -152,6 +156,16 @@ pub(super) fn grants_of(
 ) -> Result<Vec<Grant>, LicensesError> {
     let ids = BY_LICENSEE.entries_under(r, licensee)?;
     must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+}
+
+/// A licensee's grants on one target, by grant id.
+pub(super) fn grants_of_on(
+    r: &mut impl Read,
+    licensee: &Address,
+    target: TargetRef,
+) -> Result<Vec<Grant>, LicensesError> {
+    let ids = BY_TARGET_LICENSEE.entries_under(r, &(target, licensee.clone()))?;
+    must_grants(r, ids.into_iter().map(|((_, _, id), ())| id).collect())
 }
 
 /// Every grant on a target, by grant id.
@@ -220,6 +234,7 @@ mod tests {
             [&[0x04][..], &id(9)].concat(),
             [&[0x05, 20][..], &[0xab; 20], &id(9)].concat(),
             [&[0x06, 2][..], &id(4), &id(9)].concat(),
+            [&[0x07, 2][..], &id(4), &[20], &[0xab; 20], &id(9)].concat(),
         ];
         expected.sort();
         assert_eq!(written, expected);

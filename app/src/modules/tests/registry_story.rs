@@ -529,6 +529,73 @@ fn a_licence_attached_after_publication_keeps_the_parents_terms() {
     );
 }
 
+/// Gas of publishing a derivative of a paid base after `others` other licensees bought grants
+/// on it.
+fn gas_to_derive_with(others: usize) -> i64 {
+    let w = world();
+    let base_model = register(&w, &w.builder, "base");
+    let paid = license(
+        &w,
+        &w.builder,
+        lic::LicenseTerms {
+            derivatives_allowed: true,
+            upfront_fee: "1".into(),
+            ..Default::default()
+        },
+    );
+    let base: mdl::MsgPublishVersionResponse = ok(publish(
+        &w,
+        &w.builder,
+        base_model,
+        vec![],
+        mdl::TrainingMethod::Full,
+        vec![paid],
+        vec![],
+    ));
+    let buy = |key: &TestKey| {
+        let msg = lic::MsgAcquireLicense {
+            licensee: key.address().to_bech32(),
+            target: version_target(base.version_id),
+            license_id: paid,
+            escrow: "0".into(),
+        };
+        ok::<lic::MsgAcquireLicenseResponse>(
+            w.chain
+                .exec(key, vec![any(&url(LIC, "MsgAcquireLicense"), &msg)]),
+        );
+    };
+    buy(&w.tuner);
+    let others_keys = [
+        &w.curator,
+        &w.second,
+        &w.contributors[0],
+        &w.contributors[1],
+        &w.contributors[2],
+    ];
+    for key in others_keys.iter().take(others) {
+        buy(key);
+    }
+    let tuned_model = register(&w, &w.tuner, "tuned");
+    let result = publish(
+        &w,
+        &w.tuner,
+        tuned_model,
+        vec![base.version_id],
+        mdl::TrainingMethod::Lora,
+        vec![],
+        vec![],
+    );
+    assert_eq!(result.code, 0, "{}", result.log);
+    result.gas_used
+}
+
+#[test]
+fn deriving_costs_the_same_however_many_others_hold_grants_on_the_parent() {
+    // The licence rules read the publisher's own grants on the parent, never everyone's: grant
+    // spam on a popular base cannot price its derivatives out.
+    assert_eq!(gas_to_derive_with(5), gas_to_derive_with(0));
+}
+
 #[test]
 fn a_version_can_only_name_older_versions_as_parents_so_no_cycle_can_form() {
     let w = world();
