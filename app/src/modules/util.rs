@@ -1,84 +1,7 @@
-//! Small pieces the registry modules share: id counters, key building, field checks.
+//! Small pieces the modules share: query request decoding and paging, a field check, and the
+//! exact proportional split every settlement and refund uses.
 
-use crate::context::{decode_state, Ctx, Read};
 use crate::error::SdkError;
-use crate::store::Substore;
-
-use openledger_types::Address;
-
-/// Takes the next id from a counter key; ids start at 1 so 0 can mean "none" on the wire.
-pub fn next_id(ctx: &mut Ctx, store: Substore, counter_key: &[u8]) -> Result<u64, SdkError> {
-    let current = match ctx.get(store, counter_key)? {
-        Some(bytes) => u64::from_be_bytes(
-            bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| SdkError::Internal("id counter".into()))?,
-        ),
-        None => 0,
-    };
-    let next = current
-        .checked_add(1)
-        .ok_or_else(|| SdkError::Internal("ids exhausted".into()))?;
-    ctx.put(store, counter_key.to_vec(), next.to_be_bytes().to_vec())?;
-    Ok(next)
-}
-
-/// The last id handed out by a counter (0 when none).
-pub fn last_id(r: &mut impl Read, store: Substore, counter_key: &[u8]) -> Result<u64, SdkError> {
-    match r.read(store, counter_key)? {
-        Some(bytes) => Ok(u64::from_be_bytes(
-            bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| SdkError::Internal("id counter".into()))?,
-        )),
-        None => Ok(0),
-    }
-}
-
-/// `prefix | id (big-endian)`: ids iterate in order under the prefix.
-pub fn id_key(prefix: u8, id: u64) -> Vec<u8> {
-    let mut key = Vec::with_capacity(9);
-    key.push(prefix);
-    key.extend_from_slice(&id.to_be_bytes());
-    key
-}
-
-/// `prefix | len(address) | address`.
-pub fn address_key(prefix: u8, addr: &Address) -> Vec<u8> {
-    let bytes = addr.as_bytes();
-    let mut key = Vec::with_capacity(bytes.len() + 2);
-    key.push(prefix);
-    key.push(bytes.len() as u8);
-    key.extend_from_slice(bytes);
-    key
-}
-
-/// Reads all protobuf values under a prefix, in key order.
-pub fn read_values<M: prost::Message + Default>(
-    r: &mut impl Read,
-    store: Substore,
-    prefix: &[u8],
-) -> Result<Vec<M>, SdkError> {
-    r.read_prefix(store, prefix)?
-        .into_iter()
-        .map(|(_, v)| decode_state(&v))
-        .collect()
-}
-
-/// The trailing big-endian id of an index key.
-pub fn trailing_id(key: &[u8]) -> Result<u64, SdkError> {
-    let tail = key
-        .len()
-        .checked_sub(8)
-        .ok_or_else(|| SdkError::Internal("index key too short".into()))?;
-    Ok(u64::from_be_bytes(
-        key[tail..]
-            .try_into()
-            .map_err(|_| SdkError::Internal("index key".into()))?,
-    ))
-}
 
 /// Decodes a query's protobuf request; a malformed one is the SDK's decode error.
 pub fn decode_request<M: prost::Message + Default>(bytes: &[u8]) -> Result<M, SdkError> {
@@ -94,8 +17,8 @@ pub fn is_sha256_hex(text: &str) -> bool {
 }
 
 /// Default and largest page size of list queries.
-pub const PAGE_DEFAULT: u32 = 100;
-pub const PAGE_MAX: u32 = 1_000;
+const PAGE_DEFAULT: u32 = 100;
+const PAGE_MAX: u32 = 1_000;
 
 pub fn page_limit(limit: u32) -> usize {
     (if limit == 0 {

@@ -23,7 +23,7 @@ pub enum Mode {
     /// FinalizeBlock. `verified` is a signature already checked for this tx, in parallel before
     /// the block ran, against the account number and key it was checked with.
     Deliver { verified: Option<Verified> },
-    /// Gas estimation: no signature check, no fee floor, unlimited gas.
+    /// Gas estimation: no signature check, no fee floor, gas up to the per-tx ceiling.
     Simulate,
 }
 

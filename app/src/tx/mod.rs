@@ -58,8 +58,10 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
         Ok(tx) => tx,
         Err(e) => return TxOutcome::failed(e, 0, 0, Writes::new(), Vec::new()),
     };
+    // A simulation is metered too, up to the most gas any tx may ask for: past that the tx
+    // could never be included, and an unmetered run is a free way to stall the node.
     let gas = if mode == Mode::Simulate {
-        GasMeter::infinite()
+        GasMeter::new(env.params.max_gas_per_tx)
     } else {
         GasMeter::new(tx.gas_limit)
     };

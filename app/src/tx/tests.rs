@@ -372,3 +372,46 @@ fn high_s_signatures_are_refused() {
         &high.to_bytes()
     ));
 }
+
+#[test]
+fn a_simulation_runs_out_of_gas_at_the_per_tx_ceiling_instead_of_running_unmetered() {
+    let (alice, bob) = (TestKey::from_seed("alice"), TestKey::from_seed("bob"));
+    let ceiling = 30_000;
+    let chain =
+        TestChain::with_genesis(&[&alice, &bob], |g| g.auth.params.max_gas_per_tx = ceiling);
+    let send = |gas_limit| {
+        sign_tx(
+            &alice,
+            vec![msg_send(
+                &alice.address(),
+                &bob.address(),
+                vec![coin(1, "uopen")],
+            )],
+            &TxParams {
+                gas_limit,
+                ..params(0)
+            },
+        )
+    };
+    // A bank send needs more than the ceiling: simulated, it stops there as it would in a block.
+    let simulated = chain.app.simulate(&send(ceiling));
+    assert_eq!(
+        (simulated.codespace.as_str(), simulated.code),
+        (
+            "sdk",
+            SdkError::OutOfGas {
+                location: "",
+                limit: 0,
+                used: 0
+            }
+            .code()
+        ),
+        "{}",
+        simulated.log
+    );
+    assert!(
+        simulated.log.contains(&format!("gasWanted: {ceiling}")),
+        "{}",
+        simulated.log
+    );
+}
