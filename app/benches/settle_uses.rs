@@ -151,6 +151,20 @@ fn setup() -> Setup {
         vec![any("/openledger.licenses.v1.MsgAcquireLicense", &buy)],
     ))
     .grant_id;
+    let authorize = lic::MsgAuthorizeOperator {
+        licensee: licensee.address().to_bech32(),
+        grant_id: grant,
+        operator: operator.address().to_bech32(),
+        spend_limit: u128::MAX.to_string(),
+        expires_height: 0,
+    };
+    response::<lic::MsgAuthorizeOperatorResponse>(&chain.exec(
+        &licensee,
+        vec![any(
+            "/openledger.licenses.v1.MsgAuthorizeOperator",
+            &authorize,
+        )],
+    ));
     let reg = att::MsgRegisterOperator {
         operator: operator.address().to_bech32(),
         version_id: version,

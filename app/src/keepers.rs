@@ -61,6 +61,7 @@ impl attribution::deps::Grants for Keepers {
     fn charge(
         &self,
         ctx: &mut Ctx,
+        operator: &Address,
         grant_id: u64,
         version_id: u64,
         uses: u64,
@@ -68,7 +69,7 @@ impl attribution::deps::Grants for Keepers {
         to: &Address,
     ) -> Result<(LicenseTerms, u128), Failure> {
         Ok(licenses::Keeper::charge(
-            ctx, self, grant_id, version_id, uses, units, to,
+            ctx, self, operator, grant_id, version_id, uses, units, to,
         )?)
     }
 

@@ -63,6 +63,13 @@ enum Action {
         who: u8,
         grant: u8,
     },
+    /// The licensee `who` lets key `operator` charge a grant.
+    Authorize {
+        who: u8,
+        grant: u8,
+        operator: u8,
+        limit: u64,
+    },
     /// To a key (`to` < 3) or to a module account.
     Send {
         who: u8,
@@ -172,6 +179,9 @@ fn action() -> impl Strategy<Value = Action> {
             amount
         }),
         1 => (0..3u8, any::<u8>()).prop_map(|(who, grant)| Action::Release { who, grant }),
+        1 => (0..3u8, any::<u8>(), 0..3u8, 1..200_000u64).prop_map(|(who, grant, operator, limit)| {
+            Action::Authorize { who, grant, operator, limit }
+        }),
         1 => (0..3u8, 0..8u8, 1..10_000u64).prop_map(|(who, to, amount)| Action::Send {
             who,
             to,
@@ -427,6 +437,24 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
                 grant_id: pick(*grant, grants_last),
             };
             (who, pack("/openledger.licenses.v1.MsgReleaseGrant", &msg))
+        }
+        Action::Authorize {
+            who,
+            grant,
+            operator,
+            limit,
+        } => {
+            let msg = lic::MsgAuthorizeOperator {
+                licensee: addr(who),
+                grant_id: pick(*grant, grants_last),
+                operator: addr(operator),
+                spend_limit: limit.to_string(),
+                expires_height: 0,
+            };
+            (
+                who,
+                pack("/openledger.licenses.v1.MsgAuthorizeOperator", &msg),
+            )
         }
         Action::Send { who, to, amount } => {
             let send = crate::testkit::msg_send(
@@ -688,6 +716,15 @@ fn market(chain: &TestChain, keys: &[TestKey]) {
     };
     let url = "/openledger.licenses.v1.MsgAcquireLicense";
     chain.exec_ok::<lic::MsgAcquireLicenseResponse>(&keys[1], vec![pack(url, &msg)]);
+    let msg = lic::MsgAuthorizeOperator {
+        licensee: addr(1),
+        grant_id: 1,
+        operator: addr(2),
+        spend_limit: "100000".into(),
+        expires_height: 0,
+    };
+    let url = "/openledger.licenses.v1.MsgAuthorizeOperator";
+    chain.exec_ok::<lic::MsgAuthorizeOperatorResponse>(&keys[1], vec![pack(url, &msg)]);
     let msg = att::MsgRegisterOperator {
         operator: addr(2),
         version_id: 1,

@@ -50,6 +50,9 @@ fn dispatch(
         "/openledger.licenses.v1.Query/GrantsOfLicensee" => {
             f(licenses::query::grants_of_licensee(r, data))
         }
+        "/openledger.licenses.v1.Query/Authorizations" => {
+            f(licenses::query::authorizations(r, data))
+        }
         "/openledger.licenses.v1.Query/GrantsOnTarget" => {
             f(licenses::query::grants_on_target(r, data))
         }

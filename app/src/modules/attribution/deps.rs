@@ -36,10 +36,13 @@ impl<T: ModelsView + DatasetsView> Ledger for T {}
 /// From licences: charging a grant for uses of a version, and refunding it.
 pub trait Grants {
     /// Takes the price of `uses` uses (`units` priced units) of `version_id` from the grant's
-    /// escrow into `to`; the grant's terms and the price.
+    /// escrow into `to`, through the licensee's authorisation of `operator`; the grant's terms
+    /// and the price.
+    #[allow(clippy::too_many_arguments)]
     fn charge(
         &self,
         ctx: &mut Ctx,
+        operator: &Address,
         grant_id: u64,
         version_id: u64,
         uses: u64,

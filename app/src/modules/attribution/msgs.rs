@@ -344,6 +344,7 @@ fn settle_one(
     ctx: &mut Ctx,
     deps: &(impl Ledger + Grants),
     params: &Params,
+    operator: &Address,
     version_id: u64,
     grant_id: u64,
     uses: u64,
@@ -351,7 +352,15 @@ fn settle_one(
     weights: &[(u64, u64)],
     credits: &mut Credits,
 ) -> Result<u128, Failure> {
-    let (terms, price) = deps.charge(ctx, grant_id, version_id, uses, units, &rewards_account())?;
+    let (terms, price) = deps.charge(
+        ctx,
+        operator,
+        grant_id,
+        version_id,
+        uses,
+        units,
+        &rewards_account(),
+    )?;
     let settlement = settle::split(
         ctx,
         deps,
@@ -414,6 +423,7 @@ pub fn report(
             ctx,
             deps,
             &params,
+            operator,
             msg.version_id,
             u.grant_id,
             1,
@@ -430,6 +440,7 @@ pub fn report(
             ctx,
             deps,
             &params,
+            operator,
             msg.version_id,
             a.grant_id,
             a.uses,

@@ -24,6 +24,10 @@ crate::module_errors!(LicensesError, "licenses", {
     CommercialOnNonCommercial(super::rules::Inheritance) = 18: "commercial terms on a derivative of a non-commercial parent: {0}",
     DroppedProhibitedUses(super::rules::Inheritance) = 19: "a derivative's licence must keep the parent's prohibited uses: {0}",
     RoyaltiesExceedRevenue(super::rules::Inheritance) = 20: "data share plus upstream royalties exceed 10000 bps: {0}",
+    OperatorNotAuthorized(u64, openledger_types::Address) = 21: "the licensee of grant {0} has not authorised operator {1} to charge it",
+    AuthorizationExpired(u64, openledger_types::Address, u64) = 22: "the authorisation of operator {1} on grant {0} expired at height {2}",
+    SpendLimitExceeded(u64, openledger_types::Address, u128, u128) = 23: "operator {1} may charge grant {0} {2} uopen more, the uses cost {3}",
+    InvalidAuthorization(String) = 24: "invalid authorisation: {0}",
 });
 
 impl From<super::rules::Inheritance> for LicensesError {

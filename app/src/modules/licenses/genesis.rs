@@ -1,4 +1,5 @@
-//! licences genesis: licences, offers and grants; indexes and counters are rebuilt.
+//! licences genesis: licences, offers, grants and operator authorisations; indexes and counters
+//! are rebuilt.
 
 pub use openledger_proto::licenses::v1::GenesisState as Genesis;
 use openledger_types::Address;
@@ -43,6 +44,10 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
         state::index_grant(ctx, g.id, &Address::from_bech32(&g.licensee)?, target)?;
     }
     state::set_last_grant_id(ctx, last)?;
+    for a in &genesis.authorizations {
+        state::must_grant(ctx, a.grant_id)?;
+        state::set_authorization(ctx, &Address::from_bech32(&a.operator)?, a)?;
+    }
     Ok(())
 }
 
@@ -51,5 +56,6 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, LicensesError> {
         licenses: state::all_licenses(r)?,
         offers: state::all_offers(r)?,
         grants: state::all_grants(r)?,
+        authorizations: state::all_authorizations(r)?,
     })
 }

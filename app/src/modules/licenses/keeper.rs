@@ -1,7 +1,9 @@
 //! What other modules may ask of licences: terms, derivation decisions, offers on a version just
 //! published, and charging or refunding grants for paid uses.
 
-use openledger_proto::licenses::v1::{EventLicenseAttached, License, LicenseTerms, Offer};
+use openledger_proto::licenses::v1::{
+    EventLicenseAttached, License, LicenseTerms, Offer, OperatorAuthorization,
+};
 use openledger_types::Address;
 
 use super::deps::Transfers;
@@ -100,11 +102,15 @@ impl Keeper {
         Ok(())
     }
 
-    /// Charges a grant for paid uses of a version: price = per-use price × units, taken from the
-    /// grant's escrow (never overdrawn) and moved to `to`. Returns the grant's terms and the price.
+    /// Charges a grant for paid uses of a version reported by `operator`: price = per-use price
+    /// × units, taken from the grant's escrow (never overdrawn) and moved to `to`, only through
+    /// the licensee's live authorisation of that operator and within what it has left. Returns
+    /// the grant's terms and the price.
+    #[allow(clippy::too_many_arguments)]
     pub fn charge(
         ctx: &mut Ctx,
         transfers: &impl Transfers,
+        operator: &Address,
         grant_id: u64,
         version_id: u64,
         uses: u64,
@@ -127,10 +133,12 @@ impl Keeper {
                     terms.per_use_price
                 ))
             })?;
+        let authorization = live_authorization(ctx, operator, grant_id)?;
         let escrow = amount("escrow", &grant.escrow)?;
         let left = escrow
             .checked_sub(price)
             .ok_or(LicensesError::InsufficientEscrow(grant_id, escrow, price))?;
+        spend_allowance(ctx, operator, authorization, price)?;
         transfers.send_uopen(ctx, &escrow_account(), to, price)?;
         grant.escrow = left.to_string();
         grant.uses = grant.uses.saturating_add(uses);
@@ -157,4 +165,46 @@ impl Keeper {
         state::set_grant(ctx, &grant)?;
         Ok(())
     }
+}
+
+/// The licensee's authorisation of `operator` on the grant, live at this height.
+fn live_authorization(
+    ctx: &mut Ctx,
+    operator: &Address,
+    grant_id: u64,
+) -> Result<OperatorAuthorization, LicensesError> {
+    let authorization = state::authorization(ctx, grant_id, operator)?
+        .ok_or_else(|| LicensesError::OperatorNotAuthorized(grant_id, operator.clone()))?;
+    if authorization.expires_height != 0 && ctx.height >= authorization.expires_height {
+        return Err(LicensesError::AuthorizationExpired(
+            grant_id,
+            operator.clone(),
+            authorization.expires_height,
+        ));
+    }
+    Ok(authorization)
+}
+
+/// Takes `price` from what the authorisation has left; refused past its limit.
+fn spend_allowance(
+    ctx: &mut Ctx,
+    operator: &Address,
+    mut authorization: OperatorAuthorization,
+    price: u128,
+) -> Result<(), LicensesError> {
+    let limit = amount("spend_limit", &authorization.spend_limit)?;
+    let spent = amount("spent", &authorization.spent)?;
+    let left = limit.saturating_sub(spent);
+    if price > left {
+        return Err(LicensesError::SpendLimitExceeded(
+            authorization.grant_id,
+            operator.clone(),
+            left,
+            price,
+        ));
+    }
+    // spent + price <= limit, so this cannot overflow.
+    authorization.spent = (spent + price).to_string();
+    state::set_authorization(ctx, operator, &authorization)?;
+    Ok(())
 }

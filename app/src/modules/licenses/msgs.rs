@@ -4,10 +4,12 @@
 
 use openledger_proto::licenses::v1::{
     EventGrantReleased, EventGrantToppedUp, EventLicenseAcquired, EventLicenseCreated,
-    EventLicenseRetired, Grant, License, LicenseTerms, MsgAcquireLicense,
-    MsgAcquireLicenseResponse, MsgAttachLicense, MsgAttachLicenseResponse, MsgCreateLicense,
+    EventLicenseRetired, EventOperatorAuthorized, EventOperatorRevoked, Grant, License,
+    LicenseTerms, MsgAcquireLicense, MsgAcquireLicenseResponse, MsgAttachLicense,
+    MsgAttachLicenseResponse, MsgAuthorizeOperator, MsgAuthorizeOperatorResponse, MsgCreateLicense,
     MsgCreateLicenseResponse, MsgReleaseGrant, MsgReleaseGrantResponse, MsgRetireLicense,
-    MsgRetireLicenseResponse, MsgTopUpGrant, MsgTopUpGrantResponse, Target,
+    MsgRetireLicenseResponse, MsgRevokeOperator, MsgRevokeOperatorResponse, MsgTopUpGrant,
+    MsgTopUpGrantResponse, OperatorAuthorization, Target,
 };
 use openledger_types::Address;
 
@@ -26,6 +28,8 @@ crate::module_messages!(module: "licenses", package: "openledger.licenses.v1", d
     AcquireLicense(ValidAcquire),
     TopUpGrant(ValidTopUp),
     ReleaseGrant(ValidRelease),
+    AuthorizeOperator(ValidAuthorize),
+    RevokeOperator(ValidRevoke),
 });
 
 /// A MsgCreateLicense with valid terms.
@@ -276,10 +280,7 @@ impl Handler for ValidTopUp {
 impl<D: Deps> Execute<D> for ValidTopUp {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgTopUpGrantResponse, Failure> {
         let licensee = &self.licensee;
-        let mut grant = state::must_grant(ctx, self.grant_id)?;
-        if grant.licensee != licensee.to_bech32() {
-            return Err(LicensesError::NotLicensee(licensee.clone()).into());
-        }
+        let mut grant = grant_held_by(ctx, self.grant_id, licensee)?;
         if !is_live(&grant, ctx.height) {
             return Err(LicensesError::GrantReleased(grant.id).into());
         }
@@ -319,10 +320,7 @@ impl Handler for ValidRelease {
 impl<D: Deps> Execute<D> for ValidRelease {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgReleaseGrantResponse, Failure> {
         let licensee = &self.licensee;
-        let mut grant = state::must_grant(ctx, self.grant_id)?;
-        if grant.licensee != licensee.to_bech32() {
-            return Err(LicensesError::NotLicensee(licensee.clone()).into());
-        }
+        let mut grant = grant_held_by(ctx, self.grant_id, licensee)?;
         if grant.released {
             return Err(LicensesError::GrantReleased(grant.id).into());
         }
@@ -341,5 +339,121 @@ impl<D: Deps> Execute<D> for ValidRelease {
         Ok(MsgReleaseGrantResponse {
             refunded: refund.to_string(),
         })
+    }
+}
+
+/// The grant, if `licensee` holds it.
+fn grant_held_by(ctx: &mut Ctx, grant_id: u64, licensee: &Address) -> Result<Grant, LicensesError> {
+    let grant = state::must_grant(ctx, grant_id)?;
+    if grant.licensee != licensee.to_bech32() {
+        return Err(LicensesError::NotLicensee(licensee.clone()));
+    }
+    Ok(grant)
+}
+
+/// A MsgAuthorizeOperator: the licensee lets one operator charge the grant, up to a limit.
+#[derive(Debug, Clone)]
+pub struct ValidAuthorize {
+    licensee: Address,
+    grant_id: u64,
+    operator: Address,
+    spend_limit: u128,
+    expires_height: u64,
+}
+
+impl Handler for ValidAuthorize {
+    type Proto = MsgAuthorizeOperator;
+    type Response = MsgAuthorizeOperatorResponse;
+    fn check(msg: MsgAuthorizeOperator) -> Result<Self, Failure> {
+        let spend_limit = amount("spend_limit", &msg.spend_limit)?;
+        if spend_limit == 0 {
+            return Err(
+                LicensesError::InvalidAuthorization("spend_limit must be positive".into()).into(),
+            );
+        }
+        Ok(ValidAuthorize {
+            licensee: Address::from_bech32(&msg.licensee)?,
+            grant_id: msg.grant_id,
+            operator: Address::from_bech32(&msg.operator)?,
+            spend_limit,
+            expires_height: msg.expires_height,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.licensee
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidAuthorize {
+    /// A new authorisation of the same operator replaces the old one, its count of what was
+    /// spent included: the licensee sets the allowance afresh.
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgAuthorizeOperatorResponse, Failure> {
+        let grant = grant_held_by(ctx, self.grant_id, &self.licensee)?;
+        if !is_live(&grant, ctx.height) {
+            return Err(LicensesError::GrantExpired(grant.id).into());
+        }
+        if self.expires_height != 0 && self.expires_height <= ctx.height {
+            return Err(LicensesError::InvalidAuthorization(format!(
+                "expires_height {} is not after the current height {}",
+                self.expires_height, ctx.height
+            ))
+            .into());
+        }
+        let authorization = OperatorAuthorization {
+            grant_id: grant.id,
+            operator: self.operator.to_bech32(),
+            spend_limit: self.spend_limit.to_string(),
+            spent: "0".into(),
+            expires_height: self.expires_height,
+            height: ctx.height,
+        };
+        state::set_authorization(ctx, &self.operator, &authorization)?;
+        ctx.emit(typed_event(&EventOperatorAuthorized {
+            grant_id: grant.id,
+            operator: authorization.operator,
+            spend_limit: authorization.spend_limit,
+            expires_height: authorization.expires_height,
+        }));
+        Ok(MsgAuthorizeOperatorResponse {})
+    }
+}
+
+/// A MsgRevokeOperator: the operator may no longer charge the grant.
+#[derive(Debug, Clone)]
+pub struct ValidRevoke {
+    licensee: Address,
+    grant_id: u64,
+    operator: Address,
+}
+
+impl Handler for ValidRevoke {
+    type Proto = MsgRevokeOperator;
+    type Response = MsgRevokeOperatorResponse;
+    fn check(msg: MsgRevokeOperator) -> Result<Self, Failure> {
+        Ok(ValidRevoke {
+            licensee: Address::from_bech32(&msg.licensee)?,
+            grant_id: msg.grant_id,
+            operator: Address::from_bech32(&msg.operator)?,
+        })
+    }
+    fn signer(&self) -> &Address {
+        &self.licensee
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidRevoke {
+    fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgRevokeOperatorResponse, Failure> {
+        let grant = grant_held_by(ctx, self.grant_id, &self.licensee)?;
+        if state::authorization(ctx, grant.id, &self.operator)?.is_none() {
+            return Err(
+                LicensesError::OperatorNotAuthorized(grant.id, self.operator.clone()).into(),
+            );
+        }
+        state::remove_authorization(ctx, grant.id, &self.operator)?;
+        ctx.emit(typed_event(&EventOperatorRevoked {
+            grant_id: grant.id,
+            operator: self.operator.to_bech32(),
+        }));
+        Ok(MsgRevokeOperatorResponse {})
     }
 }

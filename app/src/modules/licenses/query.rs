@@ -1,10 +1,11 @@
 //! licences queries, served by ABCI Query and gRPC alike.
 
 use openledger_proto::licenses::v1::{
-    Action, OfferWithLicense, ProhibitedUse, QueryCanIRequest, QueryCanIResponse,
-    QueryGrantRequest, QueryGrantResponse, QueryGrantsOfLicenseeRequest,
-    QueryGrantsOnTargetRequest, QueryGrantsResponse, QueryLicenseRequest, QueryLicenseResponse,
-    QueryLicensesOfRequest, QueryLicensesOfResponse,
+    Action, OfferWithLicense, ProhibitedUse, QueryAuthorizationsRequest,
+    QueryAuthorizationsResponse, QueryCanIRequest, QueryCanIResponse, QueryGrantRequest,
+    QueryGrantResponse, QueryGrantsOfLicenseeRequest, QueryGrantsOnTargetRequest,
+    QueryGrantsResponse, QueryLicenseRequest, QueryLicenseResponse, QueryLicensesOfRequest,
+    QueryLicensesOfResponse,
 };
 use prost::Message;
 
@@ -65,6 +66,30 @@ pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Li
         grants: state::grants_on(r, target)?,
     }
     .encode_to_vec())
+}
+
+/// `/openledger.licenses.v1.Query/Authorizations`: the operators authorised on a grant, or the
+/// grants an operator may charge.
+pub fn authorizations(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
+    let request: QueryAuthorizationsRequest = decode_request(request)?;
+    let authorizations = match (request.grant_id, request.operator.as_str()) {
+        (0, "") => {
+            return Err(LicensesError::InvalidAuthorization(
+                "give a grant_id or an operator".into(),
+            ))
+        }
+        (0, operator) => state::authorizations_of(r, &Address::from_bech32(operator)?)?,
+        (grant_id, "") => {
+            state::must_grant(r, grant_id)?;
+            state::authorizations_on(r, grant_id)?
+        }
+        (_, _) => {
+            return Err(LicensesError::InvalidAuthorization(
+                "give a grant_id or an operator, not both".into(),
+            ))
+        }
+    };
+    Ok(QueryAuthorizationsResponse { authorizations }.encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/CanI`: the answer and the rule that decides it, as of `height`.

@@ -1,7 +1,7 @@
 //! The licenses substore; the only door to its keys. Readers fail with `SdkError` (gas, corrupt
 //! state) except the `must_*` ones, which say what is missing as a `LicensesError`.
 
-use openledger_proto::licenses::v1::{Grant, License, Offer, TargetKind};
+use openledger_proto::licenses::v1::{Grant, License, Offer, OperatorAuthorization, TargetKind};
 use openledger_types::Address;
 
 use super::{LicensesError, TargetRef};
@@ -28,6 +28,10 @@ const BY_TARGET: Set<(TargetRef, u64)> = Map::new(S, 0x06);
 /// `0x07 | target kind | target id | len | licensee | grant id` → (): a licensee's grants on one
 /// target, so the licence rules read only the caller's grants however many others hold.
 const BY_TARGET_LICENSEE: Set<(TargetRef, Address, u64)> = Map::new(S, 0x07);
+/// `0x08 | grant id | len | operator` → `OperatorAuthorization`.
+const AUTHORIZATIONS: Map<(u64, Address), Proto<OperatorAuthorization>> = Map::new(S, 0x08);
+/// `0x09 | len | operator | grant id` → (): the grants an operator may charge.
+const BY_OPERATOR: Set<(Address, u64)> = Map::new(S, 0x09);
 
 /// A target in a key: its kind as one byte, then its id big-endian.
 impl KeyPart for TargetRef {
@@ -172,6 +176,63 @@ pub(super) fn grants_of_on(
 pub(super) fn grants_on(r: &mut impl Read, target: TargetRef) -> Result<Vec<Grant>, LicensesError> {
     let ids = BY_TARGET.entries_under(r, &target)?;
     must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+}
+
+// ---- operator authorisations
+
+pub(super) fn authorization(
+    r: &mut impl Read,
+    grant_id: u64,
+    operator: &Address,
+) -> Result<Option<OperatorAuthorization>, SdkError> {
+    AUTHORIZATIONS.get(r, &(grant_id, operator.clone()))
+}
+
+pub(super) fn set_authorization(
+    ctx: &mut Ctx,
+    operator: &Address,
+    authorization: &OperatorAuthorization,
+) -> Result<(), SdkError> {
+    let grant_id = authorization.grant_id;
+    AUTHORIZATIONS.set(ctx, &(grant_id, operator.clone()), authorization)?;
+    BY_OPERATOR.set(ctx, &(operator.clone(), grant_id), &())
+}
+
+pub(super) fn remove_authorization(
+    ctx: &mut Ctx,
+    grant_id: u64,
+    operator: &Address,
+) -> Result<(), SdkError> {
+    AUTHORIZATIONS.remove(ctx, &(grant_id, operator.clone()))?;
+    BY_OPERATOR.remove(ctx, &(operator.clone(), grant_id))
+}
+
+/// The operators authorised on a grant, by operator.
+pub(super) fn authorizations_on(
+    r: &mut impl Read,
+    grant_id: u64,
+) -> Result<Vec<OperatorAuthorization>, SdkError> {
+    AUTHORIZATIONS.values_under(r, &grant_id)
+}
+
+/// An operator's authorisations, by grant id.
+pub(super) fn authorizations_of(
+    r: &mut impl Read,
+    operator: &Address,
+) -> Result<Vec<OperatorAuthorization>, SdkError> {
+    let mut out = Vec::new();
+    for ((_, grant_id), ()) in BY_OPERATOR.entries_under(r, operator)? {
+        if let Some(a) = authorization(r, grant_id, operator)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn all_authorizations(
+    r: &mut impl Read,
+) -> Result<Vec<OperatorAuthorization>, SdkError> {
+    AUTHORIZATIONS.values(r)
 }
 
 #[cfg(test)]

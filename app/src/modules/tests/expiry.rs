@@ -35,11 +35,29 @@ fn short_grant(m: &Market, duration: u64) -> u64 {
         license_id: short,
         escrow: "1000".into(),
     };
-    ok::<lic::MsgAcquireLicenseResponse>(
-        m.w.chain
-            .exec(&m.licensee, vec![any(&url(LIC, "MsgAcquireLicense"), &buy)]),
-    )
-    .grant_id
+    // The operator is authorised in the same tx, so the grant's few blocks are not spent on it.
+    let storage = m.w.chain.app.storage();
+    let next =
+        crate::modules::licenses::Keeper::last_grant_id(&mut crate::context::Unmetered(&storage))
+            .unwrap()
+            + 1;
+    let authorize = lic::MsgAuthorizeOperator {
+        licensee: m.licensee.address().to_bech32(),
+        grant_id: next,
+        operator: m.operator.address().to_bech32(),
+        spend_limit: "1000".into(),
+        expires_height: 0,
+    };
+    let grant = ok::<lic::MsgAcquireLicenseResponse>(m.w.chain.exec(
+        &m.licensee,
+        vec![
+            any(&url(LIC, "MsgAcquireLicense"), &buy),
+            any(&url(LIC, "MsgAuthorizeOperator"), &authorize),
+        ],
+    ))
+    .grant_id;
+    assert_eq!(grant, next);
+    grant
 }
 
 #[test]

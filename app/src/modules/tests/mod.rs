@@ -3,6 +3,7 @@
 //! grants running out (`expiry`). Refusals are named by the module's error variant
 //! ([`refused`] compares codespace and code, not the variant's fields).
 
+mod authorizations;
 mod challenges;
 mod expiry;
 mod paid_uses;
@@ -279,6 +280,7 @@ fn market() -> Market {
             .code,
         0
     );
+    authorize(&w, &licensee, grant, &operator, 150_000);
     Market {
         w,
         first,
@@ -288,6 +290,21 @@ fn market() -> Market {
         operator,
         licensee,
     }
+}
+
+/// The licensee lets `operator` charge the grant up to `limit` uopen.
+fn authorize(w: &World, licensee: &TestKey, grant_id: u64, operator: &TestKey, limit: u128) {
+    let msg = lic::MsgAuthorizeOperator {
+        licensee: licensee.address().to_bech32(),
+        grant_id,
+        operator: operator.address().to_bech32(),
+        spend_limit: limit.to_string(),
+        expires_height: 0,
+    };
+    ok::<lic::MsgAuthorizeOperatorResponse>(
+        w.chain
+            .exec(licensee, vec![any(&url(LIC, "MsgAuthorizeOperator"), &msg)]),
+    );
 }
 
 fn weights(first: u64, pattern: &[(u64, u64)]) -> Vec<att::Weight> {

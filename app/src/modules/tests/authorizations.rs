@@ -1,0 +1,176 @@
+//! Who may charge a grant: only operators its licensee authorised, each within its limit and
+//! until its expiry (issue 8, finding 1: a stranger's report cannot drain someone's escrow).
+
+use super::*;
+use crate::store::Substore;
+
+fn one_use(request: &str, grant_id: u64) -> Vec<att::Use> {
+    vec![att::Use {
+        request_id: request.into(),
+        grant_id,
+        units: 1,
+        weights: vec![],
+    }]
+}
+
+fn report_by(
+    m: &Market,
+    operator: &TestKey,
+    batch: &str,
+    uses: Vec<att::Use>,
+) -> tendermint_proto::v0_38::abci::ExecTxResult {
+    let msg = att::MsgReportUsage {
+        operator: operator.address().to_bech32(),
+        version_id: m.tuned,
+        batch_id: batch.into(),
+        uses,
+        aggregated: vec![],
+    };
+    m.w.chain
+        .exec(operator, vec![any(&url(ATT, "MsgReportUsage"), &msg)])
+}
+
+fn authorizations_on(m: &Market, grant_id: u64) -> Vec<lic::OperatorAuthorization> {
+    let response: lic::QueryAuthorizationsResponse =
+        m.w.chain
+            .query(
+                &url(LIC, "Query/Authorizations"),
+                &lic::QueryAuthorizationsRequest {
+                    grant_id,
+                    operator: String::new(),
+                },
+            )
+            .unwrap();
+    response.authorizations
+}
+
+#[test]
+fn a_bonded_operator_the_licensee_never_authorised_cannot_charge_the_grant() {
+    let m = market();
+    // A stranger bonds as an operator of the same version and reports against the grant.
+    let stranger = TestKey::from_seed("stranger");
+    let fund = crate::testkit::msg_send(
+        &m.w.curator.address(),
+        &stranger.address(),
+        vec![crate::testkit::coin(10_000_000, "uopen")],
+    );
+    assert_eq!(m.w.chain.exec(&m.w.curator, vec![fund]).code, 0);
+    let bond = att::MsgRegisterOperator {
+        operator: stranger.address().to_bech32(),
+        version_id: m.tuned,
+        endpoint: String::new(),
+        bond: "2000000".into(),
+    };
+    ok::<att::MsgRegisterOperatorResponse>(m.w.chain.exec(
+        &stranger,
+        vec![any(&url(ATT, "MsgRegisterOperator"), &bond)],
+    ));
+    let (result, moved) =
+        m.w.chain
+            .moved_by(|| report_by(&m, &stranger, "steal", one_use("s1", m.grant)));
+    refused(
+        result,
+        &LicensesError::OperatorNotAuthorized(0, stranger.address()),
+    );
+    assert_eq!(
+        moved,
+        vec![Substore::Auth, Substore::Bank],
+        "only its fee and sequence"
+    );
+
+    // The licensee's own operator is charged, and its authorisation counts what it spent.
+    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b1", one_use("u1", m.grant)));
+    let auths = authorizations_on(&m, m.grant);
+    assert_eq!(auths.len(), 1);
+    assert_eq!(
+        (
+            auths[0].operator.as_str(),
+            auths[0].spend_limit.as_str(),
+            auths[0].spent.as_str()
+        ),
+        (m.operator.address().to_bech32().as_str(), "150000", "1000")
+    );
+    // Someone else cannot authorise anyone on the licensee's grant.
+    let msg = lic::MsgAuthorizeOperator {
+        licensee: stranger.address().to_bech32(),
+        grant_id: m.grant,
+        operator: stranger.address().to_bech32(),
+        spend_limit: "1".into(),
+        expires_height: 0,
+    };
+    refused(
+        m.w.chain.exec(
+            &stranger,
+            vec![any(&url(LIC, "MsgAuthorizeOperator"), &msg)],
+        ),
+        &LicensesError::NotLicensee(stranger.address()),
+    );
+}
+
+#[test]
+fn an_authorisation_holds_within_its_limit_and_until_it_is_revoked_or_expires() {
+    let m = market();
+    // A fresh authorisation of 1,500 uopen replaces the first: one use (1,000) fits, two do not.
+    authorize(&m.w, &m.licensee, m.grant, &m.operator, 1_500);
+    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b1", one_use("u1", m.grant)));
+    let mut two = one_use("u2", m.grant);
+    two[0].units = 2;
+    let log = refused(
+        report_by(&m, &m.operator, "b2", two),
+        &LicensesError::SpendLimitExceeded(0, m.operator.address(), 0, 0),
+    );
+    assert!(log.contains("500 uopen more, the uses cost 2000"), "{log}");
+
+    // Revoked: refused.
+    let revoke = lic::MsgRevokeOperator {
+        licensee: m.licensee.address().to_bech32(),
+        grant_id: m.grant,
+        operator: m.operator.address().to_bech32(),
+    };
+    ok::<lic::MsgRevokeOperatorResponse>(m.w.chain.exec(
+        &m.licensee,
+        vec![any(&url(LIC, "MsgRevokeOperator"), &revoke)],
+    ));
+    assert!(authorizations_on(&m, m.grant).is_empty());
+    refused(
+        report_by(&m, &m.operator, "b3", one_use("u3", m.grant)),
+        &LicensesError::OperatorNotAuthorized(0, m.operator.address()),
+    );
+    refused(
+        m.w.chain.exec(
+            &m.licensee,
+            vec![any(&url(LIC, "MsgRevokeOperator"), &revoke)],
+        ),
+        &LicensesError::OperatorNotAuthorized(0, m.operator.address()),
+    );
+
+    // An expiry that is not in the future is refused outright; a live one holds until its
+    // height (each tx here is a block: authorised at h + 1, used at h + 2, refused at h + 3).
+    let height = m.w.chain.app.committed().height;
+    let expiring = |expires_height| lic::MsgAuthorizeOperator {
+        licensee: m.licensee.address().to_bech32(),
+        grant_id: m.grant,
+        operator: m.operator.address().to_bech32(),
+        spend_limit: "100000".into(),
+        expires_height,
+    };
+    refused(
+        m.w.chain.exec(
+            &m.licensee,
+            vec![any(&url(LIC, "MsgAuthorizeOperator"), &expiring(height))],
+        ),
+        &LicensesError::InvalidAuthorization(String::new()),
+    );
+    ok::<lic::MsgAuthorizeOperatorResponse>(m.w.chain.exec(
+        &m.licensee,
+        vec![any(
+            &url(LIC, "MsgAuthorizeOperator"),
+            &expiring(m.w.chain.app.committed().height + 3),
+        )],
+    ));
+    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b4", one_use("u4", m.grant)));
+    refused(
+        report_by(&m, &m.operator, "b5", one_use("u5", m.grant)),
+        &LicensesError::AuthorizationExpired(0, m.operator.address(), 0),
+    );
+}
