@@ -2,7 +2,8 @@
 //! charges a grant only through a live authorisation of its operator by the licensee, within
 //! the authorisation's spend limit. A bonded stranger is refused (`licenses` 21) and moves
 //! nothing; an authorised operator is charged up to its limit (`spent` rises, the escrow falls by
-//! as much) and no further (`licenses` 23); after `revoke-operator` it is refused again.
+//! as much) and no further (`licenses` 23); after `revoke-operator` it is refused again, and
+//! past an authorisation's expiry height it is refused as expired (`licenses` 22).
 
 use openledger_tests::json::number;
 use openledger_tests::{Localnet, TxOutcome};
@@ -249,5 +250,39 @@ fn a_report_charges_a_grant_only_through_a_live_authorisation_of_its_operator() 
         "50000uopen",
     ]);
     refused(&t, 21, "revoking an authorisation that does not exist");
+    assert_eq!(escrow(&net, &grant), ESCROW - LIMIT);
+
+    // Authorised again until a height: once it is reached, henry is refused as expired.
+    let expires = net.status(0).height + 5;
+    net.tx_ok(&[
+        "tx",
+        "licenses",
+        "authorize-operator",
+        "grace",
+        &grant,
+        &henry,
+        "--spend-limit",
+        &format!("{LIMIT}uopen"),
+        "--expires-height",
+        &expires.to_string(),
+    ]);
+    let auths = authorizations(&net, &["--grant", &grant]);
+    assert_eq!(auths.len(), 1, "{auths:?}");
+    assert_eq!(
+        (
+            number(&auths[0]["expires_height"]),
+            number(&auths[0]["spent"])
+        ),
+        (u128::from(expires), 0),
+        "a new authorisation starts afresh"
+    );
+    net.wait_for_height(0, expires);
+    let before = money_of(&net, &grant, &grace);
+    refused(
+        &report("henry", 1),
+        22,
+        "a report after the authorisation expired",
+    );
+    assert_eq!(money_of(&net, &grant, &grace), before, "nothing moved");
     assert_eq!(escrow(&net, &grant), ESCROW - LIMIT);
 }
