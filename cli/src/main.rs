@@ -360,6 +360,63 @@ mod tests {
                 grant_id: 1,
             }
         );
+
+        let operator = address(2);
+        let m: lic::MsgAuthorizeOperator = msg(&tx_args(
+            "licenses",
+            "authorize-operator",
+            &["4", &operator, "--spend-limit", "5000uopen"],
+        ));
+        assert_eq!(
+            m,
+            lic::MsgAuthorizeOperator {
+                licensee: address(1),
+                grant_id: 4,
+                operator: operator.clone(),
+                spend_limit: "5000".into(),
+                expires_height: 0,
+            }
+        );
+        let m: lic::MsgAuthorizeOperator = msg(&tx_args(
+            "licenses",
+            "authorize-operator",
+            &[
+                "4",
+                &operator,
+                "--spend-limit",
+                "70",
+                "--expires-height",
+                "900",
+            ],
+        ));
+        assert_eq!((m.spend_limit.as_str(), m.expires_height), ("70", 900));
+        let m: lic::MsgRevokeOperator =
+            msg(&tx_args("licenses", "revoke-operator", &["4", &operator]));
+        assert_eq!(
+            m,
+            lic::MsgRevokeOperator {
+                licensee: address(1),
+                grant_id: 4,
+                operator,
+            }
+        );
+        for args in [
+            tx_args(
+                "licenses",
+                "authorize-operator",
+                &["4", "ol1nope", "--spend-limit", "1uopen"],
+            ),
+            tx_args("licenses", "revoke-operator", &["4", "bob"]),
+        ] {
+            let cli = parse(&args).unwrap();
+            let Command::Tx(cmd) = cli.command else {
+                unreachable!()
+            };
+            assert!(
+                (cmd.into_request().unwrap().build)(&address(1)).is_err(),
+                "{args:?}: OPERATOR must be an address"
+            );
+        }
     }
 
     #[test]
@@ -629,6 +686,8 @@ mod tests {
                 "w.json",
             ],
             vec!["query", "attribution", "operator", "alice", "3"],
+            vec!["query", "licenses", "authorizations", "--grant", "3"],
+            vec!["q", "licenses", "authorizations", "--operator", "bob"],
             vec!["q", "attribution", "challenge", "2"],
             vec![
                 "attribute",
@@ -747,6 +806,38 @@ mod tests {
                 "r",
             ],
             vec!["query", "attribution", "split-preview", "3"],
+            vec!["tx", "licenses", "authorize-operator", "alice", "4", "ol1x"],
+            vec![
+                "tx",
+                "licenses",
+                "authorize-operator",
+                "alice",
+                "4",
+                "ol1x",
+                "--spend-limit",
+                "5ufoo",
+            ],
+            vec![
+                "tx",
+                "licenses",
+                "authorize-operator",
+                "alice",
+                "4",
+                "--spend-limit",
+                "5",
+            ],
+            vec!["tx", "licenses", "revoke-operator", "alice", "4"],
+            vec!["query", "licenses", "authorizations"],
+            vec!["query", "licenses", "authorizations", "--grant", "0"],
+            vec![
+                "query",
+                "licenses",
+                "authorizations",
+                "--grant",
+                "3",
+                "--operator",
+                "bob",
+            ],
             vec!["attribute", "--contributions", "dir"],
             vec!["attribute", "--output-text", "o"],
             vec![

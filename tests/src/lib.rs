@@ -642,6 +642,35 @@ impl Localnet {
         );
     }
 
+    // --------------------------------------------------------------------------- licences
+
+    /// `tx licenses authorize-operator LICENSEE GRANT OPERATOR --spend-limit LIMIT`: the
+    /// licensee (a key) lets the operator (a key name or an address) charge the grant by its
+    /// usage reports, up to `limit` in all; must commit with code 0.
+    pub fn authorize_operator(
+        &self,
+        licensee: &str,
+        grant: &str,
+        operator: &str,
+        limit: &str,
+    ) -> TxOutcome {
+        let operator = if operator.starts_with(&format!("{BECH32_PREFIX}1")) {
+            operator.to_owned()
+        } else {
+            self.address(operator)
+        };
+        self.tx_ok(&[
+            "tx",
+            "licenses",
+            "authorize-operator",
+            licensee,
+            grant,
+            &operator,
+            "--spend-limit",
+            limit,
+        ])
+    }
+
     // --------------------------------------------------------------------------- queries
 
     pub fn balance(&self, addr: &str) -> u128 {

@@ -1,6 +1,7 @@
 //! Proof of attribution end to end, driven by the CLI on a real localnet: three contributors'
 //! texts in a dataset, a base model trained on it, a licensed LoRA fine-tune, a licensee's grant,
-//! a bonded operator, and 100 paid uses reported with weights computed by `openledger attribute`.
+//! a bonded operator the licensee authorises on the grant, and 100 paid uses reported with weights
+//! computed by `openledger attribute`.
 //! Every contributor's counters say how many uses touched their data, every payee earns exactly
 //! 100 times the previewed split of one use, every settlement sums to its price, the base's
 //! builder gets the royalty, claims move rewards to bank balances, and the supply is conserved.
@@ -159,6 +160,8 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         "--bond",
         "1000000uopen",
     ]);
+    // grace lets henry charge the grant, with a limit far above its escrow (the escrow binds).
+    net.authorize_operator("grace", &grant, "henry", "1000000000uopen");
 
     // The attributor, over the contributions as the chain numbered them.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -321,6 +324,8 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         ]),
         "grant_id",
     );
+    // Authorised too, so that its report is refused for the version, not the authorisation.
+    net.authorize_operator("grace", &base_grant, "henry", "1000000000uopen");
     let grant_id = number(&json!(grant));
     let (c1, c3) = (
         number(&json!(by_file["1.txt"])),

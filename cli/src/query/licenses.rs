@@ -1,7 +1,7 @@
 //! `openledger query licenses …`.
 
 use anyhow::{bail, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::{ArgGroup, Subcommand, ValueEnum};
 use cosmrs::rpc::HttpClient;
 
 use openledger_proto::licenses::v1 as lic;
@@ -44,6 +44,17 @@ pub enum LicensesQuery {
         /// harassment, medical-advice, credit-scoring, law-enforcement, model-training
         #[arg(value_parser = parse_short::<lic::ProhibitedUse>)]
         code: Option<lic::ProhibitedUse>,
+    },
+    /// Operators authorised to charge a grant (--grant), or the grants an operator may charge
+    /// (--operator): spend limit, spent, expiry
+    #[command(group = ArgGroup::new("whose").required(true).multiple(false))]
+    Authorizations {
+        /// A grant, by id
+        #[arg(long, group = "whose", value_name = "GRANT_ID", value_parser = clap::value_parser!(u64).range(1..))]
+        grant: Option<u64>,
+        /// An operator's address (or key name)
+        #[arg(long, group = "whose", value_name = "ADDR")]
+        operator: Option<String>,
     },
 }
 
@@ -104,6 +115,21 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
             emit(ctx, &proto_json(&r)?, || can_i_text(&r));
             Ok(())
         }
+        LicensesQuery::Authorizations { grant, operator } => {
+            let operator = operator.map(|o| resolve_address(ctx, &o)).transpose()?;
+            query_and_emit(ctx, client, &authorizations_request(grant, operator)).await
+        }
+    }
+}
+
+/// The authorisations of a grant, or of an operator (its address); clap lets exactly one through.
+fn authorizations_request(
+    grant: Option<u64>,
+    operator: Option<String>,
+) -> lic::QueryAuthorizationsRequest {
+    lic::QueryAuthorizationsRequest {
+        grant_id: grant.unwrap_or(0),
+        operator: operator.unwrap_or_default(),
     }
 }
 
@@ -142,6 +168,24 @@ fn can_i_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorizations_requests_name_a_grant_or_an_operator() {
+        assert_eq!(
+            authorizations_request(Some(4), None),
+            lic::QueryAuthorizationsRequest {
+                grant_id: 4,
+                operator: String::new(),
+            }
+        );
+        assert_eq!(
+            authorizations_request(None, Some("ol1x".into())),
+            lic::QueryAuthorizationsRequest {
+                grant_id: 0,
+                operator: "ol1x".into(),
+            }
+        );
+    }
 
     #[test]
     fn can_i_requests() {

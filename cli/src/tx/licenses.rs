@@ -1,13 +1,15 @@
 //! `openledger tx licenses …`: create licence terms, offer (attach) and retire them on a model
-//! version or dataset, buy a grant, top up its escrow, release it.
+//! version or dataset, buy a grant, top up its escrow, release it, and authorise (or revoke) the
+//! operators whose usage reports may charge it.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 use cosmrs::Any;
 
 use openledger_proto::licenses::v1 as lic;
 
 use super::{one_msg, tx_commands, IntoMsgs};
+use crate::address;
 use crate::ledger::{parse_short, sha256_arg, uopen_arg, TargetArgs};
 
 tx_commands! {
@@ -24,6 +26,11 @@ tx_commands! {
         TopUp(TopUpArgs),
         /// Return a grant's unused escrow once it has expired; prints what was refunded
         Release(ReleaseArgs),
+        /// Let an operator (an address) charge FROM's grant by its usage reports, up to a limit
+        /// and until a height; replaces an earlier authorisation of the same operator
+        AuthorizeOperator(AuthorizeOperatorArgs),
+        /// Withdraw an operator's authorisation on FROM's grant: its reports may charge it no more
+        RevokeOperator(RevokeOperatorArgs),
     }
 }
 
@@ -124,6 +131,50 @@ impl IntoMsgs for ReleaseArgs {
         one_msg(lic::MsgReleaseGrant {
             licensee: licensee.to_string(),
             grant_id: self.grant_id,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AuthorizeOperatorArgs {
+    grant_id: u64,
+    /// The operator's address
+    operator: String,
+    /// Most the operator may charge in all, e.g. 5000uopen or 5000
+    #[arg(long = "spend-limit", value_parser = uopen_arg, value_name = "AMOUNT")]
+    spend_limit: String,
+    /// First height at which the authorisation no longer holds (0 = no expiry)
+    #[arg(long = "expires-height", default_value_t = 0, value_name = "H")]
+    expires_height: u64,
+}
+
+impl IntoMsgs for AuthorizeOperatorArgs {
+    fn msgs(self, licensee: &str) -> Result<Vec<Any>> {
+        address::decode(&self.operator).context("invalid OPERATOR")?;
+        one_msg(lic::MsgAuthorizeOperator {
+            licensee: licensee.to_string(),
+            grant_id: self.grant_id,
+            operator: self.operator,
+            spend_limit: self.spend_limit,
+            expires_height: self.expires_height,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeOperatorArgs {
+    grant_id: u64,
+    /// The operator's address
+    operator: String,
+}
+
+impl IntoMsgs for RevokeOperatorArgs {
+    fn msgs(self, licensee: &str) -> Result<Vec<Any>> {
+        address::decode(&self.operator).context("invalid OPERATOR")?;
+        one_msg(lic::MsgRevokeOperator {
+            licensee: licensee.to_string(),
+            grant_id: self.grant_id,
+            operator: self.operator,
         })
     }
 }
