@@ -141,6 +141,9 @@ with open("%s/node0/config/genesis.json" % d) as f:
     g = json.load(f)
 g["chain_id"] = chain_id
 g["initial_height"] = "1"
+# A block holds at most this much gas (the sum of its txs' gas limits): CometBFT reaps the
+# mempool by it, and the app refuses proposals over it.
+g["consensus_params"]["block"]["max_gas"] = "1000000000"
 vals = []
 for i in range(n):
     with open("%s/node%d/config/priv_validator_key.json" % (d, i)) as f:

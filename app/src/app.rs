@@ -92,10 +92,24 @@ impl App {
     /// already committed: a re-run then finds the same app hash and writes nothing, and a
     /// different genesis for the same store is refused.
     pub fn init_chain(&self, chain_id: &str, app_state: &[u8]) -> Result<[u8; 32], AppError> {
+        self.init_chain_with_max_gas(chain_id, app_state, None)
+    }
+
+    /// InitChain with the consensus params' `block.max_gas` (None: blocks are not limited),
+    /// kept as state so that every node judges proposals by it.
+    pub fn init_chain_with_max_gas(
+        &self,
+        chain_id: &str,
+        app_state: &[u8],
+        block_max_gas: Option<u64>,
+    ) -> Result<[u8; 32], AppError> {
         let genesis = AppGenesis::from_json(app_state)?;
         let mut inner = self.lock();
         let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 0);
         auth::Keeper::set_chain_id(&mut ctx, chain_id)?;
+        if let Some(max_gas) = block_max_gas {
+            auth::Keeper::set_block_max_gas(&mut ctx, max_gas)?;
+        }
         genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
         let prepared = inner.storage.prepare(0, writes)?;
@@ -145,6 +159,49 @@ impl App {
         }
         inner.check_writes = writes;
         outcome.result
+    }
+
+    /// PrepareProposal: the txs in CometBFT's order that decode, up to `max_bytes` and up to the
+    /// block's max gas (the sum of the txs' gas limits).
+    pub fn proposal<T: AsRef<[u8]>>(&self, txs: Vec<T>, max_bytes: usize) -> Vec<T> {
+        let max_gas = self.block_max_gas();
+        let (mut bytes, mut gas) = (0usize, 0u64);
+        let mut out = Vec::with_capacity(txs.len());
+        for tx in txs {
+            let Some(wanted) = tx_gas_limit(tx.as_ref()) else {
+                continue;
+            };
+            // CometBFT counts each tx with its protobuf framing; a few bytes of slack cover it.
+            let framed = tx.as_ref().len() + 8;
+            let gas_after = gas.saturating_add(wanted);
+            if bytes + framed > max_bytes || max_gas.is_some_and(|max| gas_after > max) {
+                break;
+            }
+            bytes += framed;
+            gas = gas_after;
+            out.push(tx);
+        }
+        out
+    }
+
+    /// ProcessProposal: every tx decodes and their gas limits sum to at most the block's max gas.
+    pub fn proposal_is_valid<T: AsRef<[u8]>>(&self, txs: &[T]) -> bool {
+        let mut gas = 0u64;
+        for tx in txs {
+            match tx_gas_limit(tx.as_ref()) {
+                Some(wanted) => gas = gas.saturating_add(wanted),
+                None => return false,
+            }
+        }
+        self.block_max_gas().is_none_or(|max| gas <= max)
+    }
+
+    /// The committed `block.max_gas`; unreadable state counts as no limit (Commit would fail).
+    fn block_max_gas(&self) -> Option<u64> {
+        let storage = self.storage();
+        auth::Keeper::block_max_gas(&mut crate::context::Unmetered(&storage))
+            .ok()
+            .flatten()
     }
 
     /// Simulate: the whole tx against the mempool's state, nothing kept.
@@ -251,6 +308,15 @@ fn internal(e: SdkError) -> ExecTxResult {
     }
 }
 
+/// The gas limit a tx's fee asks for; None when it does not decode as a tx.
+fn tx_gas_limit(bytes: &[u8]) -> Option<u64> {
+    use cosmrs::proto::cosmos::tx::v1beta1::{AuthInfo, TxRaw};
+    use prost::Message;
+    let raw = TxRaw::decode(bytes).ok()?;
+    let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice()).ok()?;
+    Some(auth_info.fee.map_or(0, |fee| fee.gas_limit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +365,50 @@ mod tests {
             Err(AppError::GenesisMismatch { height: 0, .. })
         ));
         assert_eq!(app.committed().app_hash, first);
+    }
+
+    #[test]
+    fn a_proposal_holds_txs_up_to_the_blocks_max_gas_and_one_over_it_is_refused() {
+        use crate::testkit::{coin, msg_send, sign_tx, TxParams};
+        let (key, json) = genesis_json(1_000);
+        let send = |sequence| {
+            sign_tx(
+                &key,
+                vec![msg_send(
+                    &key.address(),
+                    &key.address(),
+                    vec![coin(1, "uopen")],
+                )],
+                &TxParams {
+                    chain_id: "c-1".into(),
+                    account_number: 0,
+                    sequence,
+                    gas_limit: 200_000,
+                    fee: vec![coin(5_000, "uopen")],
+                    memo: String::new(),
+                },
+            )
+        };
+        let txs = vec![send(0), send(1), send(2)];
+        let limited_dir = tempfile::tempdir().unwrap();
+        let limited = App::new(Storage::open(limited_dir.path(), 0).unwrap()).unwrap();
+        limited
+            .init_chain_with_max_gas("c-1", json.as_bytes(), Some(500_000))
+            .unwrap();
+        // 2 × 200,000 fit in 500,000; a third would not.
+        assert_eq!(limited.proposal(txs.clone(), 1 << 20), txs[..2].to_vec());
+        assert!(limited.proposal_is_valid(&txs[..2]));
+        assert!(!limited.proposal_is_valid(&txs));
+        assert!(!limited.proposal_is_valid(&[b"not a tx".to_vec()]));
+        // Without a limit only the bytes bound the proposal.
+        let open_dir = tempfile::tempdir().unwrap();
+        let open = App::new(Storage::open(open_dir.path(), 0).unwrap()).unwrap();
+        open.init_chain("c-1", json.as_bytes()).unwrap();
+        assert_eq!(open.proposal(txs.clone(), 1 << 20), txs);
+        assert!(open.proposal_is_valid(&txs));
+        assert_eq!(
+            open.proposal(txs.clone(), txs[0].len() + 8),
+            txs[..1].to_vec()
+        );
     }
 }

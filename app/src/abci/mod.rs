@@ -1,7 +1,5 @@
 //! The ABCI 2.0 (CometBFT v0.38) face of the app, served by tendermint-abci's socket server.
 
-use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
-use prost::Message;
 use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::{
     response_process_proposal::ProposalStatus, RequestCheckTx, RequestFinalizeBlock, RequestInfo,
@@ -22,10 +20,6 @@ fn fatal(what: &str, err: impl std::fmt::Display) -> ! {
     std::process::exit(1)
 }
 
-fn decodes_as_tx(bytes: &[u8]) -> bool {
-    TxRaw::decode(bytes).is_ok()
-}
-
 impl Application for App {
     fn info(&self, _request: RequestInfo) -> ResponseInfo {
         let committed = self.committed();
@@ -44,7 +38,13 @@ impl Application for App {
 
     fn init_chain(&self, request: RequestInitChain) -> ResponseInitChain {
         let _span = tracing::info_span!("init_chain", chain_id = %request.chain_id).entered();
-        match self.init_chain(&request.chain_id, &request.app_state_bytes) {
+        // CometBFT's -1 means blocks are not limited by gas.
+        let max_gas = request
+            .consensus_params
+            .as_ref()
+            .and_then(|p| p.block.as_ref())
+            .and_then(|b| u64::try_from(b.max_gas).ok());
+        match self.init_chain_with_max_gas(&request.chain_id, &request.app_state_bytes, max_gas) {
             Ok(app_hash) => ResponseInitChain {
                 app_hash: app_hash.to_vec().into(),
                 ..Default::default()
@@ -69,25 +69,13 @@ impl Application for App {
 
     fn prepare_proposal(&self, request: RequestPrepareProposal) -> ResponsePrepareProposal {
         let max_bytes = usize::try_from(request.max_tx_bytes).unwrap_or(0);
-        let mut total = 0usize;
-        let mut txs = Vec::with_capacity(request.txs.len());
-        for tx in request.txs {
-            if !decodes_as_tx(&tx) {
-                continue;
-            }
-            // CometBFT counts each tx with its protobuf framing; a few bytes of slack cover it.
-            let framed = tx.len() + 8;
-            if total + framed > max_bytes {
-                break;
-            }
-            total += framed;
-            txs.push(tx);
+        ResponsePrepareProposal {
+            txs: self.proposal(request.txs, max_bytes),
         }
-        ResponsePrepareProposal { txs }
     }
 
     fn process_proposal(&self, request: RequestProcessProposal) -> ResponseProcessProposal {
-        let status = if request.txs.iter().all(|tx| decodes_as_tx(tx)) {
+        let status = if self.proposal_is_valid(&request.txs) {
             ProposalStatus::Accept
         } else {
             ProposalStatus::Reject

@@ -57,4 +57,13 @@ impl Keeper {
     pub fn set_chain_id(ctx: &mut Ctx, chain_id: &str) -> Result<(), SdkError> {
         state::set_chain_id(ctx, chain_id)
     }
+
+    /// The most gas a block may hold (the sum of its txs' gas limits); None: no limit.
+    pub fn block_max_gas(r: &mut impl Read) -> Result<Option<u64>, SdkError> {
+        state::block_max_gas(r)
+    }
+
+    pub fn set_block_max_gas(ctx: &mut Ctx, max_gas: u64) -> Result<(), SdkError> {
+        state::set_block_max_gas(ctx, max_gas)
+    }
 }

@@ -20,6 +20,8 @@ const NEXT_ACCOUNT_NUMBER: Item<BigEndian> = Item::new(S, 0x02);
 const CHAIN_ID: Item<Utf8> = Item::new(S, 0x10);
 /// Unbonding time and history depth, which IBC clients read (no staking module yet).
 const STAKING_PARAMS: Item<Proto<StakingParams>> = Item::new(S, 0x11);
+/// The consensus params' `block.max_gas` from InitChain; absent when blocks are not limited.
+const BLOCK_MAX_GAS: Item<BigEndian> = Item::new(S, 0x12);
 
 fn account_key(addr: &Address) -> Tail {
     Tail(addr.as_bytes().to_vec())
@@ -82,6 +84,14 @@ pub(super) fn chain_id(r: &mut impl Read) -> Result<String, SdkError> {
 
 pub(super) fn set_chain_id(ctx: &mut Ctx, chain_id: &str) -> Result<(), SdkError> {
     CHAIN_ID.set(ctx, &chain_id.to_string())
+}
+
+pub(super) fn block_max_gas(r: &mut impl Read) -> Result<Option<u64>, SdkError> {
+    BLOCK_MAX_GAS.get(r)
+}
+
+pub(super) fn set_block_max_gas(ctx: &mut Ctx, max_gas: u64) -> Result<(), SdkError> {
+    BLOCK_MAX_GAS.set(ctx, &max_gas)
 }
 
 pub(super) fn staking_params(r: &mut impl Read) -> Result<StakingParams, SdkError> {
