@@ -14,7 +14,8 @@ cargo build --release --workspace --all-targets --features openledger-app/testki
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --release --workspace --features openledger-app/testkit -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
+# Every test binary runs even after a failure, so one run shows every failing test.
+cargo test --release --workspace --features openledger-app/testkit --no-fail-fast -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test binary (cargo prints one per binary, doc-tests last).
