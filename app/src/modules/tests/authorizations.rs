@@ -13,23 +13,6 @@ fn one_use(request: &str, grant_id: u64) -> Vec<att::Use> {
     }]
 }
 
-fn report_by(
-    m: &Market,
-    operator: &TestKey,
-    batch: &str,
-    uses: Vec<att::Use>,
-) -> tendermint_proto::v0_38::abci::ExecTxResult {
-    let msg = att::MsgReportUsage {
-        operator: operator.address().to_bech32(),
-        version_id: m.tuned,
-        batch_id: batch.into(),
-        uses,
-        aggregated: vec![],
-    };
-    m.w.chain
-        .exec(operator, vec![any(&url(ATT, "MsgReportUsage"), &msg)])
-}
-
 fn authorizations_on(m: &Market, grant_id: u64) -> Vec<lic::OperatorAuthorization> {
     let response: lic::QueryAuthorizationsResponse =
         m.w.chain
@@ -67,7 +50,7 @@ fn a_bonded_operator_the_licensee_never_authorised_cannot_charge_the_grant() {
     ));
     let (result, moved) =
         m.w.chain
-            .moved_by(|| report_by(&m, &stranger, "steal", one_use("s1", m.grant)));
+            .moved_by(|| report_as(&m, &stranger, "steal", one_use("s1", m.grant), vec![]));
     refused(
         result,
         &LicensesError::OperatorNotAuthorized(0, stranger.address()),
@@ -79,7 +62,13 @@ fn a_bonded_operator_the_licensee_never_authorised_cannot_charge_the_grant() {
     );
 
     // The licensee's own operator is charged, and its authorisation counts what it spent.
-    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b1", one_use("u1", m.grant)));
+    ok::<att::MsgReportUsageResponse>(report_as(
+        &m,
+        &m.operator,
+        "b1",
+        one_use("u1", m.grant),
+        vec![],
+    ));
     let auths = authorizations_on(&m, m.grant);
     assert_eq!(auths.len(), 1);
     assert_eq!(
@@ -112,11 +101,17 @@ fn an_authorisation_holds_within_its_limit_and_until_it_is_revoked_or_expires() 
     let m = market();
     // A fresh authorisation of 1,500 uopen replaces the first: one use (1,000) fits, two do not.
     authorize(&m.w, &m.licensee, m.grant, &m.operator, 1_500);
-    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b1", one_use("u1", m.grant)));
+    ok::<att::MsgReportUsageResponse>(report_as(
+        &m,
+        &m.operator,
+        "b1",
+        one_use("u1", m.grant),
+        vec![],
+    ));
     let mut two = one_use("u2", m.grant);
     two[0].units = 2;
     let log = refused(
-        report_by(&m, &m.operator, "b2", two),
+        report(&m, "b2", two, vec![]),
         &LicensesError::SpendLimitExceeded(0, m.operator.address(), 0, 0),
     );
     assert!(log.contains("500 uopen more, the uses cost 2000"), "{log}");
@@ -133,7 +128,7 @@ fn an_authorisation_holds_within_its_limit_and_until_it_is_revoked_or_expires() 
     ));
     assert!(authorizations_on(&m, m.grant).is_empty());
     refused(
-        report_by(&m, &m.operator, "b3", one_use("u3", m.grant)),
+        report(&m, "b3", one_use("u3", m.grant), vec![]),
         &LicensesError::OperatorNotAuthorized(0, m.operator.address()),
     );
     refused(
@@ -168,9 +163,15 @@ fn an_authorisation_holds_within_its_limit_and_until_it_is_revoked_or_expires() 
             &expiring(m.w.chain.app.committed().height + 3),
         )],
     ));
-    ok::<att::MsgReportUsageResponse>(report_by(&m, &m.operator, "b4", one_use("u4", m.grant)));
+    ok::<att::MsgReportUsageResponse>(report_as(
+        &m,
+        &m.operator,
+        "b4",
+        one_use("u4", m.grant),
+        vec![],
+    ));
     refused(
-        report_by(&m, &m.operator, "b5", one_use("u5", m.grant)),
+        report(&m, "b5", one_use("u5", m.grant), vec![]),
         &LicensesError::AuthorizationExpired(0, m.operator.address(), 0),
     );
 }

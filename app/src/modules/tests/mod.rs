@@ -323,15 +323,26 @@ fn report(
     uses: Vec<att::Use>,
     aggregated: Vec<att::AggregatedUses>,
 ) -> tendermint_proto::v0_38::abci::ExecTxResult {
+    report_as(m, &m.operator, batch, uses, aggregated)
+}
+
+/// A report of uses of the market's fine-tune by `operator`.
+fn report_as(
+    m: &Market,
+    operator: &TestKey,
+    batch: &str,
+    uses: Vec<att::Use>,
+    aggregated: Vec<att::AggregatedUses>,
+) -> tendermint_proto::v0_38::abci::ExecTxResult {
     let msg = att::MsgReportUsage {
-        operator: m.operator.address().to_bech32(),
+        operator: operator.address().to_bech32(),
         version_id: m.tuned,
         batch_id: batch.into(),
         uses,
         aggregated,
     };
     m.w.chain
-        .exec(&m.operator, vec![any(&url(ATT, "MsgReportUsage"), &msg)])
+        .exec(operator, vec![any(&url(ATT, "MsgReportUsage"), &msg)])
 }
 
 fn supply(m: &Market) -> u128 {
