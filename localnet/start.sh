@@ -171,9 +171,13 @@ for k in "${KEYS[@]}"; do
   printf 'ADDR_%s=%q\n' "$k" "${ADDR[$k]}" >>"$DIR/env"
 done
 printf 'KEYS=%q\n' "${KEYS[*]}" >>"$DIR/env"
-# On a localnet, alice rules on attribution challenges (a placeholder for governance).
-"$OPENLEDGERD" genesis set-authority --genesis "$GENESIS" "${ADDR[alice]}" >/dev/null ||
-  ol_die "openledgerd genesis set-authority failed"
+# On a localnet, two of alice, bob and carol decide attribution challenges, and a report can
+# be challenged for 20 blocks (its rewards vest after them; a chain's default is 100).
+"$OPENLEDGERD" genesis set-disputes --genesis "$GENESIS" \
+  --council "${ADDR[alice]},${ADDR[bob]},${ADDR[carol]}" --threshold 2 \
+  --challenge-window-blocks "${OL_CHALLENGE_WINDOW_BLOCKS:-20}" \
+  --unbonding-blocks "${OL_CHALLENGE_WINDOW_BLOCKS:-20}" >/dev/null ||
+  ol_die "openledgerd genesis set-disputes failed"
 for ((i = 0; i < NUM; i++)); do
   cp "$GENESIS" "$DIR/node$i/config/genesis.json"
 done

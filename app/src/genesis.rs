@@ -37,9 +37,14 @@ impl AppGenesis {
             .map_err(|e| SdkError::InvalidRequest(format!("app_state: {e}")))
     }
 
-    /// Every balance holder must have an account, as x/auth requires.
+    /// Every balance holder must have an account, as x/auth requires; the attribution params
+    /// keep disputes enforceable.
     pub fn validate(&self) -> Result<(), SdkError> {
         self.auth.validate()?;
+        if let Some(params) = &self.attribution.params {
+            crate::modules::attribution::validate_params(params)
+                .map_err(|e| SdkError::InvalidRequest(e.to_string()))?;
+        }
         let accounts: std::collections::BTreeSet<_> = self
             .auth
             .accounts

@@ -58,11 +58,21 @@ enum GenesisCommand {
         address: String,
         coins: String,
     },
-    /// Set the address that rules on attribution challenges (a placeholder for governance).
-    SetAuthority {
+    /// Set the dispute rules: the council that decides attribution challenges (THRESHOLD of
+    /// the MEMBERS), and the challenge window and unbonding period in blocks.
+    SetDisputes {
         #[arg(long)]
         genesis: PathBuf,
-        address: String,
+        /// Council members (ol1… addresses), comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "MEMBERS")]
+        council: Vec<String>,
+        /// How many members decide a challenge
+        #[arg(long)]
+        threshold: u32,
+        #[arg(long, value_name = "BLOCKS")]
+        challenge_window_blocks: Option<u64>,
+        #[arg(long, value_name = "BLOCKS")]
+        unbonding_blocks: Option<u64>,
     },
 }
 
@@ -92,14 +102,30 @@ fn main() -> Result<()> {
             Ok(())
         }),
         Command::Genesis {
-            command: GenesisCommand::SetAuthority { genesis, address },
+            command:
+                GenesisCommand::SetDisputes {
+                    genesis,
+                    council,
+                    threshold,
+                    challenge_window_blocks,
+                    unbonding_blocks,
+                },
         } => edit_genesis(&genesis, |g| {
-            openledger_app::modules::auth::Address::from_bech32(&address)?;
+            use openledger_app::modules::attribution;
             let params = g
                 .attribution
                 .params
-                .get_or_insert_with(openledger_app::modules::attribution::default_params);
-            params.authority = address.clone();
+                .get_or_insert_with(attribution::default_params);
+            params.council = council.clone();
+            params.council_threshold = threshold;
+            if let Some(blocks) = challenge_window_blocks {
+                params.challenge_window_blocks = blocks;
+            }
+            if let Some(blocks) = unbonding_blocks {
+                params.unbonding_blocks = blocks;
+            }
+            // Refused here, not at the chain's first block.
+            attribution::validate_params(params)?;
             Ok(())
         }),
         Command::Export { home } => {

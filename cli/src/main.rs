@@ -615,9 +615,23 @@ mod tests {
         }
         let m: att::MsgResolveChallenge =
             msg(&tx_args("attribution", "resolve", &["2", "--upheld"]));
+        assert_eq!((m.member, m.challenge_id, m.upheld), (address(1), 2, true));
+        let m: att::MsgWithdrawChallenge =
+            msg(&tx_args("attribution", "withdraw-challenge", &["4"]));
+        assert_eq!((m.challenger, m.challenge_id), (address(1), 4));
+        let m: att::MsgUpdateCouncil = msg(&tx_args(
+            "attribution",
+            "update-council",
+            &[
+                "--members",
+                &format!("{},{}", address(1), address(2)),
+                "--threshold",
+                "2",
+            ],
+        ));
         assert_eq!(
-            (m.authority, m.challenge_id, m.upheld),
-            (address(1), 2, true)
+            (m.member, m.members, m.threshold),
+            (address(1), vec![address(1), address(2)], 2)
         );
         let m: att::MsgResolveChallenge =
             msg(&tx_args("attribution", "resolve", &["2", "--rejected"]));

@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 
 const USES: u128 = 100;
 const PRICE: u128 = 1_000;
+/// What localnet/start.sh sets.
+const CHALLENGE_WINDOW_BLOCKS: u64 = 20;
 
 /// The id a tx created, as the CLI takes it back as an argument.
 fn id(t: &TxOutcome, field: &str) -> String {
@@ -282,7 +284,40 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         "the base's builder is paid a royalty on every use"
     );
 
-    // Claims move rewards into bank balances.
+    // Rewards vest when the report's challenge window (20 blocks on a localnet) has closed:
+    // until then they are pending and a claim is refused.
+    let bob_addr = net.address("bob");
+    let earnings = net.cli_json(&["query", "attribution", "earnings", &bob_addr]);
+    assert_eq!(
+        (number(&earnings["vested"]), number(&earnings["pending"])),
+        (0, number(&earnings["rewards"]["earned"])),
+        "{earnings}"
+    );
+    let early = net.tx(&[
+        "tx",
+        "attribution",
+        "claim",
+        "bob",
+        "--gas",
+        "200000",
+        "--fees",
+        "5000uopen",
+    ]);
+    assert_eq!(
+        (early.codespace.as_str(), early.code),
+        ("attribution", Some(11)),
+        "nothing vested yet: {}",
+        early.describe()
+    );
+    net.wait_for_height(0, reported.height + CHALLENGE_WINDOW_BLOCKS + 1);
+    let earnings = net.cli_json(&["query", "attribution", "earnings", &bob_addr]);
+    assert_eq!(
+        (number(&earnings["vested"]), number(&earnings["pending"])),
+        (number(&earnings["rewards"]["earned"]), 0),
+        "{earnings}"
+    );
+
+    // Claims move vested rewards into bank balances.
     for who in ["bob", "dave", "erin", "frank", "carol"] {
         let addr = net.address(who);
         let earned = USES * per_use.get(&addr).copied().unwrap_or(0);
@@ -376,9 +411,8 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         usage_before
     );
 
-    // Disputes (alice is the localnet's attribution authority). A rejected challenge burns the
-    // challenger's bond ...
-    let first_report = id(&reported, "report_id");
+    // Disputes: two of the council (alice, bob, carol) decide; nobody votes on their own
+    // challenge. A new report gets two challenges: bob's, rejected, burns his bond ...
     let challenge = |who: &str, report: &str, bond: &str| {
         id(
             &net.tx_ok(&[
@@ -397,21 +431,9 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
             "challenge_id",
         )
     };
-    let rejected = challenge("bob", &first_report, "2000000uopen");
-    net.tx_ok(&[
-        "tx",
-        "attribution",
-        "resolve",
-        "alice",
-        &rejected,
-        "--rejected",
-    ]);
-    assert_eq!(
-        net.total_supply(),
-        supply_before - 2_000_000,
-        "the bond is burned"
-    );
-    // ... an upheld one gives the challenger the operator's bond and reverses unclaimed rewards.
+    let vote = |member: &str, challenge: &str, ruling: &str| {
+        net.tx_ok(&["tx", "attribution", "resolve", member, challenge, ruling])
+    };
     let uses2: Vec<Value> = (0..3).map(|i| json!({"request_id": format!("second-{i}"), "grant_id": grant_id, "units": 1, "weights": weights})).collect();
     let uses2_file = dir.path().join("uses2.json");
     std::fs::write(&uses2_file, Value::Array(uses2).to_string()).expect("write");
@@ -427,10 +449,49 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         &uses2_file.display().to_string(),
     ]);
     let disputed_report = id(&disputed, "report_id");
+    let supply_before = net.total_supply();
+    let rejected = challenge("bob", &disputed_report, "2000000uopen");
+    let own = net.tx(&[
+        "tx",
+        "attribution",
+        "resolve",
+        "bob",
+        &rejected,
+        "--upheld",
+        "--gas",
+        "200000",
+        "--fees",
+        "5000uopen",
+    ]);
+    assert_eq!(
+        (own.codespace.as_str(), own.code),
+        ("attribution", Some(20)),
+        "bob may not rule on his own challenge: {}",
+        own.describe()
+    );
+    let first_vote = vote("alice", &rejected, "--rejected");
+    assert_eq!(
+        first_vote.json["msg_responses"][0]["status"], "CHALLENGE_STATUS_OPEN",
+        "one vote of two decides nothing"
+    );
+    vote("carol", &rejected, "--rejected");
+    assert_eq!(
+        net.total_supply(),
+        supply_before - 2_000_000,
+        "the bond is burned"
+    );
+    // ... carol's, upheld, gives her the operator's bond and reverses the report's credits.
     let carol = net.address("carol");
     let carol_before = net.balance(&carol);
     let upheld = challenge("carol", &disputed_report, "1000000uopen");
-    let ruling = net.tx_ok(&["tx", "attribution", "resolve", "alice", &upheld, "--upheld"]);
+    vote("alice", &upheld, "--upheld");
+    let ruling = vote("bob", &upheld, "--upheld");
+    assert_eq!(
+        ruling.json["msg_responses"][0]["status"],
+        "CHALLENGE_STATUS_UPHELD",
+        "{}",
+        ruling.describe()
+    );
     assert_eq!(
         number(&ruling.json["msg_responses"][0]["slashed"]),
         1_000_000,
@@ -438,7 +499,7 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
     );
     assert!(
         number(&ruling.json["msg_responses"][0]["reversed"]) > 0,
-        "unclaimed rewards of the report are reversed"
+        "the report's credits are reversed"
     );
     let challenge_fee = carol_before + 1_000_000 - net.balance(&carol);
     assert!(

@@ -107,6 +107,10 @@ enum Action {
         challenge: u8,
         upheld: bool,
     },
+    Withdraw {
+        who: u8,
+        challenge: u8,
+    },
     Idle,
 }
 
@@ -115,9 +119,9 @@ fn operator() -> impl Strategy<Value = u8> {
     prop_oneof![3 => Just(2u8), 1 => 0..2u8]
 }
 
-/// Mostly p0, the attribution authority; sometimes a key that may not rule.
-fn authority() -> impl Strategy<Value = u8> {
-    prop_oneof![3 => Just(0u8), 1 => 1..3u8]
+/// Mostly p0 or p1, the dispute council; sometimes p2, the operator, who may not rule.
+fn council_member() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => 0..2u8, 1 => Just(2u8)]
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -218,13 +222,14 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (0..3u8, any::<u8>(), 900_000..2_000_000u64).prop_map(|(who, report, bond)| {
             Action::Challenge { who, report, bond }
         }),
-        2 => (authority(), any::<u8>(), any::<bool>()).prop_map(|(who, challenge, upheld)| {
-            Action::Resolve {
+        2 => (council_member(), any::<u8>(), any::<bool>()).prop_map(
+            |(who, challenge, upheld)| Action::Resolve {
                 who,
                 challenge,
                 upheld,
             }
-        }),
+        ),
+        1 => (0..3u8, any::<u8>()).prop_map(|(who, challenge)| Action::Withdraw { who, challenge }),
         1 => Just(Action::Idle),
     ]
 }
@@ -532,13 +537,23 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
             upheld,
         } => {
             let msg = att::MsgResolveChallenge {
-                authority: addr(who),
+                member: addr(who),
                 challenge_id: pick(*challenge, attribution_last(chain).1),
                 upheld: *upheld,
             };
             (
                 who,
                 pack("/openledger.attribution.v1.MsgResolveChallenge", &msg),
+            )
+        }
+        Action::Withdraw { who, challenge } => {
+            let msg = att::MsgWithdrawChallenge {
+                challenger: addr(who),
+                challenge_id: pick(*challenge, attribution_last(chain).1),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgWithdrawChallenge", &msg),
             )
         }
         Action::Idle => {
@@ -609,6 +624,17 @@ fn check_attribution_invariants(chain: &TestChain, initial_supply: u128) -> u128
         unclaimed,
         "the rewards account holds exactly earned minus claimed"
     );
+    let credited: u128 = genesis.credits.iter().map(|c| amount(&c.amount)).sum();
+    assert_eq!(
+        credited, unclaimed,
+        "the unclaimed rewards are exactly the reports' credits"
+    );
+    for report in genesis.reports.iter().filter(|r| r.reversed) {
+        assert!(
+            genesis.credits.iter().all(|c| c.report_id != report.id),
+            "a reversed report credits nobody"
+        );
+    }
     let bonded: u128 = genesis.operators.iter().map(|o| amount(&o.bond)).sum();
     assert_eq!(
         balance(&attribution::bonds_account()),
@@ -741,13 +767,16 @@ proptest! {
     #[test]
     fn registries_keep_their_invariants(actions in prop::collection::vec(action(), 1..60)) {
         let keys = [TestKey::from_seed("p0"), TestKey::from_seed("p1"), TestKey::from_seed("p2")];
-        // p0 is the authority that rules on challenges; short windows so that time matters.
-        let authority = keys[0].address().to_bech32();
+        // p0 and p1 are the dispute council, either deciding alone; short windows and timeouts
+        // so that time matters.
+        let council = vec![keys[0].address().to_bech32(), keys[1].address().to_bech32()];
         let chain = TestChain::with_genesis(&keys.iter().collect::<Vec<_>>(), |g| {
             g.attribution.params = Some(att::Params {
-                authority,
-                unbonding_blocks: 3,
+                council,
+                council_threshold: 1,
+                unbonding_blocks: 12,
                 challenge_window_blocks: 12,
+                challenge_timeout_blocks: 20,
                 ..attribution::default_params()
             });
         });

@@ -68,7 +68,10 @@ fn dispatch(
         "/openledger.attribution.v1.Query/SplitPreview" => {
             attribution::query::split_preview(r, &Keepers, data)
         }
-        "/openledger.attribution.v1.Query/Earnings" => f(attribution::query::earnings(r, data)),
+        // Like "can I", earnings are asked of the next block: what a claim in it would pay.
+        "/openledger.attribution.v1.Query/Earnings" => {
+            f(attribution::query::earnings(r, height + 1, data))
+        }
         "/openledger.attribution.v1.Query/Usage" => f(attribution::query::usage(r, data)),
         "/openledger.attribution.v1.Query/VersionUsage" => {
             f(attribution::query::version_usage(r, data))

@@ -1,6 +1,7 @@
 //! `openledger tx attribution …`: register as an inference operator of a model version with a
 //! bond, unbond, report paid uses in batches (individual or aggregated with a Merkle root of
-//! their receipts), claim rewards, challenge a report and rule on a challenge.
+//! their receipts), claim vested rewards, challenge a report, vote on a challenge as a council
+//! member, withdraw an undecided challenge, and change the council.
 
 use std::path::{Path, PathBuf};
 
@@ -33,8 +34,13 @@ tx_commands! {
         Claim(ClaimArgs),
         /// Challenge a usage report within its window, with a bond; prints challenge_id
         Challenge(ChallengeArgs),
-        /// Rule on a challenge (only the chain's attribution authority may)
+        /// Vote on a challenge as a member of the dispute council; the council's threshold of
+        /// votes one way decides it; prints the status
         Resolve(ResolveArgs),
+        /// Take back the bond of a challenge nobody decided within the chain's timeout
+        WithdrawChallenge(WithdrawChallengeArgs),
+        /// Approve replacing the dispute council; it takes effect at the council's threshold
+        UpdateCouncil(UpdateCouncilArgs),
     }
 }
 
@@ -180,12 +186,46 @@ pub struct ResolveArgs {
 }
 
 impl IntoMsgs for ResolveArgs {
-    fn msgs(self, authority: &str) -> Result<Vec<Any>> {
+    fn msgs(self, member: &str) -> Result<Vec<Any>> {
         one_msg(att::MsgResolveChallenge {
-            authority: authority.to_string(),
+            member: member.to_string(),
             challenge_id: self.challenge_id,
             // clap lets exactly one of the two through.
             upheld: self.upheld && !self.rejected,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WithdrawChallengeArgs {
+    challenge_id: u64,
+}
+
+impl IntoMsgs for WithdrawChallengeArgs {
+    fn msgs(self, challenger: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgWithdrawChallenge {
+            challenger: challenger.to_string(),
+            challenge_id: self.challenge_id,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateCouncilArgs {
+    /// The new council's members (ol1… addresses), comma-separated
+    #[arg(long, value_delimiter = ',', required = true, value_name = "MEMBERS")]
+    members: Vec<String>,
+    /// How many of the new council decide a challenge
+    #[arg(long)]
+    threshold: u32,
+}
+
+impl IntoMsgs for UpdateCouncilArgs {
+    fn msgs(self, member: &str) -> Result<Vec<Any>> {
+        one_msg(att::MsgUpdateCouncil {
+            member: member.to_string(),
+            members: self.members,
+            threshold: self.threshold,
         })
     }
 }

@@ -22,9 +22,10 @@ crate::module_errors!(AttributionError, "attribution", {
     NotOperator(Address, u64) = 3: "{0} is not an operator of version {1}",
     ContributionNotFound(u64) = 9: "contribution {0} not found",
     // A report.
-    ChallengeAlreadyOpen(u64) = 2: "report {0} already has an open challenge",
-    ChallengeResolved(u64) = 2: "challenge {0} was already resolved",
-    NotAuthority(Address) = 3: "{0} is not the attribution authority",
+    ChallengeResolved(u64) = 2: "challenge {0} was already decided or withdrawn",
+    NotCouncilMember(Address) = 3: "{0} is not a member of the dispute council",
+    // An address that has nothing vested, with what it has pending.
+    NothingVested(Address, u128) = 11: "{0} has {1} uopen pending in challenge windows or disputes, none vested yet",
     ReportNotFound(u64) = 15: "report {0} not found",
     ChallengeNotFound(u64) = 16: "challenge {0} not found",
     // (report, the last height it could be challenged at).
@@ -33,4 +34,19 @@ crate::module_errors!(AttributionError, "attribution", {
     NoChargesToRefund(u64) = 18: "report {0} has no charges to refund",
     // (report, entry).
     NoAggregatedEntry(u64, u32) = 19: "report {0} has no aggregated entry {1}",
+    // (member, challenge).
+    ConflictOfInterest(Address, u64) = 20: "{0} may not vote on challenge {1}: they filed it or made the report",
+    AlreadyVoted(Address, u64) = 21: "{0} already voted on challenge {1}",
+    // (report, the limit).
+    ChallengeSlotsFull(u64, u32) = 22: "report {0} already has {1} open challenges, the most allowed",
+    ReportReversed(u64) = 23: "report {0} was already reversed",
+    SelfChallenge(u64) = 24: "an operator may not challenge its own report {0}",
+    // (challenge, the first height it can be withdrawn at).
+    ChallengeNotTimedOut(u64, u64) = 25: "challenge {0} can be withdrawn from height {1}, if still undecided",
+    ChallengeTimedOut(u64) = 26: "challenge {0} is past its timeout; its challenger may withdraw it",
+    NotChallenger(Address, u64) = 27: "{0} did not file challenge {1}",
+    ChallengesPending(u32) = 29: "{0} challenges on this operator's reports are still open; the bond stays until they are decided",
+    InvalidCouncil(String) = 30: "invalid council: {0}",
+    InvalidParams(String) = 31: "invalid attribution params: {0}",
+    AlreadyApproved(Address) = 32: "{0} already approved this council change",
 });

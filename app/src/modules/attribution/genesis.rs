@@ -1,6 +1,8 @@
 //! attribution genesis: params, operators, reports, counters and rewards.
 
 pub use openledger_proto::attribution::v1::GenesisState as Genesis;
+use std::collections::BTreeMap;
+
 use openledger_proto::attribution::v1::{ChallengeStatus, PaidRequest};
 use openledger_types::Address;
 
@@ -10,12 +12,7 @@ use crate::context::{Ctx, Read};
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> {
     let p = &genesis.params.clone().unwrap_or_else(super::default_params);
-    if p.protocol_fee_bps > 10_000 || p.max_uses_per_report == 0 || p.max_weights_per_use == 0 {
-        return Err(AttributionError::InvalidField(
-            "protocol_fee_bps ≤ 10000 and positive report limits".into(),
-        ));
-    }
-    state::num(&p.min_operator_bond)?;
+    super::validate_params(p)?;
     state::set_params(ctx, p)?;
     for op in &genesis.operators {
         state::set_operator(ctx, &Address::from_bech32(&op.address)?, op)?;
@@ -35,15 +32,51 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), AttributionError> 
     for r in &genesis.rewards {
         state::set_rewards(ctx, &Address::from_bech32(&r.address)?, r)?;
     }
+    let made_by: BTreeMap<u64, (u64, &str)> = genesis
+        .reports
+        .iter()
+        .map(|r| (r.id, (r.version_id, r.operator.as_str())))
+        .collect();
     let mut last = 0;
+    // Open challenges per report, and per (version, operator) through their reports.
+    let mut open: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut open_of: BTreeMap<(u64, String), u32> = BTreeMap::new();
     for c in &genesis.challenges {
         last = last.max(c.id);
         state::set_challenge(ctx, c)?;
         if c.status == ChallengeStatus::Open as i32 {
-            state::set_open_challenge(ctx, c.report_id, c.id)?;
+            let &(version_id, operator) = made_by
+                .get(&c.report_id)
+                .ok_or(AttributionError::ReportNotFound(c.report_id))?;
+            *open.entry(c.report_id).or_default() += 1;
+            *open_of
+                .entry((version_id, operator.to_string()))
+                .or_default() += 1;
+        }
+    }
+    for (report_id, count) in open {
+        state::set_open_challenges(ctx, report_id, count)?;
+    }
+    for op in &genesis.operators {
+        let counted = open_of
+            .get(&(op.version_id, op.address.clone()))
+            .copied()
+            .unwrap_or(0);
+        if counted != op.open_challenges {
+            return Err(AttributionError::InvalidField(format!(
+                "operator {} of version {} counts {} open challenges, the challenges {counted}",
+                op.address, op.version_id, op.open_challenges
+            )));
         }
     }
     state::set_last_challenge_id(ctx, last)?;
+    for credit in &genesis.credits {
+        state::set_credit(ctx, credit)?;
+    }
+    state::set_council_epoch(ctx, genesis.council_epoch)?;
+    for proposal in &genesis.council_proposals {
+        super::council::import_proposal(ctx, proposal)?;
+    }
     for p in &genesis.paid_requests {
         state::record_paid_request(ctx, &Address::from_bech32(&p.operator)?, &p.request_id)?;
     }
@@ -66,5 +99,8 @@ pub fn export(r: &mut impl Read) -> Result<Genesis, AttributionError> {
                 request_id,
             })
             .collect(),
+        credits: state::all_credits(r)?,
+        council_epoch: state::council_epoch(r)?,
+        council_proposals: state::council_proposals(r)?,
     })
 }

@@ -8,11 +8,13 @@ use openledger_proto::attribution::v1::{
     EventUseSettled, GrantCharge, MsgChallengeUsage, MsgChallengeUsageResponse, MsgClaimRewards,
     MsgClaimRewardsResponse, MsgRegisterOperator, MsgRegisterOperatorResponse, MsgReportUsage,
     MsgReportUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse, MsgUnbondOperator,
-    MsgUnbondOperatorResponse, Operator, Params, Payout, Report, Weight,
+    MsgUnbondOperatorResponse, MsgUpdateCouncil, MsgUpdateCouncilResponse, MsgWithdrawChallenge,
+    MsgWithdrawChallengeResponse, Operator, Params, Payout, Report, RewardCredit, Weight,
 };
 use openledger_types::{parse_amount, Address};
 
 use super::challenge;
+use super::council;
 use super::deps::{Deps, FeeCollector, Grants, Ledger, Transfers};
 use super::settle::{self, Settlement};
 use super::state::{self, add, num, EarnedFrom};
@@ -65,6 +67,7 @@ pub fn register(
         bond: bond.to_string(),
         registered_height: ctx.height,
         unbonding_height: 0,
+        open_challenges: 0,
     };
     state::set_operator(ctx, operator, &op)?;
     ctx.emit(typed_event(&EventOperatorRegistered {
@@ -103,6 +106,12 @@ pub fn unbond(
     let release_at = op.unbonding_height.saturating_add(params.unbonding_blocks);
     if ctx.height < release_at {
         return Err(AttributionError::StillUnbonding(release_at));
+    }
+    // The bond answers for every report until it can no longer be disputed: the window of its
+    // last report closed before `release_at` (unbonding_blocks ≥ challenge_window_blocks), and
+    // what is still open must be decided first.
+    if op.open_challenges > 0 {
+        return Err(AttributionError::ChallengesPending(op.open_challenges));
     }
     let bond = num(&op.bond)?;
     transfers.send_uopen(ctx, &bonds_account(), operator, bond)?;
@@ -164,7 +173,7 @@ pub fn validate_report(msg: &MsgReportUsage) -> Result<Address, AttributionError
     Ok(operator)
 }
 
-fn check_weights(weights: &[Weight]) -> Result<(), AttributionError> {
+pub(super) fn check_weights(weights: &[Weight]) -> Result<(), AttributionError> {
     let mut ids = BTreeSet::new();
     let mut total: u64 = 0;
     for w in weights {
@@ -309,14 +318,30 @@ impl Credits {
         (payouts, charges)
     }
 
-    /// Rewards to each payee, counters, the fee to the fee collector.
-    fn write(self, ctx: &mut Ctx, deps: &(impl Transfers + FeeCollector)) -> Result<(), Failure> {
+    /// Rewards to each payee as credits of the report, vesting after its challenge window;
+    /// counters; the fee to the fee collector.
+    fn write(
+        self,
+        ctx: &mut Ctx,
+        deps: &(impl Transfers + FeeCollector),
+        report_id: u64,
+        vests_at_height: u64,
+    ) -> Result<(), Failure> {
         deps.send_uopen(ctx, &rewards_account(), &deps.fee_collector(), self.fee)?;
-        for (addr, amount) in self.by_address {
-            let addr = state::stored_address(&addr)?;
+        for (address, amount) in self.by_address {
+            let addr = state::stored_address(&address)?;
             let mut rewards = state::rewards(ctx, &addr)?;
             rewards.earned = add(&rewards.earned, amount)?;
             state::set_rewards(ctx, &addr, &rewards)?;
+            state::set_credit(
+                ctx,
+                &RewardCredit {
+                    address,
+                    report_id,
+                    amount: amount.to_string(),
+                    vests_at_height,
+                },
+            )?;
         }
         for (addr, from) in self.earned_from {
             state::record_earned(ctx, &state::stored_address(&addr)?, from)?;
@@ -451,8 +476,12 @@ pub fn report(
         uses = uses.saturating_add(a.uses);
     }
     let (payouts, charges) = credits.record();
-    credits.write(ctx, deps)?;
     let id = state::next_report_id(ctx)?;
+    let vests_at = ctx
+        .height
+        .saturating_add(params.challenge_window_blocks)
+        .saturating_add(1);
+    credits.write(ctx, deps, id, vests_at)?;
     let report = Report {
         id,
         operator: operator.to_bech32(),
@@ -468,6 +497,7 @@ pub fn report(
             .collect(),
         payouts,
         charges,
+        reversed: false,
     };
     state::record_report(ctx, operator, &report)?;
     Ok(MsgReportUsageResponse {
@@ -481,25 +511,51 @@ pub fn validate_claim(msg: &MsgClaimRewards) -> Result<Address, AttributionError
     Ok(Address::from_bech32(&msg.claimant)?)
 }
 
+/// Whether a credit can be claimed: its report's window has closed and no challenge of it is
+/// open (an upheld one deletes the credit).
+pub(super) fn vested(
+    r: &mut impl crate::context::Read,
+    credit: &RewardCredit,
+    height: u64,
+) -> Result<bool, SdkError> {
+    Ok(height >= credit.vests_at_height && state::open_challenges(r, credit.report_id)? == 0)
+}
+
+/// Pays out every vested credit of the claimant.
 pub fn claim(
     ctx: &mut Ctx,
     transfers: &impl Transfers,
     claimant: &Address,
 ) -> Result<MsgClaimRewardsResponse, Failure> {
-    let mut rewards = state::rewards(ctx, claimant)?;
-    let pending = num(&rewards.earned)?.saturating_sub(num(&rewards.claimed)?);
-    if pending == 0 {
-        return Err(AttributionError::NothingToClaim(claimant.to_bech32()).into());
+    let (mut claimed, mut pending) = (0u128, 0u128);
+    for credit in state::credits_of(ctx, claimant)? {
+        let amount = num(&credit.amount)?;
+        if vested(ctx, &credit, ctx.height)? {
+            claimed = claimed
+                .checked_add(amount)
+                .ok_or_else(|| AttributionError::Overflow("claim".into()))?;
+            state::remove_credit(ctx, claimant, credit.report_id)?;
+        } else {
+            pending = pending.saturating_add(amount);
+        }
     }
-    transfers.send_uopen(ctx, &rewards_account(), claimant, pending)?;
-    rewards.claimed = rewards.earned.clone();
+    if claimed == 0 {
+        return Err(match pending {
+            0 => AttributionError::NothingToClaim(claimant.to_bech32()),
+            _ => AttributionError::NothingVested(claimant.clone(), pending),
+        }
+        .into());
+    }
+    transfers.send_uopen(ctx, &rewards_account(), claimant, claimed)?;
+    let mut rewards = state::rewards(ctx, claimant)?;
+    rewards.claimed = add(&rewards.claimed, claimed)?;
     state::set_rewards(ctx, claimant, &rewards)?;
     ctx.emit(typed_event(&EventRewardsClaimed {
         claimant: claimant.to_bech32(),
-        amount: pending.to_string(),
+        amount: claimed.to_string(),
     }));
     Ok(MsgClaimRewardsResponse {
-        claimed: pending.to_string(),
+        claimed: claimed.to_string(),
     })
 }
 
@@ -510,6 +566,8 @@ crate::module_messages!(module: "attribution", package: "openledger.attribution.
     ClaimRewards(ValidClaim),
     ChallengeUsage(ValidChallenge),
     ResolveChallenge(ValidResolve),
+    WithdrawChallenge(ValidWithdraw),
+    UpdateCouncil(ValidUpdateCouncil),
 });
 
 /// A MsgRegisterOperator past its stateless checks.
@@ -652,23 +710,73 @@ impl<D: Deps> Execute<D> for ValidChallenge {
 #[derive(Debug, Clone)]
 pub struct ValidResolve {
     msg: MsgResolveChallenge,
-    authority: Address,
+    member: Address,
 }
 
 impl Handler for ValidResolve {
     type Proto = MsgResolveChallenge;
     type Response = MsgResolveChallengeResponse;
     fn check(msg: MsgResolveChallenge) -> Result<Self, Failure> {
-        let authority = challenge::validate_resolve(&msg)?;
-        Ok(ValidResolve { msg, authority })
+        let member = challenge::validate_resolve(&msg)?;
+        Ok(ValidResolve { msg, member })
     }
     fn signer(&self) -> &Address {
-        &self.authority
+        &self.member
     }
 }
 
 impl<D: Deps> Execute<D> for ValidResolve {
     fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgResolveChallengeResponse, Failure> {
-        challenge::resolve(ctx, deps, &self.msg, &self.authority)
+        challenge::resolve(ctx, deps, &self.msg, &self.member)
+    }
+}
+
+/// A MsgWithdrawChallenge past its stateless checks.
+#[derive(Debug, Clone)]
+pub struct ValidWithdraw {
+    msg: MsgWithdrawChallenge,
+    challenger: Address,
+}
+
+impl Handler for ValidWithdraw {
+    type Proto = MsgWithdrawChallenge;
+    type Response = MsgWithdrawChallengeResponse;
+    fn check(msg: MsgWithdrawChallenge) -> Result<Self, Failure> {
+        let challenger = challenge::validate_withdraw(&msg)?;
+        Ok(ValidWithdraw { msg, challenger })
+    }
+    fn signer(&self) -> &Address {
+        &self.challenger
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidWithdraw {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgWithdrawChallengeResponse, Failure> {
+        challenge::withdraw(ctx, deps, &self.msg, &self.challenger)
+    }
+}
+
+/// A MsgUpdateCouncil past its stateless checks (the proposed council is valid).
+#[derive(Debug, Clone)]
+pub struct ValidUpdateCouncil {
+    msg: MsgUpdateCouncil,
+    member: Address,
+}
+
+impl Handler for ValidUpdateCouncil {
+    type Proto = MsgUpdateCouncil;
+    type Response = MsgUpdateCouncilResponse;
+    fn check(msg: MsgUpdateCouncil) -> Result<Self, Failure> {
+        let member = council::validate_update(&msg)?;
+        Ok(ValidUpdateCouncil { msg, member })
+    }
+    fn signer(&self) -> &Address {
+        &self.member
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidUpdateCouncil {
+    fn execute(&self, ctx: &mut Ctx, _deps: &D) -> Result<MsgUpdateCouncilResponse, Failure> {
+        Ok(council::update(ctx, &self.msg, &self.member)?)
     }
 }

@@ -40,13 +40,23 @@ pub fn split_preview<R: Read>(
         deps.data_share_bps(r, license_id)?
             .ok_or(AttributionError::LicenseNotFound(license_id))?
     };
+    let params = state::params(r)?;
+    // The weights a report could carry, and no others: bounded, distinct, non-zero.
+    if request.weights.len() > params.max_weights_per_use as usize {
+        return Err(AttributionError::InvalidWeight(format!(
+            "{} weights, limit {}",
+            request.weights.len(),
+            params.max_weights_per_use
+        ))
+        .into());
+    }
+    super::msgs::check_weights(&request.weights)?;
     let mut weights: Vec<(u64, u64)> = request
         .weights
         .iter()
         .map(|w| (w.contribution_id, w.weight))
         .collect();
     weights.sort();
-    let params = state::params(r)?;
     let settlement = settle::split(
         r,
         deps,
@@ -78,11 +88,25 @@ pub fn split_preview<R: Read>(
     .encode_to_vec())
 }
 
-/// `/openledger.attribution.v1.Query/Earnings`
-pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
+/// `/openledger.attribution.v1.Query/Earnings`: at `height`, what is claimable and what is
+/// still held back by challenge windows and disputes.
+pub fn earnings(
+    r: &mut impl Read,
+    height: u64,
+    request: &[u8],
+) -> Result<Vec<u8>, AttributionError> {
     let request: QueryEarningsRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.address)?;
     let rewards = state::rewards(r, &addr)?;
+    let (mut vested, mut pending) = (0u128, 0u128);
+    for credit in state::credits_of(r, &addr)? {
+        let amount = state::num(&credit.amount)?;
+        if super::msgs::vested(r, &credit, height)? {
+            vested = vested.saturating_add(amount);
+        } else {
+            pending = pending.saturating_add(amount);
+        }
+    }
     let mut contributions = Vec::new();
     for id in state::contributions_earned_from(r, &addr)? {
         contributions.push(state::contribution_counters(r, id)?);
@@ -93,6 +117,8 @@ pub fn earnings(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
     }
     Ok(QueryEarningsResponse {
         rewards: Some(rewards),
+        vested: vested.to_string(),
+        pending: pending.to_string(),
         contributions,
         versions,
     }

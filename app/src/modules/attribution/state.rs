@@ -1,7 +1,8 @@
 //! The attribution substore; the only door to its keys (the layout is in `mod.rs`).
 
 use openledger_proto::attribution::v1::{
-    AddressRewards, Challenge, ContributionCounters, Operator, Params, Report, VersionCounters,
+    AddressRewards, Challenge, ContributionCounters, CouncilProposal, Operator, Params, Report,
+    RewardCredit, VersionCounters,
 };
 use openledger_types::Address;
 
@@ -32,8 +33,15 @@ const EARNED_FROM_CONTRIBUTION: Set<(Address, u64)> = Map::new(S, 0x0a);
 const EARNED_FROM_VERSION: Set<(Address, u64)> = Map::new(S, 0x0b);
 const LAST_CHALLENGE_ID: Counter = Counter::new(S, 0x0c);
 const CHALLENGES: Map<u64, Proto<Challenge>> = Map::new(S, 0x0d);
-/// `0x0e | report id` → its open challenge's id: one open challenge per report.
-const OPEN_CHALLENGE: Map<u64, BigEndian> = Map::new(S, 0x0e);
+/// `0x0e | report id` → how many challenges are open on it (absent: none); its credits do not
+/// vest while any is.
+const OPEN_CHALLENGES: Map<u64, BigEndian> = Map::new(S, 0x0e);
+/// `0x0f | len | payee | report id` → what that report credited the payee, unclaimed.
+const CREDITS: Map<(Address, u64), Proto<RewardCredit>> = Map::new(S, 0x0f);
+/// `0x10` → the council epoch: how many times the council changed.
+const COUNCIL_EPOCH: Counter = Counter::new(S, 0x10);
+/// `0x11 | sha256(members, threshold)` → a proposed council change and its approvals.
+const COUNCIL_PROPOSALS: Map<Tail, Proto<CouncilProposal>> = Map::new(S, 0x11);
 
 /// What a payee earned from, so its earnings query can list the counters behind them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,6 +149,11 @@ pub(super) fn record_report(
     BATCHES.set(ctx, &(operator.clone(), tail(&report.batch_id)), &report.id)?;
     REPORTS.set(ctx, &report.id, report)?;
     REPORTS_OF.set(ctx, &(operator.clone(), report.id), &())
+}
+
+/// A report's record after a ruling (its batch and index entries stay as they are).
+pub(super) fn set_report(ctx: &mut Ctx, report: &Report) -> Result<(), SdkError> {
+    REPORTS.set(ctx, &report.id, report)
 }
 
 pub(super) fn reports(r: &mut impl Read) -> Result<Vec<Report>, SdkError> {
@@ -276,20 +289,85 @@ pub(super) fn challenges(r: &mut impl Read) -> Result<Vec<Challenge>, SdkError> 
     CHALLENGES.values(r)
 }
 
-pub(super) fn has_open_challenge(r: &mut impl Read, report_id: u64) -> Result<bool, SdkError> {
-    OPEN_CHALLENGE.has(r, &report_id)
+/// How many challenges are open on a report.
+pub(super) fn open_challenges(r: &mut impl Read, report_id: u64) -> Result<u64, SdkError> {
+    Ok(OPEN_CHALLENGES.get(r, &report_id)?.unwrap_or(0))
 }
 
-pub(super) fn set_open_challenge(
+pub(super) fn set_open_challenges(
     ctx: &mut Ctx,
     report_id: u64,
-    challenge_id: u64,
+    open: u64,
 ) -> Result<(), SdkError> {
-    OPEN_CHALLENGE.set(ctx, &report_id, &challenge_id)
+    if open == 0 {
+        OPEN_CHALLENGES.remove(ctx, &report_id)
+    } else {
+        OPEN_CHALLENGES.set(ctx, &report_id, &open)
+    }
 }
 
-pub(super) fn clear_open_challenge(ctx: &mut Ctx, report_id: u64) -> Result<(), SdkError> {
-    OPEN_CHALLENGE.remove(ctx, &report_id)
+pub(super) fn set_credit(ctx: &mut Ctx, credit: &RewardCredit) -> Result<(), SdkError> {
+    let payee = stored_address(&credit.address)?;
+    CREDITS.set(ctx, &(payee, credit.report_id), credit)
+}
+
+pub(super) fn credit(
+    r: &mut impl Read,
+    payee: &Address,
+    report_id: u64,
+) -> Result<Option<RewardCredit>, SdkError> {
+    CREDITS.get(r, &(payee.clone(), report_id))
+}
+
+pub(super) fn remove_credit(
+    ctx: &mut Ctx,
+    payee: &Address,
+    report_id: u64,
+) -> Result<(), SdkError> {
+    CREDITS.remove(ctx, &(payee.clone(), report_id))
+}
+
+/// A payee's unclaimed credits, oldest report first.
+pub(super) fn credits_of(
+    r: &mut impl Read,
+    payee: &Address,
+) -> Result<Vec<RewardCredit>, SdkError> {
+    CREDITS.values_under(r, payee)
+}
+
+pub(super) fn all_credits(r: &mut impl Read) -> Result<Vec<RewardCredit>, SdkError> {
+    CREDITS.values(r)
+}
+
+pub(super) fn council_epoch(r: &mut impl Read) -> Result<u64, SdkError> {
+    COUNCIL_EPOCH.last(r)
+}
+
+pub(super) fn set_council_epoch(ctx: &mut Ctx, epoch: u64) -> Result<(), SdkError> {
+    COUNCIL_EPOCH.set(ctx, &epoch)
+}
+
+pub(super) fn council_proposal(
+    r: &mut impl Read,
+    digest: &[u8; 32],
+) -> Result<Option<CouncilProposal>, SdkError> {
+    COUNCIL_PROPOSALS.get(r, &Tail(digest.to_vec()))
+}
+
+pub(super) fn set_council_proposal(
+    ctx: &mut Ctx,
+    digest: &[u8; 32],
+    proposal: &CouncilProposal,
+) -> Result<(), SdkError> {
+    COUNCIL_PROPOSALS.set(ctx, &Tail(digest.to_vec()), proposal)
+}
+
+pub(super) fn remove_council_proposal(ctx: &mut Ctx, digest: &[u8; 32]) -> Result<(), SdkError> {
+    COUNCIL_PROPOSALS.remove(ctx, &Tail(digest.to_vec()))
+}
+
+pub(super) fn council_proposals(r: &mut impl Read) -> Result<Vec<CouncilProposal>, SdkError> {
+    COUNCIL_PROPOSALS.values(r)
 }
 
 /// Counters are decimal strings on the wire; in state they are always well-formed.
@@ -371,7 +449,18 @@ mod tests {
                 },
             )
             .unwrap();
-            set_open_challenge(ctx, 3, 1).unwrap();
+            set_open_challenges(ctx, 3, 2).unwrap();
+            set_credit(
+                ctx,
+                &RewardCredit {
+                    address: alice.to_bech32(),
+                    report_id: 3,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            set_council_epoch(ctx, 4).unwrap();
+            set_council_proposal(ctx, &[0xcc; 32], &CouncilProposal::default()).unwrap();
         });
         let keys: Vec<(Vec<u8>, Vec<u8>)> = rows
             .into_iter()
@@ -399,7 +488,10 @@ mod tests {
             (framed(0x0b, &8u64.to_be_bytes()), Some(unit())),
             (vec![0x0c], Some(1u64.to_be_bytes().to_vec())),
             (id(0x0d, 1), None),
-            (id(0x0e, 3), Some(1u64.to_be_bytes().to_vec())),
+            (id(0x0e, 3), Some(2u64.to_be_bytes().to_vec())),
+            (framed(0x0f, &3u64.to_be_bytes()), None),
+            (vec![0x10], Some(4u64.to_be_bytes().to_vec())),
+            ([vec![0x11], vec![0xcc; 32]].concat(), None),
         ];
         assert_eq!(
             keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),

@@ -142,9 +142,7 @@ fn an_expired_grant_pays_for_no_use_and_an_unbonded_operator_gets_the_bond_back(
         ),
         &AttributionError::StillUnbonding(0),
     );
-    for _ in 0..crate::modules::attribution::default_params().unbonding_blocks {
-        m.w.chain.block(Vec::new());
-    }
+    advance(&m.w, WINDOW);
     let before = m.w.chain.balance(&m.operator.address());
     let back: att::MsgUnbondOperatorResponse = ok(m.w.chain.exec(
         &m.operator,

@@ -46,6 +46,12 @@ struct World {
 }
 
 fn world() -> World {
+    world_with(|_| {})
+}
+
+/// A world whose attribution params are edited first (by default the curator alone is the
+/// dispute council).
+fn world_with(edit: impl FnOnce(&mut att::Params)) -> World {
     let w = World {
         curator: TestKey::from_seed("curator"),
         contributors: [
@@ -62,15 +68,30 @@ fn world() -> World {
         .into_iter()
         .chain(w.contributors.iter())
         .collect();
-    // The curator is also the attribution authority that rules on challenges.
-    let authority = w.curator.address().to_bech32();
-    let chain = TestChain::with_genesis(&keys, |g| {
-        g.attribution.params = Some(openledger_proto::attribution::v1::Params {
-            authority,
-            ..crate::modules::attribution::default_params()
-        });
-    });
+    // The curator alone is the dispute council; windows are short so that stories can pass them.
+    let council = vec![w.curator.address().to_bech32()];
+    let mut params = att::Params {
+        council,
+        council_threshold: 1,
+        challenge_window_blocks: WINDOW,
+        unbonding_blocks: WINDOW,
+        challenge_timeout_blocks: TIMEOUT,
+        ..crate::modules::attribution::default_params()
+    };
+    edit(&mut params);
+    let chain = TestChain::with_genesis(&keys, |g| g.attribution.params = Some(params));
     World { chain, ..w }
+}
+
+/// The world's challenge window and unbonding period, and its challenge timeout, in blocks.
+const WINDOW: u64 = 10;
+const TIMEOUT: u64 = 30;
+
+/// Empty blocks, so heights pass.
+fn advance(w: &World, blocks: u64) {
+    for _ in 0..blocks {
+        w.chain.block(Vec::new());
+    }
 }
 
 fn license(w: &World, key: &TestKey, terms: lic::LicenseTerms) -> u64 {
@@ -155,7 +176,11 @@ struct Market {
 /// Dataset with three contributors (all accepted), base model trained on it, a licensed
 /// LoRA fine-tune, a licensee's grant on the fine-tune, and a bonded operator.
 fn market() -> Market {
-    let w = world();
+    market_with(|_| {})
+}
+
+fn market_with(edit: impl FnOnce(&mut att::Params)) -> Market {
+    let w = world_with(edit);
     let (operator, licensee) = (
         TestKey::from_seed("operator"),
         TestKey::from_seed("licensee"),

@@ -127,10 +127,21 @@ fn a_hundred_paid_uses_are_settled_to_the_last_unit_and_claimed() {
                 .iter()
                 .any(|c| c.contribution_id == m.first)
     );
-    let before = m.w.chain.balance(&c0.address());
     let claim = att::MsgClaimRewards {
         claimant: c0.address().to_bech32(),
     };
+    // Nothing is claimable while the reports can be challenged.
+    assert_eq!(
+        (earnings.vested.as_str(), earnings.pending.clone()),
+        ("0", earned.to_string())
+    );
+    refused(
+        m.w.chain
+            .exec(c0, vec![any(&url(ATT, "MsgClaimRewards"), &claim)]),
+        &AttributionError::NothingVested(c0.address(), earned),
+    );
+    advance(&m.w, WINDOW);
+    let before = m.w.chain.balance(&c0.address());
     let claimed: att::MsgClaimRewardsResponse = ok(m
         .w
         .chain
