@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn every_msg_rpc_is_listed_with_its_response() {
         let urls: Vec<String> = TX_MESSAGES.iter().map(|m| (m.type_url)()).collect();
-        assert_eq!(urls.len(), 23, "{urls:?}");
+        assert_eq!(urls.len(), 24, "{urls:?}");
         assert!(urls.contains(&"/openledger.licenses.v1.MsgAuthorizeOperator".to_string()));
         assert_eq!(urls[0], "/openledger.attribution.v1.MsgRegisterOperator");
         assert!(urls.contains(&"/openledger.models.v1.MsgTransferModelOwnership".to_string()));

@@ -284,6 +284,7 @@ fn report_msg(
             grant_id,
             units: *units,
             weights: weights(ws),
+            ..Default::default()
         })
         .collect();
     let (uses, aggregated) = if aggregated {

@@ -2,7 +2,7 @@
 //! string with a separator after each contribution, and ONE suffix array over it (built by
 //! libsais, which sorts integer alphabets directly).
 //!
-//! Tokens: a word is a maximal run of Unicode alphanumeric characters, compared lower-cased;
+//! Tokens: the words of `openledger_attribution::words`, the rule the chain uses too;
 //! everything else (spaces, line breaks, punctuation) only separates words. So a quotation
 //! matches across re-wrapped lines, changed punctuation and capitalisation, while each token
 //! still carries a whole word (a 4-token span is a 4-word phrase, not 4 letters). Word ids are
@@ -10,7 +10,6 @@
 //! separator, which no query token ever equals: a match can never cross from one contribution
 //! into the next.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -20,41 +19,7 @@ use libsais::SuffixArrayConstruction;
 /// The token between contributions (and after the last one).
 const SEPARATOR: i32 = 0;
 
-/// A word of a text: lower-cased, with its byte range in the original text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word<'a> {
-    pub text: Cow<'a, str>,
-    pub span: Range<usize>,
-}
-
-/// The words of `text` in order (see the module doc for what a word is).
-pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = i;
-                break;
-            }
-            chars.next();
-        }
-        let raw = &text[start..end];
-        let text = if raw.is_ascii() && !raw.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Borrowed(raw)
-        } else {
-            match raw.to_lowercase() {
-                lower if lower == raw => Cow::Borrowed(raw),
-                lower => Cow::Owned(lower),
-            }
-        };
-        Some(Word {
-            text,
-            span: start..end,
-        })
-    })
-}
+pub use openledger_attribution::words;
 
 /// One suffix array over all contributions. Built once, then queried by [`super::matcher`].
 #[derive(Debug)]
@@ -181,24 +146,6 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn texts(s: &str) -> Vec<String> {
-        words(s).map(|w| w.text.into_owned()).collect()
-    }
-
-    #[test]
-    fn words_are_lowercased_alphanumeric_runs() {
-        assert_eq!(
-            texts("The  quick,\nBROWN fox's 2nd—leap!"),
-            ["the", "quick", "brown", "fox", "s", "2nd", "leap"]
-        );
-        assert_eq!(texts("Çà et là, ÉTÉ"), ["çà", "et", "là", "été"]);
-        assert!(texts(" ,.;\n").is_empty());
-        let w: Vec<Word> = words("ab, Cd").collect();
-        assert_eq!((w[0].span.clone(), w[1].span.clone()), (0..2, 4..6));
-        assert!(matches!(w[0].text, Cow::Borrowed(_)));
-        assert_eq!(w[1].text, "cd");
-    }
 
     #[test]
     fn suffix_array_is_sorted_and_maps_back() {

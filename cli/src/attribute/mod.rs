@@ -127,7 +127,7 @@ pub fn run(ctx: &Context, cmd: AttributeCmd) -> Result<()> {
             let t2 = Instant::now();
             let text = crate::input::read_file_or_stdin(output, "the output text")?;
             let t3 = Instant::now();
-            let rendered = attribute_text(&index, &text, &a)?;
+            let rendered = attribute_text(&docs, &index, &text, &a)?;
             let t4 = Instant::now();
             if a.timings {
                 let ms = |a: Instant, b: Instant| b.duration_since(a).as_secs_f64() * 1000.0;
@@ -149,12 +149,20 @@ pub fn run(ctx: &Context, cmd: AttributeCmd) -> Result<()> {
     }
 }
 
-/// Attributes `text` and renders it in the requested format (the exact bytes printed).
-pub fn attribute_text(index: &Index, text: &[u8], a: &AttributeArgs) -> Result<String> {
+/// Attributes `text` and renders it in the requested format (the exact bytes printed). The
+/// weights are the chain's rule (`openledger_attribution::weights`, which a fraud proof
+/// recomputes); the suffix-array index only finds the spans `explain` quotes.
+pub fn attribute_text(
+    docs: &[(u64, String)],
+    index: &Index,
+    text: &[u8],
+    a: &AttributeArgs,
+) -> Result<String> {
     let s = String::from_utf8_lossy(text);
     let (query, spans) = index.encode(&s);
     let attribution = matcher::attribute(index, &query, a.min_span as usize);
-    let weights = weight_list(&matcher::top(&attribution.weights, a.top));
+    let all = openledger_attribution::weights(&s, docs, a.min_span as usize);
+    let weights = weight_list(&matcher::top(&all, a.top));
     Ok(match a.format {
         Format::Weights => serde_json::to_string(&weights)? + "\n",
         Format::Use => {
@@ -166,10 +174,12 @@ pub fn attribute_text(index: &Index, text: &[u8], a: &AttributeArgs) -> Result<S
                 grant_id: a.grant_id.context("--format use needs --grant-id")?,
                 units: a.units,
                 weights,
+                // What a fraud proof checks the output text against.
+                output_sha256: Sha256::digest(text).to_vec(),
             };
             serde_json::to_string(&u)? + "\n"
         }
-        Format::Explain => explain(&s, &spans, &attribution, &weights, a),
+        Format::Explain => explain(&s, &spans, &attribution, all.len(), &weights, a),
     })
 }
 
@@ -187,6 +197,7 @@ fn explain(
     text: &str,
     words: &[std::ops::Range<usize>],
     attribution: &Attribution,
+    credited: usize,
     kept: &[att::Weight],
     a: &AttributeArgs,
 ) -> String {
@@ -219,9 +230,7 @@ fn explain(
         ));
     }
     let shown = match a.top {
-        Some(k) if k < attribution.weights.len() => {
-            format!(" (top {k} of {})", attribution.weights.len())
-        }
+        Some(k) if k < credited => format!(" (top {k} of {credited})"),
         _ => String::new(),
     };
     out.push_str(&format!(
@@ -405,9 +414,10 @@ mod tests {
     }
 
     fn on_corpus(extra: &[&str]) -> String {
-        let index = Index::build(&load_contributions(&corpus()).unwrap()).unwrap();
+        let docs = load_contributions(&corpus()).unwrap();
+        let index = Index::build(&docs).unwrap();
         let text = std::fs::read(corpus().join("output.txt")).unwrap();
-        attribute_text(&index, &text, &args(extra)).unwrap()
+        attribute_text(&docs, &index, &text, &args(extra)).unwrap()
     }
 
     #[test]
@@ -433,13 +443,15 @@ mod tests {
         );
         let u: Value =
             serde_json::from_str(&on_corpus(&["--format", "use", "--grant-id", "4"])).unwrap();
-        let sha = hex::encode(Sha256::digest(
-            std::fs::read(corpus().join("output.txt")).unwrap(),
-        ));
+        let digest = Sha256::digest(std::fs::read(corpus().join("output.txt")).unwrap());
+        let sha = hex::encode(digest);
+        use base64::Engine as _;
+        let committed = base64::engine::general_purpose::STANDARD.encode(digest);
         assert_eq!(
             u,
             json!({"request_id": sha, "grant_id": "4", "units": "1",
-                   "weights": [{"contribution_id": "1", "weight": "15"}, {"contribution_id": "3", "weight": "11"}]})
+                   "weights": [{"contribution_id": "1", "weight": "15"}, {"contribution_id": "3", "weight": "11"}],
+                   "output_sha256": committed})
         );
         let e = on_corpus(&["--format", "explain", "--min-span", "3"]);
         assert!(e.contains("span 1: 15 words from word 16, in contribution 1\n  \"nectar becomes honey through patient work: foragers pass"), "{e}");
@@ -524,9 +536,11 @@ mod tests {
 
     #[test]
     fn use_format_needs_a_grant() {
-        let index = Index::build(&[(1, "a b c d")]).unwrap();
-        assert!(attribute_text(&index, b"a b c d", &args(&["--format", "use"])).is_err());
+        let docs = [(1, "a b c d".to_string())];
+        let index = Index::build(&docs).unwrap();
+        assert!(attribute_text(&docs, &index, b"a b c d", &args(&["--format", "use"])).is_err());
         let out = attribute_text(
+            &docs,
             &index,
             b"a b c d",
             &args(&[
@@ -541,8 +555,14 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":\"2\",\"units\":\"5\",\"weights\":[{\"contribution_id\":\"1\",\"weight\":\"4\"}]}\n");
-        let e = attribute_text(&index, b"nothing here", &args(&["--format", "explain"])).unwrap();
+        assert_eq!(out, "{\"request_id\":\"q\",\"grant_id\":\"2\",\"units\":\"5\",\"weights\":[{\"contribution_id\":\"1\",\"weight\":\"4\"}],\"output_sha256\":\"+CzhtlPjCxzrVxG791ll3SRRMBHX2qSLvYYQVQFUof0=\"}\n");
+        let e = attribute_text(
+            &docs,
+            &index,
+            b"nothing here",
+            &args(&["--format", "explain"]),
+        )
+        .unwrap();
         assert!(e.starts_with("no span of 4 or more words"), "{e}");
         assert!(e.ends_with("total: 0\n"));
     }
@@ -578,7 +598,7 @@ mod tests {
         answer.push_str(&random_words(&mut rng, 60));
         let a = args(&["--format", "weights"]);
         let t = Instant::now();
-        let out = attribute_text(&index, answer.as_bytes(), &a).unwrap();
+        let out = attribute_text(&docs, &index, answer.as_bytes(), &a).unwrap();
         let attributed = t.elapsed();
         println!(
             "corpus: {bytes} bytes, {} contributions, {} words ({} distinct)\nindex: {:.3} s\none attribution ({} words): {:.3} ms\n{out}",

@@ -141,10 +141,20 @@ pub struct Claim {
 }
 
 /// Finds the claim for leaf `index` under `root` in a receipts file: the whole file written by
-/// `--receipts-out` (the aggregate whose root is `root`), one of its entries, or a bare `Use`.
+/// `--receipts-out` (the aggregate whose root is `root`, or the individual uses), one of its
+/// entries, or a bare `Use`.
 pub fn find_claim(file: &Value, root: &[u8; 32], index: usize) -> Result<Claim> {
     let root_hex = hex::encode(root);
-    let entry = if let Some(groups) = file.get("aggregated").and_then(Value::as_array) {
+    let entry = if let Some(individual) = file.get("individual") {
+        if individual.get("uses_root").and_then(Value::as_str) != Some(&root_hex) {
+            bail!("the file's individual uses are not under root {root_hex}");
+        }
+        individual
+            .get("receipts")
+            .and_then(Value::as_array)
+            .and_then(|r| r.get(index))
+            .with_context(|| format!("the file has no individual use {index}"))?
+    } else if let Some(groups) = file.get("aggregated").and_then(Value::as_array) {
         let Some(group) = groups
             .iter()
             .find(|g| g.get("receipts_root").and_then(Value::as_str) == Some(&root_hex))
@@ -223,6 +233,7 @@ mod tests {
                     weight: w,
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 

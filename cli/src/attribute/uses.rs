@@ -3,7 +3,9 @@
 //! A uses file is either `{"uses": [Use…], "aggregated": [AggregatedUses…]}` (either key may be
 //! left out) or a plain JSON array of `Use` objects. A `Use` is
 //! `{"request_id": "…", "grant_id": 3, "units": 1, "weights": [{"contribution_id": 7, "weight": 12}]}`
-//! where `units` defaults to 1 (per-use pricing) and `weights` to none; an `AggregatedUses` is
+//! where `units` defaults to 1 (per-use pricing) and `weights` to none, with an optional
+//! `output_sha256` (base64, as `openledger attribute --format use` prints it) that lets anyone
+//! prove a wrong weight later; an `AggregatedUses` is
 //! `{"grant_id", "uses", "units", "weights", "receipts_root"}` with the root in hex. A misspelt
 //! field is an error, not silently dropped; so is a request id given twice, or a contribution
 //! weighted twice in one use.
@@ -17,7 +19,13 @@ use openledger_proto::attribution::v1 as att;
 
 use super::receipts::ReceiptTree;
 
-const USE_FIELDS: [&str; 4] = ["request_id", "grant_id", "units", "weights"];
+const USE_FIELDS: [&str; 5] = [
+    "request_id",
+    "grant_id",
+    "units",
+    "weights",
+    "output_sha256",
+];
 const AGGREGATED_FIELDS: [&str; 5] = ["grant_id", "uses", "units", "weights", "receipts_root"];
 const WEIGHT_FIELDS: [&str; 2] = ["contribution_id", "weight"];
 
@@ -324,6 +332,7 @@ mod tests {
                 grant_id: 2,
                 units: 1,
                 weights: vec![w(1, 1)],
+                ..Default::default()
             },
         );
         let aggs = aggregate(&uses).unwrap();
@@ -372,6 +381,7 @@ mod tests {
             grant_id: 1,
             units: u64::MAX,
             weights: vec![],
+            ..Default::default()
         };
         assert!(aggregate(&[u("a"), u("b")]).is_err());
     }

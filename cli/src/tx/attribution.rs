@@ -1,7 +1,7 @@
 //! `openledger tx attribution …`: register as an inference operator of a model version with a
 //! bond, unbond, report paid uses in batches (individual or aggregated with a Merkle root of
 //! their receipts), claim vested rewards, challenge a report, vote on a challenge as a council
-//! member, withdraw an undecided challenge, and change the council.
+//! member, withdraw an undecided challenge, change the council, and prove a wrong weight.
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use openledger_proto::attribution::v1 as att;
 
 use super::{one_msg, tx_commands, IntoMsgs};
-use crate::attribute::receipts::receipt_entry_json;
+use crate::attribute::receipts::{
+    find_claim, parse_hash, receipt, receipt_entry_json, ReceiptTree,
+};
 use crate::attribute::uses::{aggregate, parse_uses_file, Aggregate, UsesFile};
 use crate::input::read_text_file_or_stdin;
 use crate::ledger::{parse_short, uopen_arg};
@@ -41,6 +43,10 @@ tx_commands! {
         WithdrawChallenge(WithdrawChallengeArgs),
         /// Approve replacing the dispute council; it takes effect at the council's threshold
         UpdateCouncil(UpdateCouncilArgs),
+        /// Prove that a report credited a contribution with a weight the chain's attribution
+        /// rule does not give it, from the output text and the contribution's file; if so, the
+        /// operator's bond is FROM's and the report reversed
+        ProveWrongWeight(ProveWrongWeightArgs),
     }
 }
 
@@ -93,9 +99,10 @@ pub struct ReportUsageArgs {
     /// Merkle root of the receipts) instead of one by one
     #[arg(long)]
     aggregate: bool,
-    /// With --aggregate: write each use's receipt, leaf and Merkle proof to FILE, for
-    /// `openledger attribute verify-receipt`
-    #[arg(long = "receipts-out", requires = "aggregate", value_name = "FILE")]
+    /// Write each use's receipt, leaf and Merkle proof to FILE (under its aggregate's root with
+    /// --aggregate, else under the report's root of individual uses), for `openledger attribute
+    /// verify-receipt` and `tx attribution prove-wrong-weight`
+    #[arg(long = "receipts-out", value_name = "FILE")]
     receipts_out: Option<PathBuf>,
 }
 
@@ -121,6 +128,11 @@ impl IntoMsgs for ReportUsageArgs {
             }
             (Vec::new(), aggregated)
         } else {
+            if let Some(out) = self.receipts_out.as_ref().filter(|_| !uses.uses.is_empty()) {
+                let j = individual_receipts_json(self.version_id, &self.batch_id, &uses.uses)?;
+                std::fs::write(out, serde_json::to_string_pretty(&j)? + "\n")
+                    .with_context(|| format!("writing receipts to {}", out.display()))?;
+            }
             (uses.uses, uses.aggregated)
         };
         one_msg(att::MsgReportUsage {
@@ -230,6 +242,82 @@ impl IntoMsgs for UpdateCouncilArgs {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct ProveWrongWeightArgs {
+    report_id: u64,
+    /// The root the receipt is under (hex or base64): one of the report's receipts_roots, or its
+    /// uses_root, as `query attribution reports` shows them
+    #[arg(long, value_name = "HASH")]
+    root: String,
+    /// The receipts file written by `report-usage --receipts-out`, or one entry of it
+    #[arg(long = "receipt-file", value_name = "FILE")]
+    receipt_file: PathBuf,
+    /// Position of the use under the root (0-based)
+    #[arg(long, value_name = "K")]
+    index: usize,
+    /// The aggregated entry of the report the root belongs to; without it, the report's
+    /// individual uses
+    #[arg(long, value_name = "N")]
+    entry: Option<u32>,
+    /// The model output the use's weights were computed from
+    #[arg(long = "output-text", value_name = "FILE")]
+    output_text: PathBuf,
+    /// The contribution whose weight is wrong, and its content
+    #[arg(long, value_name = "ID")]
+    contribution: u64,
+    #[arg(long = "contribution-file", value_name = "FILE")]
+    contribution_file: PathBuf,
+}
+
+impl IntoMsgs for ProveWrongWeightArgs {
+    fn msgs(self, prover: &str) -> Result<Vec<Any>> {
+        let root = parse_hash("--root", &self.root)?;
+        let file: Value = serde_json::from_str(&read_text_file_or_stdin(
+            &self.receipt_file,
+            "the receipts",
+        )?)
+        .with_context(|| format!("{} is not JSON", self.receipt_file.display()))?;
+        let claim = find_claim(&file, &root, self.index)?;
+        let (Some(proof), Some(total)) = (claim.proof, claim.total) else {
+            anyhow::bail!(
+                "the receipts file holds no proof and leaf count for use {}",
+                self.index
+            );
+        };
+        let read = |path: &Path| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
+        one_msg(att::MsgProveWrongWeight {
+            prover: prover.to_string(),
+            report_id: self.report_id,
+            individual: self.entry.is_none(),
+            entry: self.entry.unwrap_or(0),
+            receipt: receipt(&claim.use_),
+            leaf_index: self.index as u64,
+            total_leaves: total as u64,
+            proof,
+            output_text: read(&self.output_text)?,
+            contribution_id: self.contribution,
+            contribution: read(&self.contribution_file)?,
+        })
+    }
+}
+
+/// What `--receipts-out` writes for individual uses: the report's uses root and every use with
+/// its receipt, leaf and proof.
+fn individual_receipts_json(version_id: u64, batch_id: &str, uses: &[att::Use]) -> Result<Value> {
+    let tree = ReceiptTree::of_uses(uses)?;
+    Ok(json!({
+        "version_id": version_id,
+        "batch_id": batch_id,
+        "individual": {
+            "uses_root": hex::encode(tree.root()),
+            "total_leaves": tree.len(),
+            "receipts": uses.iter().enumerate().map(|(k, u)| receipt_entry_json(&tree, k, u)).collect::<Vec<_>>(),
+        },
+    }))
+}
+
 fn read_uses_file(path: &Path) -> Result<UsesFile> {
     let text = read_text_file_or_stdin(path, "the uses")?;
     parse_uses_file(&text).with_context(|| format!("invalid uses file {}", path.display()))
@@ -268,6 +356,51 @@ mod tests {
     use super::*;
     use crate::attribute::receipts::{find_claim, parse_hash, receipt, verify};
 
+    #[test]
+    fn a_proof_of_a_wrong_weight_carries_the_receipt_its_proof_and_both_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let uses: Vec<att::Use> = (0..3)
+            .map(|i| att::Use {
+                request_id: format!("r{i}"),
+                grant_id: 1,
+                units: 1,
+                weights: vec![att::Weight {
+                    contribution_id: 7,
+                    weight: 50 + i,
+                }],
+                output_sha256: vec![9; 32],
+            })
+            .collect();
+        let receipts = dir.path().join("receipts.json");
+        let j = individual_receipts_json(4, "b", &uses).unwrap();
+        std::fs::write(&receipts, j.to_string()).unwrap();
+        let (output, contribution) = (dir.path().join("out.txt"), dir.path().join("7.txt"));
+        std::fs::write(&output, "the output").unwrap();
+        std::fs::write(&contribution, "the contribution").unwrap();
+        let root = j["individual"]["uses_root"].as_str().unwrap().to_string();
+        let args = ProveWrongWeightArgs {
+            report_id: 3,
+            root: root.clone(),
+            receipt_file: receipts,
+            index: 2,
+            entry: None,
+            output_text: output,
+            contribution: 7,
+            contribution_file: contribution,
+        };
+        let msgs = args.msgs("ol1prover").unwrap();
+        let m =
+            <att::MsgProveWrongWeight as prost::Message>::decode(msgs[0].value.as_slice()).unwrap();
+        assert!(m.individual);
+        assert_eq!((m.report_id, m.leaf_index, m.total_leaves), (3, 2, 3));
+        assert_eq!(m.receipt, receipt(&uses[2]));
+        assert_eq!(
+            (m.output_text.as_slice(), m.contribution.as_slice()),
+            (&b"the output"[..], &b"the contribution"[..])
+        );
+        let root = parse_hash("root", &root).unwrap();
+        assert!(verify(&root, &m.receipt, 2, 3, &m.proof).unwrap());
+    }
     #[test]
     fn aggregated_report_and_receipts_file() {
         let file = parse_uses_file(

@@ -216,10 +216,11 @@ pub fn resolve(
     Ok(outcome)
 }
 
-/// The first upheld challenge of a report: the operator's whole bond to the challenger, and
+/// The first upheld challenge or proof against a report: the operator's whole bond to the
+/// challenger (or prover), and
 /// exactly what the report credited, none of it claimable yet, back to the grants it charged.
 /// Returns (reversed, slashed).
-fn reverse(
+pub(super) fn reverse(
     ctx: &mut Ctx,
     deps: &(impl Grants + Transfers),
     mut report: Report,

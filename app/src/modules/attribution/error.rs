@@ -49,4 +49,12 @@ crate::module_errors!(AttributionError, "attribution", {
     InvalidCouncil(String) = 30: "invalid council: {0}",
     InvalidParams(String) = 31: "invalid attribution params: {0}",
     AlreadyApproved(Address) = 32: "{0} already approved this council change",
+    // (field, its size, the limit), in bytes.
+    ProofTooLarge(String, u64, u64) = 33: "{0} is {1} bytes, over the limit of {2}",
+    ReceiptNotInReport(u64) = 34: "the receipt is not proven to be in report {0}",
+    OutputMismatch = 35: "the output text does not hash to the receipt's output_sha256",
+    ContributionMismatch(u64) = 36: "the bytes given do not hash to contribution {0}'s content_sha256",
+    // (contribution, weight).
+    WeightCorrect(u64, u64) = 37: "weight {1} of contribution {0} is what the attribution rule gives",
+    ReceiptWithoutOutputHash(u64) = 38: "the receipt in report {0} commits to no output_sha256, so its weights cannot be recomputed",
 });

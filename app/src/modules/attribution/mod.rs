@@ -31,6 +31,11 @@
 //! report: exactly its credits go back to the grants' escrow pro rata to what each paid; a
 //! report is reversed once. Rejected: the challenger's bond is burned. Undecided after
 //! `challenge_timeout_blocks`: the challenger may withdraw it with the bond.
+//!
+//! Proofs of a wrong weight (MsgProveWrongWeight) need no judge: the chain recomputes a
+//! receipt's weight of one contribution from the output text and the contribution's bytes
+//! (`openledger_attribution`); if it differs, the report is reversed as by an upheld challenge,
+//! with the operator's bond to the prover.
 //! Events: `operator_registered`, `operator_unbonding`, `operator_unbonded`, `use_settled`
 //! (per settlement: price, fee, and the sum of parts), `rewards_claimed`.
 //! Invariants: every settlement's parts sum exactly to its price; the rewards account holds
@@ -43,6 +48,7 @@ mod error;
 pub mod genesis;
 mod keeper;
 pub mod msgs;
+pub mod proof;
 pub mod query;
 pub mod settle;
 mod state;
@@ -80,6 +86,10 @@ pub fn default_params() -> Params {
         council_threshold: 0,
         max_open_challenges_per_report: 8,
         challenge_timeout_blocks: 1_000,
+        attribution_min_span: 4,
+        max_proof_output_bytes: 64 << 10,
+        // Under CometBFT's default 1 MiB transaction limit, with the output beside it.
+        max_proof_contribution_bytes: 512 << 10,
     }
 }
 
@@ -111,6 +121,12 @@ pub fn validate_params(p: &Params) -> Result<(), AttributionError> {
     }
     if p.challenge_timeout_blocks == 0 {
         return invalid("challenge_timeout_blocks must be positive");
+    }
+    if p.attribution_min_span == 0 || p.attribution_min_span > 64 {
+        return invalid("attribution_min_span must be 1..=64");
+    }
+    if p.max_proof_output_bytes == 0 || p.max_proof_contribution_bytes == 0 {
+        return invalid("proof size limits must be positive");
     }
     council::validate(&p.council, p.council_threshold)?;
     Ok(())

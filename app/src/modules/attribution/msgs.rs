@@ -6,16 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use openledger_proto::attribution::v1::{
     EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
     EventUseSettled, GrantCharge, MsgChallengeUsage, MsgChallengeUsageResponse, MsgClaimRewards,
-    MsgClaimRewardsResponse, MsgRegisterOperator, MsgRegisterOperatorResponse, MsgReportUsage,
-    MsgReportUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse, MsgUnbondOperator,
-    MsgUnbondOperatorResponse, MsgUpdateCouncil, MsgUpdateCouncilResponse, MsgWithdrawChallenge,
-    MsgWithdrawChallengeResponse, Operator, Params, Payout, Report, RewardCredit, Weight,
+    MsgClaimRewardsResponse, MsgProveWrongWeight, MsgProveWrongWeightResponse, MsgRegisterOperator,
+    MsgRegisterOperatorResponse, MsgReportUsage, MsgReportUsageResponse, MsgResolveChallenge,
+    MsgResolveChallengeResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, MsgUpdateCouncil,
+    MsgUpdateCouncilResponse, MsgWithdrawChallenge, MsgWithdrawChallengeResponse, Operator, Params,
+    Payout, Report, RewardCredit, Weight,
 };
 use openledger_types::{parse_amount, Address};
 
 use super::challenge;
 use super::council;
 use super::deps::{Deps, FeeCollector, Grants, Ledger, Transfers};
+use super::proof;
 use super::settle::{self, Settlement};
 use super::state::{self, add, num, EarnedFrom};
 use super::{bonds_account, rewards_account, AttributionError};
@@ -197,7 +199,7 @@ pub(super) fn check_weights(weights: &[Weight]) -> Result<(), AttributionError> 
 }
 
 /// Datasets anywhere in the version's lineage: weights may only name their accepted contributions.
-fn lineage_datasets(
+pub(super) fn lineage_datasets(
     ctx: &mut Ctx,
     ledger: &impl Ledger,
     version_id: u64,
@@ -222,7 +224,7 @@ fn lineage_datasets(
     Ok(datasets)
 }
 
-fn eligible_weights(
+pub(super) fn eligible_weights(
     ctx: &mut Ctx,
     ledger: &impl Ledger,
     datasets: &BTreeSet<u64>,
@@ -498,6 +500,7 @@ pub fn report(
         payouts,
         charges,
         reversed: false,
+        uses_root: proof::receipts_root(&msg.uses),
     };
     state::record_report(ctx, operator, &report)?;
     Ok(MsgReportUsageResponse {
@@ -568,6 +571,7 @@ crate::module_messages!(module: "attribution", package: "openledger.attribution.
     ResolveChallenge(ValidResolve),
     WithdrawChallenge(ValidWithdraw),
     UpdateCouncil(ValidUpdateCouncil),
+    ProveWrongWeight(ValidProof),
 });
 
 /// A MsgRegisterOperator past its stateless checks.
@@ -778,5 +782,30 @@ impl Handler for ValidUpdateCouncil {
 impl<D: Deps> Execute<D> for ValidUpdateCouncil {
     fn execute(&self, ctx: &mut Ctx, _deps: &D) -> Result<MsgUpdateCouncilResponse, Failure> {
         Ok(council::update(ctx, &self.msg, &self.member)?)
+    }
+}
+
+/// A MsgProveWrongWeight past its stateless checks (sizes under the hard caps).
+#[derive(Debug, Clone)]
+pub struct ValidProof {
+    msg: MsgProveWrongWeight,
+    prover: Address,
+}
+
+impl Handler for ValidProof {
+    type Proto = MsgProveWrongWeight;
+    type Response = MsgProveWrongWeightResponse;
+    fn check(msg: MsgProveWrongWeight) -> Result<Self, Failure> {
+        let prover = proof::validate(&msg)?;
+        Ok(ValidProof { msg, prover })
+    }
+    fn signer(&self) -> &Address {
+        &self.prover
+    }
+}
+
+impl<D: Deps> Execute<D> for ValidProof {
+    fn execute(&self, ctx: &mut Ctx, deps: &D) -> Result<MsgProveWrongWeightResponse, Failure> {
+        proof::prove(ctx, deps, &self.msg, &self.prover)
     }
 }

@@ -187,7 +187,6 @@ pub fn challenge(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributi
 
 /// `/openledger.attribution.v1.Query/VerifyReceipt`: a receipt against a report's stored root.
 pub fn verify_receipt(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
-    use rs_merkle::{algorithms::Sha256, Hasher, MerkleProof};
     let request: openledger_proto::attribution::v1::QueryVerifyReceiptRequest =
         decode_request(request)?;
     let report = state::report(r, request.report_id)?
@@ -204,18 +203,13 @@ pub fn verify_receipt(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attr
         .map_err(|e| {
             AttributionError::InvalidField(format!("receipt is not an encoded Use: {e}"))
         })?;
-    let (Ok(index), Ok(total)) = (
-        usize::try_from(request.leaf_index),
-        usize::try_from(request.total_leaves),
-    ) else {
-        return Err(AttributionError::InvalidField(
-            "leaf index or count out of range".into(),
-        ));
-    };
-    let valid = index < total
-        && MerkleProof::<Sha256>::from_bytes(&request.proof)
-            .map(|proof| proof.verify(root, &[index], &[Sha256::hash(&request.receipt)], total))
-            .unwrap_or(false);
+    let valid = super::proof::proves_leaf(
+        &root,
+        &request.receipt,
+        request.leaf_index,
+        request.total_leaves,
+        &request.proof,
+    );
     Ok(
         openledger_proto::attribution::v1::QueryVerifyReceiptResponse {
             valid,

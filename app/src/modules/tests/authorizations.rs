@@ -10,6 +10,7 @@ fn one_use(request: &str, grant_id: u64) -> Vec<att::Use> {
         grant_id,
         units: 1,
         weights: vec![],
+        ..Default::default()
     }]
 }
 

@@ -84,6 +84,7 @@ fn uses(m: &Market, prefix: &str, count: usize) -> Vec<att::Use> {
             grant_id: m.grant,
             units: 1,
             weights: weights(m.first, &[(0, 1)]),
+            ..Default::default()
         })
         .collect()
 }

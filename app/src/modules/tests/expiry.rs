@@ -70,6 +70,7 @@ fn an_expired_grant_returns_its_unused_escrow_once() {
         grant_id: grant,
         units: 1,
         weights: vec![],
+        ..Default::default()
     }];
     ok::<att::MsgReportUsageResponse>(report(&m, "short", one, vec![]));
     let release = lic::MsgReleaseGrant {
@@ -115,6 +116,7 @@ fn an_expired_grant_pays_for_no_use_and_an_unbonded_operator_gets_the_bond_back(
         grant_id: grant,
         units: 1,
         weights: vec![],
+        ..Default::default()
     }];
     refused(
         report(&m, "late", use_, vec![]),

@@ -7,6 +7,7 @@ mod authorizations;
 mod challenges;
 mod expiry;
 mod paid_uses;
+mod proofs;
 mod registry_story;
 
 use openledger_proto::attribution::v1 as att;
@@ -165,6 +166,8 @@ fn version_target(id: u64) -> Option<lic::Target> {
 
 struct Market {
     w: World,
+    /// The open dataset every version of the market is trained on, and its first contribution.
+    dataset: u64,
     first: u64,
     base: u64,
     tuned: u64,
@@ -308,6 +311,7 @@ fn market_with(edit: impl FnOnce(&mut att::Params)) -> Market {
     authorize(&w, &licensee, grant, &operator, 150_000);
     Market {
         w,
+        dataset: dataset_id,
         first,
         base: base.version_id,
         tuned: tuned.version_id,

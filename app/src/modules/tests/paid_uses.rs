@@ -37,6 +37,7 @@ fn a_hundred_paid_uses_are_settled_to_the_last_unit_and_claimed() {
                     &[(0, 1)]
                 },
             ),
+            ..Default::default()
         })
         .collect();
     let preview: att::QuerySplitPreviewResponse =
@@ -209,6 +210,7 @@ fn refused_reports_change_nothing() {
             grant_id: grant,
             units: 1,
             weights: w,
+            ..Default::default()
         }]
     };
     assert_eq!(
@@ -356,6 +358,7 @@ fn a_contributor_proves_their_data_was_used_in_call_k() {
             grant_id: m.grant,
             units: 1,
             weights: weights(m.first, &[(i, 5)]),
+            ..Default::default()
         })
         .collect();
     let leaves: Vec<[u8; 32]> = uses
@@ -413,6 +416,7 @@ fn an_export_keeps_paid_requests_so_replays_stay_refused() {
         grant_id: m.grant,
         units: 1,
         weights: vec![],
+        ..Default::default()
     }];
     ok::<att::MsgReportUsageResponse>(report(&m, "b", one, vec![]));
     let genesis = m.w.chain.app.export_genesis().unwrap();
