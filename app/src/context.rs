@@ -335,7 +335,11 @@ mod tests {
 
         let mut poor = Ctx::new(&state, GasMeter::new(gas::READ_COST_FLAT + 2 * per_item), 1);
         let items: Vec<_> = poor.range(Substore::Bank, b"p", None).collect();
-        assert_eq!(items.len(), 3, "two items, then the out of gas, then nothing");
+        assert_eq!(
+            items.len(),
+            3,
+            "two items, then the out of gas, then nothing"
+        );
         assert!(matches!(items[2], Err(SdkError::OutOfGas { .. })));
     }
 

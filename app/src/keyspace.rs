@@ -572,7 +572,9 @@ mod tests {
             }
         }
         // The last page says so; an empty keyspace is one empty last page.
-        let last = INDEX.page_under(&mut r, &3u64, Some(&(3, 1_497)), 10).unwrap();
+        let last = INDEX
+            .page_under(&mut r, &3u64, Some(&(3, 1_497)), 10)
+            .unwrap();
         assert_eq!((last.items.len(), last.next), (1, None));
         let none = INDEX.page_under(&mut r, &9u64, None, 10).unwrap();
         assert_eq!((none.items.len(), none.next), (0, None));

@@ -170,7 +170,9 @@ fn start(
                     .build();
                 match runtime {
                     Ok(rt) => {
-                        if let Err(e) = rt.block_on(openledger_app::grpc::serve_with(grpc_app, addr, limits)) {
+                        if let Err(e) =
+                            rt.block_on(openledger_app::grpc::serve_with(grpc_app, addr, limits))
+                        {
                             tracing::error!(%e, "gRPC server stopped");
                         }
                     }

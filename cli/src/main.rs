@@ -675,7 +675,9 @@ mod tests {
                 "model-training",
             ],
             vec!["query", "models", "provenance", "9", "-o", "json"],
-            vec!["query", "models", "versions", "2", "--after", "5", "--limit", "50"],
+            vec![
+                "query", "models", "versions", "2", "--after", "5", "--limit", "50",
+            ],
             vec!["query", "models", "by-owner", "alice", "--limit", "10"],
             vec!["query", "models", "lineage", "9", "--limit", "1000"],
             vec!["query", "models", "descendants", "9", "--limit", "3"],

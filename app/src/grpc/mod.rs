@@ -15,9 +15,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Buf, BufMut};
+use tokio::sync::Semaphore;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::server::UnaryService;
-use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 use crate::app::App;

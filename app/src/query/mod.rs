@@ -296,7 +296,12 @@ mod tests {
         assert_eq!((within.codespace.as_str(), within.code), ("models", 3));
         let poor = chain.app.clone().with_query_gas_limit(10);
         let over = poor.query(path, &request, 0, false);
-        assert_eq!((over.codespace.as_str(), over.code), ("sdk", 11), "{}", over.log);
+        assert_eq!(
+            (over.codespace.as_str(), over.code),
+            ("sdk", 11),
+            "{}",
+            over.log
+        );
         assert!(
             over.log.contains("query gas limit of 10"),
             "the log says which budget: {}",

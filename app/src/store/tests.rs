@@ -301,7 +301,10 @@ fn an_overlay_range_pulls_from_below_only_as_far_as_it_is_read() {
     );
     counting.reset();
     let start = [b"p".as_slice(), &9_000u32.to_be_bytes()].concat();
-    let from_start: Vec<_> = tx.range(Substore::Bank, b"p", Some(&start)).take(3).collect();
+    let from_start: Vec<_> = tx
+        .range(Substore::Bank, b"p", Some(&start))
+        .take(3)
+        .collect();
     assert_eq!(from_start[0].as_ref().unwrap().0, start);
     assert!(counting.pulled() <= 4, "a start key is a seek, not a scan");
 }

@@ -99,7 +99,11 @@ mod tests {
         let mut r = Unmetered(&state);
         let accepted = Keeper::accepted_in(&mut r, 1, 5_001, 5_010, 100).unwrap();
         assert_eq!(ids(&accepted), vec![5_002, 5_004, 5_006, 5_008, 5_010]);
-        assert!(state.pulled() <= 12, "{} index entries read", state.pulled());
+        assert!(
+            state.pulled() <= 12,
+            "{} index entries read",
+            state.pulled()
+        );
     }
 
     #[test]
@@ -108,7 +112,11 @@ mod tests {
         let mut r = Unmetered(&state);
         let accepted = Keeper::accepted_in(&mut r, 1, 1, u64::MAX, 3).unwrap();
         assert_eq!(ids(&accepted), vec![2, 4, 6]);
-        assert!(state.pulled() <= 10, "{} index entries read", state.pulled());
+        assert!(
+            state.pulled() <= 10,
+            "{} index entries read",
+            state.pulled()
+        );
         let tail = Keeper::accepted_in(&mut r, 1, 9_995, u64::MAX, 100).unwrap();
         assert_eq!(ids(&tail), vec![9_996, 9_998, 10_000]);
         let empty = Keeper::accepted_in(&mut r, 1, 7, 6, 100).unwrap();

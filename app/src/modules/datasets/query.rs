@@ -76,12 +76,8 @@ pub fn contributions_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Da
     let request =
         QueryContributionsOfRequest::decode(request).map_err(crate::error::SdkError::from)?;
     let contributor = Address::from_bech32(&request.contributor)?;
-    let page = state::contribution_ids_of(
-        r,
-        &contributor,
-        request.after_id,
-        page_limit(request.limit),
-    )?;
+    let page =
+        state::contribution_ids_of(r, &contributor, request.after_id, page_limit(request.limit))?;
     Ok(contributions_page(r, page, Status::Unspecified as i32)?.encode_to_vec())
 }
 

@@ -65,8 +65,7 @@ pub fn grants_of_licensee(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, 
 pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantsOnTargetRequest = decode_request(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
-    let (grants, next) =
-        state::grants_on(r, target, request.after_id, page_limit(request.limit))?;
+    let (grants, next) = state::grants_on(r, target, request.after_id, page_limit(request.limit))?;
     Ok(QueryGrantsResponse {
         grants,
         next_after_id: next.unwrap_or(0),

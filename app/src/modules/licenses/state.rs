@@ -359,9 +359,7 @@ mod tests {
     }
 
     /// Every page of a paged read, until it says there is no next one.
-    fn all_pages(
-        mut page: impl FnMut(u64) -> (Vec<Grant>, Option<u64>),
-    ) -> (Vec<u64>, usize) {
+    fn all_pages(mut page: impl FnMut(u64) -> (Vec<Grant>, Option<u64>)) -> (Vec<u64>, usize) {
         let (mut ids, mut after, mut pages) = (Vec::new(), 0, 0);
         loop {
             let (grants, next) = page(after);
@@ -382,7 +380,10 @@ mod tests {
             all_pages(|after| grants_on(&mut r, TargetRef::Version(1), after, 25).unwrap());
         assert_eq!((on_one, pages), ((1..=120).collect(), 5));
         let (of_first, _) = all_pages(|after| grants_of(&mut r, &licensees[1], after, 7).unwrap());
-        assert_eq!(of_first, (1..=160).filter(|id| id % 2 == 1).collect::<Vec<_>>());
+        assert_eq!(
+            of_first,
+            (1..=160).filter(|id| id % 2 == 1).collect::<Vec<_>>()
+        );
         let (of_on, _) = all_pages(|after| {
             grants_of_on(&mut r, &licensees[0], TargetRef::Version(2), after, 3).unwrap()
         });
@@ -396,6 +397,10 @@ mod tests {
         let (page, next) = grants_on(&mut r, TargetRef::Version(1), 100, 10).unwrap();
         assert_eq!(page.len(), 10);
         assert_eq!(next, Some(110));
-        assert!(state.pulled() <= 11, "{} index entries read", state.pulled());
+        assert!(
+            state.pulled() <= 11,
+            "{} index entries read",
+            state.pulled()
+        );
     }
 }

@@ -407,7 +407,10 @@ mod tests {
         let msg = publish_using(vec![uses(1, 1, 5), uses(2, 0, u64::MAX), uses(1, 6, 9)]);
         let err = validate_publish(&msg).unwrap_err();
         assert_eq!(err, ModelsError::DuplicateDatasetUse(1));
-        assert!(err.to_string().contains("dataset 1 is named twice"), "{err}");
+        assert!(
+            err.to_string().contains("dataset 1 is named twice"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -66,8 +66,7 @@ pub fn versions(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsErro
 pub fn models_by_owner(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, ModelsError> {
     let request: QueryModelsByOwnerRequest = decode_request(request)?;
     let owner = Address::from_bech32(&request.owner)?;
-    let (models, next) =
-        state::models_of(r, &owner, request.after_id, page_limit(request.limit))?;
+    let (models, next) = state::models_of(r, &owner, request.after_id, page_limit(request.limit))?;
     Ok(QueryModelsByOwnerResponse {
         models,
         next_after_id: next.unwrap_or(0),
@@ -135,12 +134,7 @@ pub fn lineage(
     request: &[u8],
 ) -> Result<Vec<u8>, ModelsError> {
     let request: QueryLineageRequest = decode_request(request)?;
-    let walk = lineage_nodes(
-        r,
-        registries,
-        request.version_id,
-        page_limit(request.limit),
-    )?;
+    let walk = lineage_nodes(r, registries, request.version_id, page_limit(request.limit))?;
     Ok(QueryLineageResponse {
         nodes: walk.nodes,
         truncated: walk.truncated,
@@ -214,12 +208,7 @@ pub fn provenance(
     request: &[u8],
 ) -> Result<Vec<u8>, ModelsError> {
     let request: QueryProvenanceRequest = decode_request(request)?;
-    let walk = lineage_nodes(
-        r,
-        registries,
-        request.version_id,
-        page_limit(request.limit),
-    )?;
+    let walk = lineage_nodes(r, registries, request.version_id, page_limit(request.limit))?;
     let ids: BTreeSet<u64> = walk
         .nodes
         .iter()
@@ -246,9 +235,29 @@ mod tests {
 
     use super::*;
     use crate::context::Unmetered;
-    use crate::keepers::Keepers;
+    use crate::error::SdkError;
     use crate::keyspace::testing::state_of;
     use crate::store::testing::Counting;
+
+    /// Registries with no licences and no datasets: the walks are what is tested.
+    struct Keepers;
+
+    impl Registries for Keepers {
+        fn licenses_of_version<R: Read>(
+            &self,
+            _: &mut R,
+            _: u64,
+        ) -> Result<Vec<openledger_proto::licenses::v1::License>, SdkError> {
+            Ok(Vec::new())
+        }
+        fn dataset<R: Read>(
+            &self,
+            _: &mut R,
+            _: u64,
+        ) -> Result<Option<openledger_proto::datasets::v1::Dataset>, SdkError> {
+            Ok(None)
+        }
+    }
 
     fn owner() -> Address {
         Address::from_bytes(vec![0xab; 20]).unwrap()
