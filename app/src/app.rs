@@ -37,7 +37,13 @@ pub enum AppError {
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Mutex<Inner>>,
+    /// Gas one query may spend on reads before it is refused (the node's `--query-gas-limit`).
+    query_gas_limit: u64,
 }
+
+/// The query gas budget when the node sets none: about 50,000 point reads, far more than any
+/// page of 1,000 items needs, far less than a scan of a large index.
+pub const DEFAULT_QUERY_GAS_LIMIT: u64 = 50_000_000;
 
 struct Inner {
     storage: Storage,
@@ -66,7 +72,22 @@ impl App {
                 pending: None,
                 committed,
             })),
+            query_gas_limit: DEFAULT_QUERY_GAS_LIMIT,
         })
+    }
+
+    /// The same app with another query gas budget (0 is taken as the default).
+    pub fn with_query_gas_limit(mut self, limit: u64) -> Self {
+        self.query_gas_limit = if limit == 0 {
+            DEFAULT_QUERY_GAS_LIMIT
+        } else {
+            limit
+        };
+        self
+    }
+
+    pub fn query_gas_limit(&self) -> u64 {
+        self.query_gas_limit
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

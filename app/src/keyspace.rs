@@ -5,12 +5,16 @@
 //!
 //! Keys encode in an order-preserving way (ids big-endian, addresses length-prefixed), so the
 //! entries under a leading part of a key iterate in numeric order.
+//!
+//! Range reads are pulled entry by entry and charged as they are pulled ([`Map::iter_under`]), and
+//! list queries read one page at a time ([`Map::page_under`]): a page seeks to the entry after the
+//! last one of the previous page, so reading page n costs the same as reading page 1.
 
 use std::marker::PhantomData;
 
 use openledger_types::Address;
 
-use crate::context::{decode_state, Ctx, Read};
+use crate::context::{decode_state, Ctx, RawItem, Read};
 use crate::error::SdkError;
 use crate::store::Substore;
 
@@ -182,6 +186,25 @@ pub struct Map<K, C> {
 /// An index: keys with no value.
 pub type Set<K> = Map<K, Unit>;
 
+/// A keyspace's entries, decoded as they are pulled; the first error (out of gas, corrupt state)
+/// ends them.
+pub type Entries<'r, K, V> = Box<dyn Iterator<Item = Result<(K, V), SdkError>> + 'r>;
+
+/// One page of a keyspace: at most `limit` entries in key order, and the key to pass as `after`
+/// for the next page (None on the last page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<K, V> {
+    pub items: Vec<(K, V)>,
+    pub next: Option<K>,
+}
+
+impl<K, V> Page<K, V> {
+    /// The same page with each entry mapped (an index entry to its id, say).
+    pub fn map<T>(self, f: impl FnMut((K, V)) -> T) -> (Vec<T>, Option<K>) {
+        (self.items.into_iter().map(f).collect(), self.next)
+    }
+}
+
 impl<K: KeyPart, C: Codec> Map<K, C> {
     pub const fn new(store: Substore, prefix: u8) -> Self {
         Map {
@@ -197,13 +220,25 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         out
     }
 
-    fn decode_key(&self, raw: &[u8]) -> Result<K, SdkError> {
+    /// The raw prefix of the entries whose key starts with `leading`.
+    fn prefix_of<P: KeyPart>(&self, leading: &P) -> Vec<u8> {
+        let mut out = vec![self.prefix];
+        leading.encode(&mut out);
+        out
+    }
+
+    fn decode_key(raw: &[u8]) -> Result<K, SdkError> {
         let body = raw.get(1..).ok_or_else(|| corrupt_key("empty"))?;
         let (key, rest) = K::decode(body)?;
         if !rest.is_empty() {
             return Err(corrupt_key("trailing bytes"));
         }
         Ok(key)
+    }
+
+    fn decode_entry(item: RawItem) -> Result<(K, C::Value), SdkError> {
+        let (key, value) = item?;
+        Ok((Self::decode_key(&key)?, C::decode(&value)?))
     }
 
     pub fn get(&self, r: &mut impl Read, key: &K) -> Result<Option<C::Value>, SdkError> {
@@ -224,9 +259,126 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         ctx.delete(self.store, self.key(key))
     }
 
+    fn iter_raw<'r>(
+        &self,
+        r: &'r mut impl Read,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+    ) -> Entries<'r, K, C::Value>
+    where
+        K: 'r,
+        C: 'r,
+    {
+        Box::new(
+            r.read_range(self.store, prefix, start)
+                .map(Self::decode_entry),
+        )
+    }
+
+    /// Every entry in key order, pulled (and charged) one at a time.
+    pub fn iter<'r>(&self, r: &'r mut impl Read) -> Entries<'r, K, C::Value>
+    where
+        K: 'r,
+        C: 'r,
+    {
+        self.iter_raw(r, &[self.prefix], None)
+    }
+
+    /// The entries whose key starts with `leading`, in key order, pulled one at a time.
+    pub fn iter_under<'r, P: PrefixOf<K>>(
+        &self,
+        r: &'r mut impl Read,
+        leading: &P,
+    ) -> Entries<'r, K, C::Value>
+    where
+        K: 'r,
+        C: 'r,
+    {
+        self.iter_raw(r, &self.prefix_of(leading), None)
+    }
+
+    /// The entries whose key starts with `leading`, from `from` (included) on: the read seeks to
+    /// `from`, whatever lies before it is never read.
+    pub fn iter_from<'r, P: PrefixOf<K>>(
+        &self,
+        r: &'r mut impl Read,
+        leading: &P,
+        from: &K,
+    ) -> Entries<'r, K, C::Value>
+    where
+        K: 'r,
+        C: 'r,
+    {
+        self.iter_raw(r, &self.prefix_of(leading), Some(&self.key(from)))
+    }
+
+    /// At most `limit` entries under a raw prefix after the key `after`, and the next page's
+    /// `after`. Reads `limit + 1` entries at most, from a seek.
+    fn page_raw(
+        &self,
+        r: &mut impl Read,
+        prefix: &[u8],
+        after: Option<&K>,
+        limit: usize,
+    ) -> Result<Page<K, C::Value>, SdkError>
+    where
+        K: Clone,
+    {
+        // The smallest key greater than `after`: after itself with a zero byte appended.
+        let start = after.map(|after| {
+            let mut start = self.key(after);
+            start.push(0);
+            start
+        });
+        let mut entries = self.iter_raw(r, prefix, start.as_deref());
+        let mut items = Vec::new();
+        while items.len() < limit {
+            match entries.next() {
+                Some(entry) => items.push(entry?),
+                None => return Ok(Page { items, next: None }),
+            }
+        }
+        let more = entries.next().transpose()?.is_some();
+        let next = if more {
+            items.last().map(|(key, _)| key.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// One page of the whole keyspace: the entries after `after` (from the first when None), at
+    /// most `limit` of them.
+    pub fn page(
+        &self,
+        r: &mut impl Read,
+        after: Option<&K>,
+        limit: usize,
+    ) -> Result<Page<K, C::Value>, SdkError>
+    where
+        K: Clone,
+    {
+        self.page_raw(r, &[self.prefix], after, limit)
+    }
+
+    /// One page of the entries under `leading`: those after `after` (a whole key, normally the
+    /// previous page's `next`; from the first when None), at most `limit` of them.
+    pub fn page_under<P: PrefixOf<K>>(
+        &self,
+        r: &mut impl Read,
+        leading: &P,
+        after: Option<&K>,
+        limit: usize,
+    ) -> Result<Page<K, C::Value>, SdkError>
+    where
+        K: Clone,
+    {
+        self.page_raw(r, &self.prefix_of(leading), after, limit)
+    }
+
     /// Every entry, in key order.
     pub fn entries(&self, r: &mut impl Read) -> Result<Vec<(K, C::Value)>, SdkError> {
-        self.decode_all(r.read_prefix(self.store, &[self.prefix])?)
+        self.iter_raw(r, &[self.prefix], None).collect()
     }
 
     /// The entries whose key starts with `leading`, in key order.
@@ -235,14 +387,14 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         r: &mut impl Read,
         leading: &P,
     ) -> Result<Vec<(K, C::Value)>, SdkError> {
-        let mut prefix = vec![self.prefix];
-        leading.encode(&mut prefix);
-        self.decode_all(r.read_prefix(self.store, &prefix)?)
+        self.iter_raw(r, &self.prefix_of(leading), None).collect()
     }
 
     /// Every value, in key order.
     pub fn values(&self, r: &mut impl Read) -> Result<Vec<C::Value>, SdkError> {
-        Ok(self.entries(r)?.into_iter().map(|(_, v)| v).collect())
+        self.iter_raw(r, &[self.prefix], None)
+            .map(|entry| entry.map(|(_, v)| v))
+            .collect()
     }
 
     /// The values whose key starts with `leading`, in key order.
@@ -251,16 +403,8 @@ impl<K: KeyPart, C: Codec> Map<K, C> {
         r: &mut impl Read,
         leading: &P,
     ) -> Result<Vec<C::Value>, SdkError> {
-        Ok(self
-            .entries_under(r, leading)?
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect())
-    }
-
-    fn decode_all(&self, raw: crate::store::KeyValues) -> Result<Vec<(K, C::Value)>, SdkError> {
-        raw.into_iter()
-            .map(|(k, v)| Ok((self.decode_key(&k)?, C::decode(&v)?)))
+        self.iter_raw(r, &self.prefix_of(leading), None)
+            .map(|entry| entry.map(|(_, v)| v))
             .collect()
     }
 }
@@ -317,7 +461,16 @@ impl Counter {
 pub(crate) mod testing {
     use crate::context::Ctx;
     use crate::gas::GasMeter;
+    use crate::store::testing::Counting;
     use crate::store::{EmptyState, Substore};
+
+    /// A state holding what `write` writes, counting the items its range reads hand out.
+    pub fn state_of(write: impl FnOnce(&mut Ctx)) -> Counting {
+        let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 1);
+        write(&mut ctx);
+        let (writes, _, _) = ctx.finish();
+        Counting::new(writes)
+    }
 
     /// Runs `write` on a context over an empty state; returns each key written with its value.
     pub fn written(write: impl FnOnce(&mut Ctx)) -> Vec<(Substore, Vec<u8>, Vec<u8>)> {
@@ -339,7 +492,7 @@ mod tests {
         let map: Set<K> = Map::new(Substore::Models, 0x07);
         let raw = map.key(&key);
         assert_eq!(raw[0], 0x07);
-        assert_eq!(map.decode_key(&raw).unwrap(), key);
+        assert_eq!(Map::<K, Unit>::decode_key(&raw).unwrap(), key);
     }
 
     #[test]
@@ -369,6 +522,79 @@ mod tests {
         assert!(map.key(&(1, 42)).starts_with(&leading));
     }
 
+    const INDEX: Set<(u64, u64)> = Map::new(Substore::Models, 0x05);
+
+    /// 500 entries under each of the leading ids 1, 2 and 3.
+    fn index() -> crate::store::testing::Counting {
+        testing::state_of(|ctx| {
+            for leading in 1..=3u64 {
+                for id in 1..=500u64 {
+                    INDEX.set(ctx, &(leading, id * 3), &()).unwrap();
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn paging_walks_every_entry_under_a_leading_part_once_and_in_order() {
+        let state = index();
+        let mut r = crate::context::Unmetered(&state);
+        let mut seen = Vec::new();
+        let mut after = None;
+        let mut pages = 0;
+        loop {
+            let page = INDEX.page_under(&mut r, &2u64, after.as_ref(), 7).unwrap();
+            assert!(page.items.len() <= 7);
+            pages += 1;
+            seen.extend(page.items.into_iter().map(|((leading, id), ())| {
+                assert_eq!(leading, 2);
+                id
+            }));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, (1..=500u64).map(|id| id * 3).collect::<Vec<_>>());
+        assert_eq!(pages, 500usize.div_ceil(7));
+    }
+
+    #[test]
+    fn a_page_seeks_to_its_start_and_reads_one_entry_past_its_limit_at_most() {
+        let state = index();
+        let mut r = crate::context::Unmetered(&state);
+        for after in [None, Some((2, 3)), Some((2, 750)), Some((2, 1_499))] {
+            state.reset();
+            let page = INDEX.page_under(&mut r, &2u64, after.as_ref(), 10).unwrap();
+            assert!(state.pulled() <= 11, "{after:?}: {} pulled", state.pulled());
+            if let Some((_, after_id)) = after {
+                assert!(page.items.iter().all(|((_, id), ())| *id > after_id));
+            }
+        }
+        // The last page says so; an empty keyspace is one empty last page.
+        let last = INDEX
+            .page_under(&mut r, &3u64, Some(&(3, 1_497)), 10)
+            .unwrap();
+        assert_eq!((last.items.len(), last.next), (1, None));
+        let none = INDEX.page_under(&mut r, &9u64, None, 10).unwrap();
+        assert_eq!((none.items.len(), none.next), (0, None));
+        // A whole-keyspace page crosses leading parts.
+        let page = INDEX.page(&mut r, Some(&(1, 1_500)), 2).unwrap();
+        let ids: Vec<_> = page.items.iter().map(|(k, ())| *k).collect();
+        assert_eq!((ids, page.next), (vec![(2, 3), (2, 6)], Some((2, 6))));
+    }
+
+    #[test]
+    fn iter_from_starts_at_its_key_and_keeps_to_the_leading_part() {
+        let state = index();
+        let mut r = crate::context::Unmetered(&state);
+        let ids: Vec<(u64, u64)> = INDEX
+            .iter_from(&mut r, &1u64, &(1, 1_495))
+            .map(|e| e.unwrap().0)
+            .collect();
+        assert_eq!(ids, vec![(1, 1_497), (1, 1_500)]);
+    }
+
     #[test]
     fn malformed_keys_are_corrupt_state_not_a_panic() {
         let map: Set<(u64, Address)> = Map::new(Substore::Models, 0x01);
@@ -377,7 +603,10 @@ mod tests {
             k.push(0xff);
             k
         }] {
-            assert!(matches!(map.decode_key(&raw), Err(SdkError::Internal(_))));
+            assert!(matches!(
+                Set::<(u64, Address)>::decode_key(&raw),
+                Err(SdkError::Internal(_))
+            ));
         }
         assert!(BigEndian::decode(&[1, 2]).is_err());
     }

@@ -36,6 +36,8 @@ enum Command {
         /// Keep this many recent versions of the state trees; 0 keeps all.
         #[arg(long, default_value_t = 0)]
         pruning_keep_recent: u64,
+        #[command(flatten)]
+        queries: QueryLimits,
     },
     /// Edit the app_state of a CometBFT genesis.json.
     Genesis {
@@ -47,6 +49,33 @@ enum Command {
         #[arg(long, env = "OPENLEDGERD_HOME")]
         home: PathBuf,
     },
+}
+
+/// What one query, and the gRPC server as a whole, may take of the node.
+#[derive(clap::Args)]
+struct QueryLimits {
+    /// Gas a query may spend on state reads before it is refused (ABCI and gRPC alike).
+    #[arg(long, default_value_t = openledger_app::app::DEFAULT_QUERY_GAS_LIMIT)]
+    query_gas_limit: u64,
+    /// gRPC requests served at once on one connection.
+    #[arg(long, default_value_t = openledger_app::grpc::Limits::default().per_connection)]
+    grpc_concurrency_per_connection: usize,
+    /// Seconds before an unanswered gRPC request is cancelled.
+    #[arg(long, default_value_t = openledger_app::grpc::Limits::default().timeout.as_secs())]
+    grpc_timeout_secs: u64,
+    /// gRPC queries running at once over all connections (threads of the blocking pool).
+    #[arg(long, default_value_t = openledger_app::grpc::Limits::default().blocking)]
+    grpc_max_blocking: usize,
+}
+
+impl QueryLimits {
+    fn grpc(&self) -> openledger_app::grpc::Limits {
+        openledger_app::grpc::Limits {
+            per_connection: self.grpc_concurrency_per_connection,
+            timeout: std::time::Duration::from_secs(self.grpc_timeout_secs.max(1)),
+            blocking: self.grpc_max_blocking,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -89,7 +118,8 @@ fn main() -> Result<()> {
             abci_addr,
             grpc_addr,
             pruning_keep_recent,
-        } => start(home, abci_addr, &grpc_addr, pruning_keep_recent),
+            queries,
+        } => start(home, abci_addr, &grpc_addr, pruning_keep_recent, &queries),
         Command::Genesis {
             command:
                 GenesisCommand::AddAccount {
@@ -136,12 +166,18 @@ fn main() -> Result<()> {
     }
 }
 
-fn start(home: PathBuf, abci_addr: SocketAddr, grpc_addr: &str, keep_recent: u64) -> Result<()> {
+fn start(
+    home: PathBuf,
+    abci_addr: SocketAddr,
+    grpc_addr: &str,
+    keep_recent: u64,
+    queries: &QueryLimits,
+) -> Result<()> {
     let data = home.join("data");
     std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let storage = Storage::open(&data, keep_recent)
         .with_context(|| format!("opening state at {}", data.display()))?;
-    let app = App::new(storage)?;
+    let app = App::new(storage)?.with_query_gas_limit(queries.query_gas_limit);
     let committed = app.committed();
     tracing::info!(height = committed.height, app_hash = %hex::encode_upper(committed.app_hash), "state loaded");
 
@@ -150,6 +186,7 @@ fn start(home: PathBuf, abci_addr: SocketAddr, grpc_addr: &str, keep_recent: u64
             .parse()
             .with_context(|| format!("--grpc-addr {grpc_addr}"))?;
         let grpc_app = app.clone();
+        let limits = queries.grpc();
         std::thread::Builder::new()
             .name("grpc".into())
             .spawn(move || {
@@ -159,7 +196,9 @@ fn start(home: PathBuf, abci_addr: SocketAddr, grpc_addr: &str, keep_recent: u64
                     .build();
                 match runtime {
                     Ok(rt) => {
-                        if let Err(e) = rt.block_on(openledger_app::grpc::serve(grpc_app, addr)) {
+                        if let Err(e) =
+                            rt.block_on(openledger_app::grpc::serve_with(grpc_app, addr, limits))
+                        {
                             tracing::error!(%e, "gRPC server stopped");
                         }
                     }

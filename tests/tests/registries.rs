@@ -314,6 +314,40 @@ fn dataset_to_base_model_to_two_fine_tunes_with_licences_enforced() {
         base_license.parse::<u128>().unwrap()
     );
     assert_eq!(root["model"]["name"], "base-llm");
+    assert_eq!(lineage["truncated"], false);
+
+    // A walk stops at --limit, nearest first, and says so.
+    let short = net.cli_json(&[
+        "query",
+        "models",
+        "lineage",
+        &second_version,
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(short["truncated"], true, "{short}");
+    let short_ids: Vec<u128> = short["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| number(&n["version"]["id"]))
+        .collect();
+    assert_eq!(short_ids, vec![want[0].0, want[1].0]);
+    let text = String::from_utf8(
+        net.cli(&[
+            "query",
+            "models",
+            "lineage",
+            &second_version,
+            "--limit",
+            "1",
+            "--output",
+            "text",
+        ])
+        .stdout,
+    )
+    .expect("utf-8");
+    assert!(text.contains("(truncated"), "{text}");
 
     // A person can look at it: Graphviz DOT and Mermaid.
     let dot = String::from_utf8(

@@ -1,14 +1,21 @@
 //! The gRPC server: every unary method path is forwarded, with its protobuf body, to the same
 //! query entry point ABCI Query uses, so the two can never disagree. The block height comes
 //! from the `x-cosmos-block-height` header, as on SDK nodes.
+//!
+//! Bounded, so that no client can take the node over: each connection runs a few requests at a
+//! time, every request has a deadline, and the blocking work of all queries together runs on at
+//! most [`Limits::blocking`] threads (each query also has its gas budget, see `App::query`).
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Buf, BufMut};
+use tokio::sync::Semaphore;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::server::UnaryService;
 use tonic::{Request, Response, Status};
@@ -55,9 +62,65 @@ impl Codec for RawCodec {
     }
 }
 
+/// How much of the node the gRPC server may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests served at once on one connection (tonic's `concurrency_limit_per_connection`).
+    pub per_connection: usize,
+    /// A request not answered within this is cancelled (tonic's `timeout`).
+    pub timeout: Duration,
+    /// Queries running at once on the blocking pool, over all connections.
+    pub blocking: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            per_connection: 32,
+            timeout: Duration::from_secs(10),
+            blocking: 8,
+        }
+    }
+}
+
+/// Blocking work run at most `permits` at a time: a request waits for a permit before its work
+/// is handed to tokio's blocking pool, and the permit is held until the work ends, even when the
+/// request was cancelled meanwhile, so slow queries can never occupy more than `permits` threads.
+#[derive(Clone)]
+pub struct BoundedBlocking {
+    permits: Arc<Semaphore>,
+}
+
+impl BoundedBlocking {
+    pub fn new(permits: usize) -> Self {
+        BoundedBlocking {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Status> {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Status::unavailable("the query pool is closed"))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| Status::internal(e.to_string()))
+    }
+}
+
 struct Method {
     app: App,
     path: String,
+    blocking: BoundedBlocking,
 }
 
 impl UnaryService<Vec<u8>> for Method {
@@ -65,7 +128,7 @@ impl UnaryService<Vec<u8>> for Method {
     type Future = Pin<Box<dyn Future<Output = Result<Response<Vec<u8>>, Status>> + Send>>;
 
     fn call(&mut self, request: Request<Vec<u8>>) -> Self::Future {
-        let (app, path) = (self.app.clone(), self.path.clone());
+        let (app, path, blocking) = (self.app.clone(), self.path.clone(), self.blocking.clone());
         Box::pin(async move {
             let height = match request.metadata().get(HEIGHT_HEADER) {
                 Some(v) => v
@@ -76,11 +139,10 @@ impl UnaryService<Vec<u8>> for Method {
                 None => 0,
             };
             let data = request.into_inner();
-            // Queries touch RocksDB; keep them off the async workers.
-            let response =
-                tokio::task::spawn_blocking(move || app.query(&path, &data, height, false))
-                    .await
-                    .map_err(|e| Status::internal(e.to_string()))?;
+            // Queries touch RocksDB; keep them off the async workers, a bounded number at a time.
+            let response = blocking
+                .run(move || app.query(&path, &data, height, false))
+                .await?;
             match response.code {
                 0 => {
                     let mut reply = Response::new(response.value.to_vec());
@@ -101,6 +163,7 @@ impl UnaryService<Vec<u8>> for Method {
 #[derive(Clone)]
 struct Forwarder {
     app: App,
+    blocking: BoundedBlocking,
 }
 
 impl tower_service::Service<http::Request<axum::body::Body>> for Forwarder {
@@ -116,6 +179,7 @@ impl tower_service::Service<http::Request<axum::body::Body>> for Forwarder {
         let method = Method {
             app: self.app.clone(),
             path: request.uri().path().to_string(),
+            blocking: self.blocking.clone(),
         };
         Box::pin(async move {
             let mut grpc = tonic::server::Grpc::new(RawCodec);
@@ -124,12 +188,75 @@ impl tower_service::Service<http::Request<axum::body::Body>> for Forwarder {
     }
 }
 
-/// Serves gRPC on `addr` until the process ends.
+/// Serves gRPC on `addr` until the process ends, within the default [`Limits`].
 pub async fn serve(app: App, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
-    let router = axum::Router::new().fallback_service(Forwarder { app });
-    tracing::info!(%addr, "gRPC server listening");
+    serve_with(app, addr, Limits::default()).await
+}
+
+/// Serves gRPC on `addr` until the process ends, within `limits`.
+pub async fn serve_with(
+    app: App,
+    addr: SocketAddr,
+    limits: Limits,
+) -> Result<(), tonic::transport::Error> {
+    let forwarder = Forwarder {
+        app,
+        blocking: BoundedBlocking::new(limits.blocking),
+    };
+    let router = axum::Router::new().fallback_service(forwarder);
+    tracing::info!(%addr, ?limits, "gRPC server listening");
     tonic::transport::Server::builder()
+        .concurrency_limit_per_connection(limits.per_connection.max(1))
+        .timeout(limits.timeout)
         .add_routes(tonic::service::Routes::from(router))
         .serve(addr)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn blocking_work_runs_at_most_the_permitted_number_at_a_time() {
+        let pool = BoundedBlocking::new(2);
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut gates = Vec::new();
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (open, gate) = mpsc::channel::<()>();
+            gates.push(open);
+            let (pool, running, most) = (pool.clone(), running.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                pool.run(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    // Held until the test opens this task's gate (or drops it).
+                    let _ = gate.recv();
+                    running.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+            }));
+        }
+        // Two start and hold their permits; the other four wait for one.
+        while running.load(Ordering::SeqCst) < 2 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(pool.permits.available_permits(), 0);
+        // No third one starts while they hold them (unbounded, all six would be running now).
+        let third = tokio::time::timeout(Duration::from_millis(200), async {
+            while running.load(Ordering::SeqCst) < 3 {
+                tokio::task::yield_now().await;
+            }
+        });
+        assert!(third.await.is_err(), "a third query ran beside the two");
+        drop(gates);
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        assert_eq!(pool.permits.available_permits(), 2);
+    }
 }

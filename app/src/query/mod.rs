@@ -10,11 +10,11 @@ use tendermint_proto::v0_38::abci::ResponseQuery;
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 
 use crate::app::App;
-use crate::context::Unmetered;
+use crate::context::{Metered, Unmetered};
 use crate::error::{Failure, SdkError};
 use crate::keepers::Keepers;
 use crate::modules::{attribution, auth, bank, datasets, licenses, models};
-use crate::store::{StateRead, Storage, StoreError, Substore};
+use crate::store::{RangeIter, StateRead, Storage, StoreError, Substore};
 
 /// Proof op type of both levels: a JMT ICS23 proof (spec: `jmt::ics23_spec()`).
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
@@ -22,7 +22,7 @@ pub const PROOF_OP_TYPE: &str = "ics23:jmt";
 /// The state-reading gRPC methods, by full method path; None for an unknown path.
 fn dispatch(
     path: &str,
-    r: &mut Unmetered,
+    r: &mut Metered,
     data: &[u8],
     height: u64,
 ) -> Option<Result<Vec<u8>, Failure>> {
@@ -97,8 +97,31 @@ impl StateRead for AtHeight<'_> {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.storage.get_at(store, key, self.height)
     }
-    fn prefix(&self, _: Substore, _: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-        Err(StoreError::HistoricalIteration)
+    fn range(&self, _: Substore, _: &[u8], _: Option<&[u8]>) -> RangeIter<'_> {
+        Box::new(std::iter::once(Err(StoreError::HistoricalIteration)))
+    }
+}
+
+/// A query that ran out of its gas budget says so, with the budget and how to ask for less.
+fn over_budget(failure: Failure, used: u64, limit: u64) -> Failure {
+    let out_of_gas: Failure = SdkError::OutOfGas {
+        location: "",
+        limit: 0,
+        used: 0,
+    }
+    .into();
+    if used <= limit || (failure.codespace, failure.code) != (out_of_gas.codespace, out_of_gas.code)
+    {
+        return failure;
+    }
+    Failure {
+        log: format!(
+            "query exceeds the node's query gas limit of {limit} (gas used {used}): ask for a \
+             smaller page (limit) or a narrower query; the node sets the budget with \
+             --query-gas-limit: {}",
+            failure.log
+        ),
+        ..failure
     }
 }
 
@@ -164,9 +187,12 @@ impl App {
             height,
         };
         let state: &dyn StateRead = if height == latest { &storage } else { &past };
-        dispatch(path, &mut Unmetered(state), data, height).unwrap_or_else(|| {
+        let limit = self.query_gas_limit();
+        let mut reader = Metered::new(state, limit);
+        let result = dispatch(path, &mut reader, data, height).unwrap_or_else(|| {
             Err(SdkError::UnknownRequest(format!("unknown query path {path}")).into())
-        })
+        });
+        result.map_err(|failure| over_budget(failure, reader.gas.used(), limit))
     }
 
     fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, SdkError> {
@@ -254,5 +280,35 @@ impl App {
             proof_ops: Some(ProofOps { ops }),
             ..Default::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openledger_proto::models::v1::QueryModelRequest;
+
+    use crate::testkit::{TestChain, TestKey};
+
+    #[test]
+    fn a_query_over_the_nodes_gas_budget_is_refused_with_a_clear_error() {
+        let key = TestKey::from_seed("budget");
+        let chain = TestChain::new(&[&key]);
+        let request = prost::Message::encode_to_vec(&QueryModelRequest { model_id: 1 });
+        let path = "/openledger.models.v1.Query/Model";
+        let within = chain.app.query(path, &request, 0, false);
+        assert_eq!((within.codespace.as_str(), within.code), ("models", 3));
+        let poor = chain.app.clone().with_query_gas_limit(10);
+        let over = poor.query(path, &request, 0, false);
+        assert_eq!(
+            (over.codespace.as_str(), over.code),
+            ("sdk", 11),
+            "{}",
+            over.log
+        );
+        assert!(
+            over.log.contains("query gas limit of 10"),
+            "the log says which budget: {}",
+            over.log
+        );
     }
 }

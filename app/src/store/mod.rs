@@ -16,7 +16,9 @@
 mod overlay;
 mod tree;
 
-pub use overlay::{EmptyState, KeyValues, Overlay, StateRead, Writes};
+pub use overlay::{
+    range_start, EmptyState, KeyValueResult, KeyValues, Overlay, RangeIter, StateRead, Writes,
+};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -363,19 +365,30 @@ impl Storage {
 
     /// Latest committed key/values under a prefix, in key order.
     pub fn prefix_latest(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError> {
-        let start = latest_row(store, prefix);
-        let mut out = Vec::new();
-        for item in self.db.iterator_cf(
+        self.range_latest(store, prefix, None).collect()
+    }
+
+    /// Latest committed key/values under a prefix from `start` on, in key order: a RocksDB
+    /// iterator that seeks to the start and reads a row only when it is pulled.
+    pub fn range_latest(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+    ) -> RangeIter<'_> {
+        let row_prefix = latest_row(store, prefix);
+        let from = latest_row(store, &range_start(prefix, start));
+        let rows = self.db.iterator_cf(
             self.cf(CF_LATEST),
-            IteratorMode::From(&start, Direction::Forward),
-        ) {
-            let (row, value) = item?;
-            if !row.starts_with(&start) {
-                break;
+            IteratorMode::From(&from, Direction::Forward),
+        );
+        Box::new(rows.map_while(move |item| match item {
+            Ok((row, value)) => {
+                let key = row.starts_with(&row_prefix).then(|| row.get(1..))??;
+                Some(Ok((key.to_vec(), value.to_vec())))
             }
-            out.push((row[1..].to_vec(), value.to_vec()));
-        }
-        Ok(out)
+            Err(e) => Some(Err(e.into())),
+        }))
     }
 
     /// Value of a key at a committed height, read through the substore's tree.
@@ -438,8 +451,8 @@ impl StateRead for Storage {
     fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.get_latest(store, key)
     }
-    fn prefix(&self, store: Substore, prefix: &[u8]) -> Result<KeyValues, StoreError> {
-        self.prefix_latest(store, prefix)
+    fn range(&self, store: Substore, prefix: &[u8], start: Option<&[u8]>) -> RangeIter<'_> {
+        self.range_latest(store, prefix, start)
     }
 }
 
@@ -452,6 +465,51 @@ fn latest_row(store: Substore, key: &[u8]) -> Vec<u8> {
 
 fn io_err(e: std::io::Error) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// For tests: a state that counts the items its ranges hand out, to show a reader stops early.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::cell::Cell;
+
+    use super::{EmptyState, Overlay, RangeIter, StateRead, StoreError, Substore, Writes};
+
+    pub struct Counting {
+        state: Overlay<'static>,
+        pulled: Cell<usize>,
+    }
+
+    impl Counting {
+        pub fn new(writes: Writes) -> Self {
+            Counting {
+                state: Overlay::with_writes(&EmptyState, writes),
+                pulled: Cell::new(0),
+            }
+        }
+
+        /// Items handed out by every range read so far.
+        pub fn pulled(&self) -> usize {
+            self.pulled.get()
+        }
+
+        pub fn reset(&self) {
+            self.pulled.set(0);
+        }
+    }
+
+    impl StateRead for Counting {
+        fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            self.state.get(store, key)
+        }
+
+        fn range(&self, store: Substore, prefix: &[u8], start: Option<&[u8]>) -> RangeIter<'_> {
+            Box::new(
+                self.state
+                    .range(store, prefix, start)
+                    .inspect(|_| self.pulled.set(self.pulled.get() + 1)),
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -196,3 +196,115 @@ fn overlay_reads_its_writes_first_and_merges_prefixes() {
         "nothing persists before commit"
     );
 }
+
+fn keys(items: impl Iterator<Item = KeyValueResult>) -> Vec<Vec<u8>> {
+    items.map(|item| item.unwrap().0).collect()
+}
+
+#[test]
+fn storage_ranges_seek_to_their_start_and_end_with_their_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Storage::open(dir.path(), 0).unwrap();
+    s.commit(
+        s.prepare(
+            0,
+            writes(&[
+                (Substore::Bank, b"a9", Some(b"-")),
+                (Substore::Bank, b"p1", Some(b"a")),
+                (Substore::Bank, b"p2", Some(b"b")),
+                (Substore::Bank, b"p3", Some(b"c")),
+                (Substore::Bank, b"q1", Some(b"-")),
+                (Substore::Models, b"p2", Some(b"-")),
+            ]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        keys(s.range(Substore::Bank, b"p", None)),
+        vec![b"p1".to_vec(), b"p2".to_vec(), b"p3".to_vec()]
+    );
+    assert_eq!(
+        keys(s.range(Substore::Bank, b"p", Some(b"p2"))),
+        vec![b"p2".to_vec(), b"p3".to_vec()]
+    );
+    // A start before the prefix starts at the prefix; one past it reads nothing.
+    assert_eq!(keys(s.range(Substore::Bank, b"p", Some(b"a"))).len(), 3);
+    assert!(keys(s.range(Substore::Bank, b"p", Some(b"p4"))).is_empty());
+    assert!(keys(s.range(Substore::Bank, b"p", Some(b"z"))).is_empty());
+}
+
+#[test]
+fn an_overlay_range_merges_its_writes_over_its_parents_from_the_start_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Storage::open(dir.path(), 0).unwrap();
+    s.commit(
+        s.prepare(
+            0,
+            writes(&[
+                (Substore::Bank, b"p1", Some(b"a")),
+                (Substore::Bank, b"p2", Some(b"b")),
+                (Substore::Bank, b"p4", Some(b"d")),
+                (Substore::Bank, b"p6", Some(b"f")),
+            ]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut block = Overlay::new(&s);
+    block.put(Substore::Bank, b"p3".to_vec(), b"c".to_vec());
+    block.put(Substore::Bank, b"p4".to_vec(), b"D".to_vec());
+    block.put(Substore::Models, b"p5".to_vec(), b"other store".to_vec());
+    let mut tx = Overlay::new(&block);
+    tx.delete(Substore::Bank, b"p1".to_vec());
+    tx.delete(Substore::Bank, b"p3".to_vec());
+    tx.delete(Substore::Bank, b"p9".to_vec());
+    tx.put(Substore::Bank, b"p5".to_vec(), b"e".to_vec());
+    tx.put(Substore::Bank, b"q".to_vec(), b"past the prefix".to_vec());
+    let all: Vec<(Vec<u8>, Vec<u8>)> = tx
+        .range(Substore::Bank, b"p", None)
+        .map(Result::unwrap)
+        .collect();
+    let expected: Vec<(Vec<u8>, Vec<u8>)> = [("p2", "b"), ("p4", "D"), ("p5", "e"), ("p6", "f")]
+        .iter()
+        .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+        .collect();
+    assert_eq!(all, expected);
+    assert_eq!(
+        keys(tx.range(Substore::Bank, b"p", Some(b"p3"))),
+        vec![b"p4".to_vec(), b"p5".to_vec(), b"p6".to_vec()]
+    );
+    assert_eq!(
+        keys(tx.range(Substore::Bank, b"p", Some(b"p5\0"))),
+        vec![b"p6".to_vec()]
+    );
+}
+
+#[test]
+fn an_overlay_range_pulls_from_below_only_as_far_as_it_is_read() {
+    let below: Writes = (0..10_000u32)
+        .map(|i| {
+            let key = [b"p".as_slice(), &i.to_be_bytes()].concat();
+            ((Substore::Bank, key), Some(vec![1; 8]))
+        })
+        .collect();
+    let counting = testing::Counting::new(below);
+    let mut block = Overlay::new(&counting);
+    block.put(Substore::Bank, b"p".to_vec(), b"first".to_vec());
+    let tx = Overlay::new(&block);
+    let read: Vec<_> = tx.range(Substore::Bank, b"p", None).take(5).collect();
+    assert_eq!(read.len(), 5);
+    assert!(
+        counting.pulled() <= 5,
+        "5 items read, {} pulled from the store",
+        counting.pulled()
+    );
+    counting.reset();
+    let start = [b"p".as_slice(), &9_000u32.to_be_bytes()].concat();
+    let from_start: Vec<_> = tx
+        .range(Substore::Bank, b"p", Some(&start))
+        .take(3)
+        .collect();
+    assert_eq!(from_start[0].as_ref().unwrap().0, start);
+    assert!(counting.pulled() <= 4, "a start key is a seek, not a scan");
+}

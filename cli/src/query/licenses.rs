@@ -6,6 +6,7 @@ use cosmrs::rpc::HttpClient;
 
 use openledger_proto::licenses::v1 as lic;
 
+use super::datasets::PageArgs;
 use super::resolve_address;
 use crate::config::Context;
 use crate::ledger::{parse_short, proto_json, query, query_and_emit, yes_no, TargetArgs};
@@ -22,12 +23,18 @@ pub enum LicensesQuery {
     },
     /// A grant by id
     Grant { id: u64 },
-    /// Grants held by an address (or key name)
-    GrantsOf { address: String },
-    /// Grants bought on a model version or dataset
+    /// Grants held by an address (or key name), a page at a time
+    GrantsOf {
+        address: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Grants bought on a model version or dataset, a page at a time
     GrantsOn {
         #[command(flatten)]
         target: TargetArgs,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// May ADDR do ACTION with a version or dataset? Prints allowed yes/no and the rule
     #[command(
@@ -92,15 +99,19 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
         LicensesQuery::Grant { id } => {
             query_and_emit(ctx, client, &lic::QueryGrantRequest { grant_id: id }).await
         }
-        LicensesQuery::GrantsOf { address } => {
+        LicensesQuery::GrantsOf { address, page } => {
             let req = lic::QueryGrantsOfLicenseeRequest {
                 licensee: resolve_address(ctx, &address)?,
+                after_id: page.after,
+                limit: page.limit,
             };
             query_and_emit(ctx, client, &req).await
         }
-        LicensesQuery::GrantsOn { target } => {
+        LicensesQuery::GrantsOn { target, page } => {
             let req = lic::QueryGrantsOnTargetRequest {
                 target: Some(target.to_proto()),
+                after_id: page.after,
+                limit: page.limit,
             };
             query_and_emit(ctx, client, &req).await
         }

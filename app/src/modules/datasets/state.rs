@@ -46,14 +46,21 @@ pub(super) fn datasets(r: &mut impl Read) -> Result<Vec<Dataset>, SdkError> {
     DATASETS.values(r)
 }
 
+/// One page of datasets by id after `after_id`, and the next page's `after_id` (None at the end).
+pub(super) fn datasets_page(
+    r: &mut impl Read,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Dataset>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then_some(after_id);
+    Ok(DATASETS
+        .page(r, after.as_ref(), limit)?
+        .map(|(_, dataset)| dataset))
+}
+
 /// Takes the next dataset id.
 pub(super) fn next_dataset_id(ctx: &mut Ctx) -> Result<u64, SdkError> {
     LAST_DATASET_ID.next(ctx)
-}
-
-/// The last dataset id handed out (0 when none).
-pub(super) fn last_dataset_id(r: &mut impl Read) -> Result<u64, SdkError> {
-    LAST_DATASET_ID.last(r)
 }
 
 pub(super) fn set_last_dataset_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError> {
@@ -104,28 +111,52 @@ pub(super) fn has_content(
     CONTENT.has(r, &content_key(dataset_id, sha256_hex))
 }
 
-/// The ids of a dataset's contributions, in order.
+/// One page of a dataset's contribution ids after `after_id`: at most `limit`, and the id to
+/// pass as `after_id` for the next page (None on the last page). Seeks, so any page costs as
+/// much as the first.
 pub(super) fn contribution_ids_in(
     r: &mut impl Read,
     dataset_id: u64,
-) -> Result<Vec<u64>, SdkError> {
-    Ok(BY_DATASET
-        .entries_under(r, &dataset_id)?
-        .into_iter()
-        .map(|((_, id), ())| id)
-        .collect())
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then_some((dataset_id, after_id));
+    let (ids, next) = BY_DATASET
+        .page_under(r, &dataset_id, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((ids, next.map(|(_, id)| id)))
 }
 
-/// The ids of a contributor's contributions across datasets, in order.
+/// The ids of a dataset's contributions in `from..=to`, at most `limit` of them: the read seeks to
+/// `dataset | from` and stops at the first id past `to`.
+pub(super) fn contribution_ids_between(
+    r: &mut impl Read,
+    dataset_id: u64,
+    from: u64,
+    to: u64,
+    limit: usize,
+) -> Result<Vec<u64>, SdkError> {
+    BY_DATASET
+        .iter_from(r, &dataset_id, &(dataset_id, from))
+        .map(|entry| entry.map(|((_, id), ())| id))
+        .take_while(|id| id.as_ref().map_or(true, |&id| id <= to))
+        .take(limit)
+        .collect()
+}
+
+/// One page of a contributor's contribution ids across datasets after `after_id`, as
+/// [`contribution_ids_in`].
 pub(super) fn contribution_ids_of(
     r: &mut impl Read,
     contributor: &Address,
-) -> Result<Vec<u64>, SdkError> {
-    Ok(BY_CONTRIBUTOR
-        .entries_under(r, contributor)?
-        .into_iter()
-        .map(|((_, id), ())| id)
-        .collect())
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then(|| (contributor.clone(), after_id));
+    let (ids, next) = BY_CONTRIBUTOR
+        .page_under(r, contributor, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((ids, next.map(|(_, id)| id)))
 }
 
 #[cfg(test)]

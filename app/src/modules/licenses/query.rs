@@ -13,7 +13,7 @@ use openledger_types::Address;
 
 use super::{rules, state, LicensesError, TargetRef};
 use crate::context::Read;
-use crate::modules::util::decode_request;
+use crate::modules::util::{decode_request, page_limit};
 
 /// `/openledger.licenses.v1.Query/License`
 pub fn license(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
@@ -48,22 +48,27 @@ pub fn grant(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError
     .encode_to_vec())
 }
 
-/// `/openledger.licenses.v1.Query/GrantsOfLicensee`
+/// `/openledger.licenses.v1.Query/GrantsOfLicensee`: by grant id, a page at a time.
 pub fn grants_of_licensee(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantsOfLicenseeRequest = decode_request(request)?;
     let licensee = Address::from_bech32(&request.licensee)?;
+    let (grants, next) =
+        state::grants_of(r, &licensee, request.after_id, page_limit(request.limit))?;
     Ok(QueryGrantsResponse {
-        grants: state::grants_of(r, &licensee)?,
+        grants,
+        next_after_id: next.unwrap_or(0),
     }
     .encode_to_vec())
 }
 
-/// `/openledger.licenses.v1.Query/GrantsOnTarget`
+/// `/openledger.licenses.v1.Query/GrantsOnTarget`: by grant id, a page at a time.
 pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryGrantsOnTargetRequest = decode_request(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
+    let (grants, next) = state::grants_on(r, target, request.after_id, page_limit(request.limit))?;
     Ok(QueryGrantsResponse {
-        grants: state::grants_on(r, target)?,
+        grants,
+        next_after_id: next.unwrap_or(0),
     }
     .encode_to_vec())
 }

@@ -100,19 +100,29 @@ fn find_terms(
     what: &str,
     test: impl Fn(&LicenseTerms) -> bool,
 ) -> Result<Decision, LicensesError> {
-    let grants = state::grants_of_on(r, who, target)?;
-    for g in grants.iter().filter(|g| is_live(g, height)) {
-        if g.terms.as_ref().is_some_and(&test) {
-            return Ok(Decision {
-                allowed: true,
-                rule: format!(
-                    "grant {} under licence {} allows {what}",
-                    g.id, g.license_id
-                ),
-                grant_id: g.id,
-                license_id: g.license_id,
-                terms: g.terms.clone(),
-            });
+    // A page of grants at a time: the first that allows it ends the read.
+    const GRANTS_PAGE: usize = 100;
+    let (mut live, mut after) = (0usize, 0);
+    loop {
+        let (grants, next) = state::grants_of_on(r, who, target, after, GRANTS_PAGE)?;
+        for g in grants.iter().filter(|g| is_live(g, height)) {
+            live += 1;
+            if g.terms.as_ref().is_some_and(&test) {
+                return Ok(Decision {
+                    allowed: true,
+                    rule: format!(
+                        "grant {} under licence {} allows {what}",
+                        g.id, g.license_id
+                    ),
+                    grant_id: g.id,
+                    license_id: g.license_id,
+                    terms: g.terms.clone(),
+                });
+            }
+        }
+        match next {
+            Some(next) => after = next,
+            None => break,
         }
     }
     for offer in state::offers(r, target)?.into_iter().filter(|o| !o.retired) {
@@ -131,7 +141,6 @@ fn find_terms(
             });
         }
     }
-    let live = grants.iter().filter(|g| is_live(g, height)).count();
     Ok(Decision::no(if live == 0 {
         format!("{who} holds no live grant on {target}, and no open licence on it allows {what}")
     } else {

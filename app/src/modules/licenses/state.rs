@@ -153,29 +153,51 @@ fn must_grants(r: &mut impl Read, ids: Vec<u64>) -> Result<Vec<Grant>, LicensesE
     ids.into_iter().map(|id| must_grant(r, id)).collect()
 }
 
-/// A licensee's grants, by grant id.
+/// One page of a licensee's grants by id after `after_id`, and the next page's `after_id` (None
+/// on the last page).
 pub(super) fn grants_of(
     r: &mut impl Read,
     licensee: &Address,
-) -> Result<Vec<Grant>, LicensesError> {
-    let ids = BY_LICENSEE.entries_under(r, licensee)?;
-    must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Grant>, Option<u64>), LicensesError> {
+    let after = (after_id > 0).then(|| (licensee.clone(), after_id));
+    let (ids, next) = BY_LICENSEE
+        .page_under(r, licensee, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((must_grants(r, ids)?, next.map(|(_, id)| id)))
 }
 
-/// A licensee's grants on one target, by grant id.
+/// One page of a licensee's grants on one target by id after `after_id`, and the next page's
+/// `after_id` (None on the last page).
 pub(super) fn grants_of_on(
     r: &mut impl Read,
     licensee: &Address,
     target: TargetRef,
-) -> Result<Vec<Grant>, LicensesError> {
-    let ids = BY_TARGET_LICENSEE.entries_under(r, &(target, licensee.clone()))?;
-    must_grants(r, ids.into_iter().map(|((_, _, id), ())| id).collect())
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Grant>, Option<u64>), LicensesError> {
+    let leading = (target, licensee.clone());
+    let after = (after_id > 0).then(|| (target, licensee.clone(), after_id));
+    let (ids, next) = BY_TARGET_LICENSEE
+        .page_under(r, &leading, after.as_ref(), limit)?
+        .map(|((_, _, id), ())| id);
+    Ok((must_grants(r, ids)?, next.map(|(_, _, id)| id)))
 }
 
-/// Every grant on a target, by grant id.
-pub(super) fn grants_on(r: &mut impl Read, target: TargetRef) -> Result<Vec<Grant>, LicensesError> {
-    let ids = BY_TARGET.entries_under(r, &target)?;
-    must_grants(r, ids.into_iter().map(|((_, id), ())| id).collect())
+/// One page of the grants on a target by id after `after_id`, and the next page's `after_id`
+/// (None on the last page).
+pub(super) fn grants_on(
+    r: &mut impl Read,
+    target: TargetRef,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Grant>, Option<u64>), LicensesError> {
+    let after = (after_id > 0).then_some((target, after_id));
+    let (ids, next) = BY_TARGET
+        .page_under(r, &target, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((must_grants(r, ids)?, next.map(|(_, id)| id)))
 }
 
 // ---- operator authorisations
@@ -311,5 +333,74 @@ mod tests {
         let mut raw = vec![0];
         5u64.encode(&mut raw);
         assert!(TargetRef::decode(&raw).is_err());
+    }
+
+    /// 120 grants on version 1 and 40 on version 2, alternating between two licensees.
+    fn grants() -> (crate::store::testing::Counting, [Address; 2]) {
+        let licensees = [
+            Address::from_bytes(vec![0xab; 20]).unwrap(),
+            Address::from_bytes(vec![0xcd; 20]).unwrap(),
+        ];
+        let state = crate::keyspace::testing::state_of(|ctx| {
+            for id in 1..=160u64 {
+                set_grant(
+                    ctx,
+                    &Grant {
+                        id,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                let target = TargetRef::Version(if id <= 120 { 1 } else { 2 });
+                index_grant(ctx, id, &licensees[(id % 2) as usize], target).unwrap();
+            }
+        });
+        (state, licensees)
+    }
+
+    /// Every page of a paged read, until it says there is no next one.
+    fn all_pages(mut page: impl FnMut(u64) -> (Vec<Grant>, Option<u64>)) -> (Vec<u64>, usize) {
+        let (mut ids, mut after, mut pages) = (Vec::new(), 0, 0);
+        loop {
+            let (grants, next) = page(after);
+            pages += 1;
+            ids.extend(grants.iter().map(|g| g.id));
+            match next {
+                Some(next) => after = next,
+                None => return (ids, pages),
+            }
+        }
+    }
+
+    #[test]
+    fn grants_on_a_target_and_of_a_licensee_page_through_each_grant_once() {
+        let (state, licensees) = grants();
+        let mut r = crate::context::Unmetered(&state);
+        let (on_one, pages) =
+            all_pages(|after| grants_on(&mut r, TargetRef::Version(1), after, 25).unwrap());
+        assert_eq!((on_one, pages), ((1..=120).collect(), 5));
+        let (of_first, _) = all_pages(|after| grants_of(&mut r, &licensees[1], after, 7).unwrap());
+        assert_eq!(
+            of_first,
+            (1..=160).filter(|id| id % 2 == 1).collect::<Vec<_>>()
+        );
+        let (of_on, _) = all_pages(|after| {
+            grants_of_on(&mut r, &licensees[0], TargetRef::Version(2), after, 3).unwrap()
+        });
+        assert_eq!(of_on, (122..=160).step_by(2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_page_of_grants_reads_one_index_entry_past_its_limit_at_most() {
+        let (state, _) = grants();
+        let mut r = crate::context::Unmetered(&state);
+        let (page, next) = grants_on(&mut r, TargetRef::Version(1), 100, 10).unwrap();
+        assert_eq!(page.len(), 10);
+        assert_eq!(next, Some(110));
+        assert!(
+            state.pulled() <= 11,
+            "{} index entries read",
+            state.pulled()
+        );
     }
 }

@@ -11,4 +11,5 @@ crate::module_errors!(ModelsError, "models", {
     DatasetNotFound(u64) = 11: "dataset {0} not found",
     ContributionOutsideDataset(u64, u64) = 12: "contribution {0} is not in dataset {1}",
     LicenseNotFound(u64) = 13: "licence {0} not found",
+    DuplicateDatasetUse(u64) = 14: "dataset {0} is named twice in training.datasets: give each dataset once, with one contribution range",
 });

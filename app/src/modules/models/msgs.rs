@@ -123,7 +123,11 @@ pub fn validate_publish(msg: &MsgPublishVersion) -> Result<Address, ModelsError>
             "at most {MAX_DATASET_USES} dataset uses"
         )));
     }
+    let mut named = std::collections::BTreeSet::new();
     for d in &training.datasets {
+        if !named.insert(d.dataset_id) {
+            return Err(ModelsError::DuplicateDatasetUse(d.dataset_id));
+        }
         if d.first_contribution_id > d.last_contribution_id {
             return Err(ModelsError::InvalidField(format!(
                 "dataset {} range {}..{} is reversed",
@@ -361,5 +365,57 @@ impl<D: Deps> Execute<D> for ValidTransfer {
     fn execute(&self, ctx: &mut Ctx, _: &D) -> Result<MsgTransferModelOwnershipResponse, Failure> {
         transfer(ctx, &self.msg, &self.owner, &self.new_owner)?;
         Ok(MsgTransferModelOwnershipResponse {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openledger_proto::models::v1::{Contributor, DatasetUse, TrainingRecord};
+
+    use super::*;
+
+    fn publish_using(datasets: Vec<DatasetUse>) -> MsgPublishVersion {
+        let owner = Address::from_bytes(vec![0xab; 20]).unwrap().to_bech32();
+        MsgPublishVersion {
+            owner: owner.clone(),
+            model_id: 1,
+            artifact_sha256: "ab".repeat(32),
+            training: Some(TrainingRecord {
+                method: TrainingMethod::Full as i32,
+                hyperparams_sha256: String::new(),
+                datasets,
+            }),
+            contributors: vec![Contributor {
+                address: owner,
+                role: Role::Architect as i32,
+                share_bps: 10_000,
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn uses(dataset_id: u64, first: u64, last: u64) -> DatasetUse {
+        DatasetUse {
+            dataset_id,
+            first_contribution_id: first,
+            last_contribution_id: last,
+        }
+    }
+
+    #[test]
+    fn a_version_naming_the_same_dataset_twice_is_refused() {
+        let msg = publish_using(vec![uses(1, 1, 5), uses(2, 0, u64::MAX), uses(1, 6, 9)]);
+        let err = validate_publish(&msg).unwrap_err();
+        assert_eq!(err, ModelsError::DuplicateDatasetUse(1));
+        assert!(
+            err.to_string().contains("dataset 1 is named twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_version_naming_each_dataset_once_passes_the_stateless_checks() {
+        let msg = publish_using(vec![uses(1, 1, 5), uses(2, 0, u64::MAX)]);
+        assert!(validate_publish(&msg).is_ok());
     }
 }

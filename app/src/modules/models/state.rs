@@ -90,13 +90,19 @@ pub(super) fn set_last_version_id(ctx: &mut Ctx, id: u64) -> Result<(), SdkError
     LAST_VERSION_ID.set(ctx, &id)
 }
 
-/// The versions that name `parent` as a parent, by id.
-pub(super) fn children(r: &mut impl Read, parent: u64) -> Result<Vec<u64>, SdkError> {
-    Ok(CHILDREN
-        .entries_under(r, &parent)?
-        .into_iter()
-        .map(|((_, child), ())| child)
-        .collect())
+/// One page of the versions that name `parent` as a parent, by id after `after_id`, and the next
+/// page's `after_id` (None on the last page).
+pub(super) fn children(
+    r: &mut impl Read,
+    parent: u64,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then_some((parent, after_id));
+    let (ids, next) = CHILDREN
+        .page_under(r, &parent, after.as_ref(), limit)?
+        .map(|((_, child), ())| child);
+    Ok((ids, next.map(|(_, child)| child)))
 }
 
 pub(super) fn add_owned(ctx: &mut Ctx, owner: &Address, model_id: u64) -> Result<(), SdkError> {
@@ -107,14 +113,23 @@ pub(super) fn remove_owned(ctx: &mut Ctx, owner: &Address, model_id: u64) -> Res
     BY_OWNER.remove(ctx, &(owner.clone(), model_id))
 }
 
-/// The models `owner` owns, by id.
-pub(super) fn models_of(r: &mut impl Read, owner: &Address) -> Result<Vec<Model>, ModelsError> {
-    let owned = BY_OWNER.entries_under(r, owner)?;
-    let mut models = Vec::with_capacity(owned.len());
-    for ((_, id), ()) in owned {
+/// One page of the models `owner` owns, by id after `after_id`, and the next page's `after_id`
+/// (None on the last page).
+pub(super) fn models_of(
+    r: &mut impl Read,
+    owner: &Address,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Model>, Option<u64>), ModelsError> {
+    let after = (after_id > 0).then(|| (owner.clone(), after_id));
+    let (ids, next) = BY_OWNER
+        .page_under(r, owner, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    let mut models = Vec::with_capacity(ids.len());
+    for id in ids {
         models.push(must_model(r, id)?);
     }
-    Ok(models)
+    Ok((models, next.map(|(_, id)| id)))
 }
 
 #[cfg(test)]

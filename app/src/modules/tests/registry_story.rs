@@ -286,6 +286,7 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
             &url(MDL, "Query/Lineage"),
             &mdl::QueryLineageRequest {
                 version_id: second.version_id,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -321,6 +322,7 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
             &url(MDL, "Query/Provenance"),
             &mdl::QueryProvenanceRequest {
                 version_id: second.version_id,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -334,6 +336,7 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
             &url(MDL, "Query/Descendants"),
             &mdl::QueryDescendantsRequest {
                 version_id: base.version_id,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -388,9 +391,11 @@ fn the_story_of_a_dataset_a_base_model_and_two_fine_tunes() {
         crate::modules::models::query::lineage_nodes(
             &mut crate::context::Unmetered(&storage),
             &crate::keepers::Keepers,
-            second.version_id
+            second.version_id,
+            100
         )
-        .unwrap(),
+        .unwrap()
+        .nodes,
         lineage.nodes
     );
     assert!(w.chain.balance(&w.tuner.address()) < TEST_FUNDS);
