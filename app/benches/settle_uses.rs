@@ -257,6 +257,7 @@ fn main() {
                     grant_id: s.grant,
                     units: 1,
                     weights: weights.clone(),
+                    ..Default::default()
                 })
                 .collect(),
             aggregated: vec![],

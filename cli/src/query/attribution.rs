@@ -42,8 +42,12 @@ pub enum AttributionQuery {
     VersionUsage { version_id: u64 },
     /// An operator (address or key name) of a model version
     Operator { address: String, version_id: u64 },
-    /// Usage reports of an operator (address or key name)
-    Reports { address: String },
+    /// Usage reports of an operator (address or key name), a page at a time
+    Reports {
+        address: String,
+        #[command(flatten)]
+        page: super::datasets::PageArgs,
+    },
     /// The attribution module's parameters
     Params,
 }
@@ -93,9 +97,11 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
             };
             query_and_emit(ctx, client, &req).await
         }
-        AttributionQuery::Reports { address } => {
+        AttributionQuery::Reports { address, page } => {
             let req = att::QueryReportsRequest {
                 operator: resolve_address(ctx, &address)?,
+                after_id: page.after,
+                limit: page.limit,
             };
             query_and_emit(ctx, client, &req).await
         }

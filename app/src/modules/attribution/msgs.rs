@@ -524,14 +524,18 @@ pub(super) fn vested(
     Ok(height >= credit.vests_at_height && state::open_challenges(r, credit.report_id)? == 0)
 }
 
-/// Pays out every vested credit of the claimant.
+/// The most credits one claim looks at (oldest first), so its gas is bounded; a claimant with
+/// more claims again.
+pub const MAX_CREDITS_PER_CLAIM: usize = 500;
+
+/// Pays out the vested credits among the claimant's oldest `MAX_CREDITS_PER_CLAIM`.
 pub fn claim(
     ctx: &mut Ctx,
     transfers: &impl Transfers,
     claimant: &Address,
 ) -> Result<MsgClaimRewardsResponse, Failure> {
     let (mut claimed, mut pending) = (0u128, 0u128);
-    for credit in state::credits_of(ctx, claimant)? {
+    for credit in state::first_credits_of(ctx, claimant, MAX_CREDITS_PER_CLAIM)? {
         let amount = num(&credit.amount)?;
         if vested(ctx, &credit, ctx.height)? {
             claimed = claimed

@@ -16,7 +16,7 @@ use super::state;
 use super::AttributionError;
 use crate::context::Read;
 use crate::error::{Failure, SdkError};
-use crate::modules::util::decode_request;
+use crate::modules::util::{decode_request, page_limit};
 
 /// `/openledger.attribution.v1.Query/SplitPreview`: who gets what of a price, spending nothing.
 pub fn split_preview<R: Read>(
@@ -156,13 +156,18 @@ pub fn operator(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Attributio
 pub fn reports(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, AttributionError> {
     let request: QueryReportsRequest = decode_request(request)?;
     let addr = Address::from_bech32(&request.operator)?;
-    let mut reports = Vec::new();
-    for id in state::report_ids_of(r, &addr)? {
+    let (ids, next) = state::report_ids_of(r, &addr, request.after_id, page_limit(request.limit))?;
+    let mut reports = Vec::with_capacity(ids.len());
+    for id in ids {
         if let Some(report) = state::report(r, id)? {
             reports.push(report);
         }
     }
-    Ok(QueryReportsResponse { reports }.encode_to_vec())
+    Ok(QueryReportsResponse {
+        reports,
+        next_after_id: next.unwrap_or(0),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.attribution.v1.Query/Params`

@@ -160,9 +160,19 @@ pub(super) fn reports(r: &mut impl Read) -> Result<Vec<Report>, SdkError> {
     REPORTS.values(r)
 }
 
-/// The ids of an operator's reports, in order.
-pub(super) fn report_ids_of(r: &mut impl Read, operator: &Address) -> Result<Vec<u64>, SdkError> {
-    ids_under(r, &REPORTS_OF, operator)
+/// One page of the ids of an operator's reports after `after_id`, in order, and the next
+/// page's `after_id` (None on the last page).
+pub(super) fn report_ids_of(
+    r: &mut impl Read,
+    operator: &Address,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then(|| (operator.clone(), after_id));
+    let (ids, next) = REPORTS_OF
+        .page_under(r, operator, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((ids, next.map(|(_, id)| id)))
 }
 
 pub(super) fn contribution_counters(

@@ -213,6 +213,7 @@ fn two_challenges_on_one_report_the_first_rejected_the_second_upheld_leave_other
                 &url(ATT, "Query/Reports"),
                 &att::QueryReportsRequest {
                     operator: m.operator.address().to_bech32(),
+                    ..Default::default()
                 },
             )
             .unwrap();
@@ -390,4 +391,28 @@ fn a_genesis_whose_unbonding_is_shorter_than_the_challenge_window_is_refused() {
     assert!(genesis.validate().is_ok());
     genesis.attribution.params = Some(p);
     assert!(genesis.validate().is_err());
+}
+
+#[test]
+fn an_operators_reports_page_by_id_from_a_seek() {
+    let m = market();
+    let ids: Vec<u64> = (0..3).map(|i| reported(&m, &format!("b{i}"), 1)).collect();
+    let page = |after_id: u64| -> att::QueryReportsResponse {
+        m.w.chain
+            .query(
+                &url(ATT, "Query/Reports"),
+                &att::QueryReportsRequest {
+                    operator: m.operator.address().to_bech32(),
+                    after_id,
+                    limit: 2,
+                },
+            )
+            .unwrap()
+    };
+    let first = page(0);
+    let got: Vec<u64> = first.reports.iter().map(|r| r.id).collect();
+    assert_eq!((got.as_slice(), first.next_after_id), (&ids[..2], ids[1]));
+    let second = page(first.next_after_id);
+    let got: Vec<u64> = second.reports.iter().map(|r| r.id).collect();
+    assert_eq!((got.as_slice(), second.next_after_id), (&ids[2..], 0));
 }

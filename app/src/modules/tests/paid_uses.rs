@@ -311,6 +311,7 @@ fn refused_reports_change_nothing() {
                 &url(ATT, "Query/Reports"),
                 &att::QueryReportsRequest {
                     operator: m.operator.address().to_bech32(),
+                    ..Default::default()
                 },
             )
             .unwrap();
