@@ -345,6 +345,18 @@ pub(super) fn credits_of(
     CREDITS.values_under(r, payee)
 }
 
+/// A payee's first `limit` unclaimed credits, oldest report first: what one claim looks at.
+pub(super) fn first_credits_of(
+    r: &mut impl Read,
+    payee: &Address,
+    limit: usize,
+) -> Result<Vec<RewardCredit>, SdkError> {
+    let (credits, _) = CREDITS
+        .page_under(r, payee, None, limit)?
+        .map(|(_, credit)| credit);
+    Ok(credits)
+}
+
 pub(super) fn all_credits(r: &mut impl Read) -> Result<Vec<RewardCredit>, SdkError> {
     CREDITS.values(r)
 }
