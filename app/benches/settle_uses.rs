@@ -281,6 +281,7 @@ fn main() {
                     units: USES_PER_ENTRY,
                     weights: weights.clone(),
                     receipts_root: vec![1; 32],
+                    ..Default::default()
                 })
                 .collect(),
         })

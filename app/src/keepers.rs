@@ -84,6 +84,19 @@ impl attribution::deps::Grants for Keepers {
     }
 }
 
+impl attribution::deps::Licensees for Keepers {
+    fn chain_id<R: Read>(&self, r: &mut R) -> Result<String, SdkError> {
+        auth::Keeper::chain_id(r)
+    }
+
+    fn licensee_key<R: Read>(&self, r: &mut R, grant_id: u64) -> Result<Option<Vec<u8>>, SdkError> {
+        let Some(licensee) = licenses::Keeper::licensee(r, grant_id)? else {
+            return Ok(None);
+        };
+        auth::Keeper::public_key(r, &licensee)
+    }
+}
+
 impl attribution::deps::FeeCollector for Keepers {
     fn fee_collector(&self) -> Address {
         bank::fee_collector()

@@ -45,6 +45,12 @@ impl TestKey {
     pub fn address(&self) -> Address {
         Address::from_secp256k1(&self.public_key())
     }
+
+    /// A secp256k1 signature (r || s) over sha256(`bytes`), as Cosmos keys sign.
+    pub fn sign(&self, bytes: &[u8]) -> Vec<u8> {
+        let signature: Signature = self.key.sign(bytes);
+        signature.to_bytes().to_vec()
+    }
 }
 
 /// Everything a signed tx needs besides its messages.

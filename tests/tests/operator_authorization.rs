@@ -3,7 +3,9 @@
 //! the authorisation's spend limit. A bonded stranger is refused (`licenses` 21) and moves
 //! nothing; an authorised operator is charged up to its limit (`spent` rises, the escrow falls by
 //! as much) and no further (`licenses` 23); after `revoke-operator` it is refused again, and
-//! past an authorisation's expiry height it is refused as expired (`licenses` 22).
+//! past an authorisation's expiry height it is refused as expired (`licenses` 22). A batch the
+//! licensee acknowledged (`openledger attribute acknowledge`) settles and cannot be challenged as
+//! fabricated (`attribution` 40); one signed by another key is refused (`attribution` 39).
 
 use openledger_tests::json::number;
 use openledger_tests::{Localnet, TxOutcome};
@@ -285,4 +287,87 @@ fn a_report_charges_a_grant_only_through_a_live_authorisation_of_its_operator() 
     );
     assert_eq!(money_of(&net, &grant, &grace), before, "nothing moved");
     assert_eq!(escrow(&net, &grant), ESCROW - LIMIT);
+
+    // A batch grace acknowledged: `openledger attribute acknowledge` signs it, henry attaches the
+    // signature; it settles, and it cannot be challenged as fabricated. One signed by another
+    // key is refused and moves nothing.
+    net.authorize_operator("grace", &grant, &henry, &format!("{LIMIT}uopen"));
+    let root = "ab".repeat(32);
+    let acknowledge = |key: &str| {
+        net.cli_json(&[
+            "attribute",
+            "acknowledge",
+            key,
+            "--grant-id",
+            &grant,
+            "--operator",
+            &henry,
+            "--batch-id",
+            "batch-ack",
+            "--uses",
+            "2",
+            "--units",
+            "2",
+            "--receipts-root",
+            &root,
+        ])["licensee_signature"]
+            .as_str()
+            .expect("a signature")
+            .to_string()
+    };
+    let aggregated_report = |signature: &str| {
+        let file = dir.path().join("acknowledged.json");
+        let entry = json!({"aggregated": [{"grant_id": grant_id, "uses": 2, "units": 2,
+            "receipts_root": root, "licensee_signature": signature}]});
+        std::fs::write(&file, entry.to_string()).expect("write");
+        net.tx(&[
+            "tx",
+            "attribution",
+            "report-usage",
+            "henry",
+            &version,
+            "--batch-id",
+            "batch-ack",
+            "--file",
+            &file.display().to_string(),
+            "--gas",
+            "2000000",
+            "--fees",
+            "50000uopen",
+        ])
+    };
+    let before = money_of(&net, &grant, &grace);
+    let forged = aggregated_report(&acknowledge("mallory"));
+    assert_eq!(
+        (forged.codespace.as_str(), forged.code),
+        ("attribution", Some(39)),
+        "an acknowledgement grace did not sign: {}",
+        forged.describe()
+    );
+    assert_eq!(money_of(&net, &grant, &grace), before, "nothing moved");
+    let settled = aggregated_report(&acknowledge("grace"));
+    settled.assert_committed_ok("grace's acknowledged batch");
+    assert_eq!(escrow(&net, &grant), ESCROW - LIMIT - 2 * PRICE);
+    let report_id = id(&settled, "report_id");
+    let challenge = net.tx(&[
+        "tx",
+        "attribution",
+        "challenge",
+        "mallory",
+        &report_id,
+        "--claim",
+        "fabricated-use",
+        "--bond",
+        "1000000uopen",
+        "--gas",
+        "2000000",
+        "--fees",
+        "50000uopen",
+    ]);
+    assert_eq!(
+        (challenge.codespace.as_str(), challenge.code),
+        ("attribution", Some(40)),
+        "an acknowledged batch is not fabricated: {}",
+        challenge.describe()
+    );
 }

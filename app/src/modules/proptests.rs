@@ -304,6 +304,7 @@ fn report_msg(
                 })
                 .collect(),
             receipts_root: vec![batch; 32],
+            ..Default::default()
         };
         (vec![], vec![entry])
     } else {

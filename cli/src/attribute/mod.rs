@@ -44,6 +44,31 @@ pub struct AttributeCmd {
 pub enum AttributeSub {
     /// Check that a receipt (a use) is leaf INDEX of an aggregated report's receipts root
     VerifyReceipt(VerifyArgs),
+    /// As the licensee KEY of a grant, sign an operator's aggregated entry of uses; the
+    /// operator attaches the signature (`licensee_signature` in the uses file), and the chain
+    /// then refuses fabricated-use challenges of a report whose entries are all acknowledged
+    Acknowledge(AcknowledgeArgs),
+}
+
+/// What a licensee acknowledges: one aggregated entry of one operator's batch.
+#[derive(Debug, Clone, Args)]
+pub struct AcknowledgeArgs {
+    /// The licensee's key name (or address) in the keyring
+    pub key: String,
+    #[arg(long = "grant-id", value_name = "ID")]
+    pub grant_id: u64,
+    /// The operator's address (or key name)
+    #[arg(long, value_name = "ADDRESS")]
+    pub operator: String,
+    #[arg(long = "batch-id", value_name = "ID")]
+    pub batch_id: String,
+    #[arg(long, value_name = "N")]
+    pub uses: u64,
+    #[arg(long, value_name = "N")]
+    pub units: u64,
+    /// The entry's receipts root (hex or base64)
+    #[arg(long = "receipts-root", value_name = "HASH")]
+    pub receipts_root: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,6 +137,7 @@ pub struct VerifyArgs {
 pub fn run(ctx: &Context, cmd: AttributeCmd) -> Result<()> {
     match cmd.command {
         Some(AttributeSub::VerifyReceipt(v)) => verify_receipt(ctx, &v),
+        Some(AttributeSub::Acknowledge(a)) => acknowledge(ctx, &a),
         None => {
             let a = cmd.args;
             let (Some(contributions), Some(output)) = (&a.contributions, &a.output_text) else {
@@ -335,6 +361,47 @@ fn parse_manifest(json: &str, base: &Path) -> Result<Vec<(u64, PathBuf)>> {
             Ok((id, base.join(p)))
         })
         .collect()
+}
+
+/// The sign bytes of a licensee's acknowledgement, as the chain rebuilds them.
+pub fn acknowledgement_bytes(
+    chain_id: &str,
+    a: &AcknowledgeArgs,
+    operator: &str,
+) -> Result<Vec<u8>> {
+    use prost::Message as _;
+    let root = receipts::parse_hash("--receipts-root", &a.receipts_root)?;
+    Ok(att::BatchAcknowledgement {
+        chain_id: chain_id.to_string(),
+        grant_id: a.grant_id,
+        operator: operator.to_string(),
+        batch_id: a.batch_id.clone(),
+        uses: a.uses,
+        units: a.units,
+        receipts_root: root.to_vec(),
+    }
+    .encode_to_vec())
+}
+
+fn acknowledge(ctx: &Context, a: &AcknowledgeArgs) -> Result<()> {
+    let kr = crate::keys::Keyring::open(&ctx.home, ctx.keyring_backend);
+    let licensee = kr.find(&a.key)?;
+    let operator = crate::query::resolve_address(ctx, &a.operator)?;
+    let bytes = acknowledgement_bytes(&ctx.chain_id, a, &operator)?;
+    let signature = kr
+        .signing_key(&licensee.name)?
+        .sign(&bytes)
+        .map_err(|e| anyhow::anyhow!("signing: {e}"))?
+        .to_bytes();
+    let j = json!({
+        "licensee": licensee.address,
+        "chain_id": ctx.chain_id,
+        "grant_id": a.grant_id,
+        "batch_id": a.batch_id,
+        "licensee_signature": hex::encode(&signature),
+    });
+    emit(ctx, &j, || hex::encode(&signature));
+    Ok(())
 }
 
 fn verify_receipt(ctx: &Context, v: &VerifyArgs) -> Result<()> {

@@ -6,7 +6,9 @@
 //! where `units` defaults to 1 (per-use pricing) and `weights` to none, with an optional
 //! `output_sha256` (base64, as `openledger attribute --format use` prints it) that lets anyone
 //! prove a wrong weight later; an `AggregatedUses` is
-//! `{"grant_id", "uses", "units", "weights", "receipts_root"}` with the root in hex. A misspelt
+//! `{"grant_id", "uses", "units", "weights", "receipts_root", "licensee_signature"}` with the
+//! root and the licensee's optional acknowledgement (`openledger attribute acknowledge`) in hex.
+//! A misspelt
 //! field is an error, not silently dropped; so is a request id given twice, or a contribution
 //! weighted twice in one use.
 
@@ -26,7 +28,14 @@ const USE_FIELDS: [&str; 5] = [
     "weights",
     "output_sha256",
 ];
-const AGGREGATED_FIELDS: [&str; 5] = ["grant_id", "uses", "units", "weights", "receipts_root"];
+const AGGREGATED_FIELDS: [&str; 6] = [
+    "grant_id",
+    "uses",
+    "units",
+    "weights",
+    "receipts_root",
+    "licensee_signature",
+];
 const WEIGHT_FIELDS: [&str; 2] = ["contribution_id", "weight"];
 
 /// The contents of a uses file.
@@ -98,17 +107,22 @@ fn parse_aggregated(v: Value, what: &str) -> Result<att::AggregatedUses> {
     let mut obj = object(v, what, &AGGREGATED_FIELDS)?;
     let weights = parse_weight_list(obj.remove("weights"), what)?;
     obj.insert("weights".into(), weights);
-    // The root in hex (as printed everywhere), or as an array of byte values; proto3 JSON
-    // would want base64, so it is set after the rest is read.
-    let root = match obj.remove("receipts_root") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(h)) => hex::decode(h.trim().trim_start_matches("0x"))
-            .with_context(|| format!("{what}: receipts_root is not hex"))?,
-        Some(bytes) => serde_json::from_value(bytes)
-            .with_context(|| format!("{what}: receipts_root is neither hex nor bytes"))?,
+    // The root and the signature in hex (as printed everywhere), or as arrays of byte values;
+    // proto3 JSON would want base64, so they are set after the rest is read.
+    let mut hex_field = |field: &str| -> Result<Vec<u8>> {
+        Ok(match obj.remove(field) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(h)) => hex::decode(h.trim().trim_start_matches("0x"))
+                .with_context(|| format!("{what}: {field} is not hex"))?,
+            Some(bytes) => serde_json::from_value(bytes)
+                .with_context(|| format!("{what}: {field} is neither hex nor bytes"))?,
+        })
     };
+    let root = hex_field("receipts_root")?;
+    let signature = hex_field("licensee_signature")?;
     let mut aggregated: att::AggregatedUses = typed(obj, what)?;
     aggregated.receipts_root = root;
+    aggregated.licensee_signature = signature;
     Ok(aggregated)
 }
 
@@ -217,6 +231,7 @@ pub fn aggregate(uses: &[att::Use]) -> Result<Vec<Aggregate>> {
                     })
                     .collect(),
                 receipts_root: tree.root().to_vec(),
+                ..Default::default()
             };
             Ok(Aggregate {
                 msg,

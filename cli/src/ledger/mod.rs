@@ -400,6 +400,7 @@ mod tests {
                 receipts_roots: vec![vec![0xab; 32], vec![1, 2]],
                 ..Default::default()
             }],
+            next_after_id: 0,
         };
         let j = proto_json(&r).unwrap();
         assert_eq!(j["reports"][0]["receipts_roots"][1], "AQI=");

@@ -56,6 +56,9 @@ pub fn challenge(
     if report.reversed {
         return Err(AttributionError::ReportReversed(report.id).into());
     }
+    if report.acknowledged && msg.claim == ChallengeClaim::FabricatedUse as i32 {
+        return Err(AttributionError::AcknowledgedByLicensee(report.id).into());
+    }
     let operator = state::stored_address(&report.operator)?;
     if operator == *challenger {
         return Err(AttributionError::SelfChallenge(report.id).into());

@@ -59,6 +59,14 @@ pub trait Grants {
     ) -> Result<(), Failure>;
 }
 
+/// From auth and licences: what a licensee's acknowledgement of a batch is checked against.
+pub trait Licensees {
+    fn chain_id<R: Read>(&self, r: &mut R) -> Result<String, SdkError>;
+    /// The compressed secp256k1 key of a grant's licensee; None for an unknown grant or a
+    /// licensee that has not signed a transaction yet.
+    fn licensee_key<R: Read>(&self, r: &mut R, grant_id: u64) -> Result<Option<Vec<u8>>, SdkError>;
+}
+
 /// From licences, for the split preview: a licence's data share.
 pub trait LicenseTerms {
     fn data_share_bps<R: Read>(&self, r: &mut R, license_id: u64) -> Result<Option<u32>, SdkError>;
@@ -70,8 +78,8 @@ pub trait FeeCollector {
 }
 
 /// Everything attribution's messages need.
-pub trait Deps: Ledger + Grants + Transfers + FeeCollector {}
-impl<T: Ledger + Grants + Transfers + FeeCollector> Deps for T {}
+pub trait Deps: Ledger + Grants + Transfers + FeeCollector + Licensees {}
+impl<T: Ledger + Grants + Transfers + FeeCollector + Licensees> Deps for T {}
 
 /// Everything attribution's split preview needs.
 pub trait PreviewDeps: Ledger + LicenseTerms + FeeCollector {}

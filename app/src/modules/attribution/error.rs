@@ -56,5 +56,8 @@ crate::module_errors!(AttributionError, "attribution", {
     ContributionMismatch(u64) = 36: "the bytes given do not hash to contribution {0}'s content_sha256",
     // (contribution, weight).
     WeightCorrect(u64, u64) = 37: "weight {1} of contribution {0} is what the attribution rule gives",
+    // (grant): the signature does not verify, or the licensee has no key on chain yet.
+    InvalidAcknowledgement(u64) = 39: "the licensee's acknowledgement of the entry on grant {0} does not verify against its key on chain",
+    AcknowledgedByLicensee(u64) = 40: "every entry of report {0} is acknowledged by its licensee: it cannot be challenged as fabricated",
     ReceiptWithoutOutputHash(u64) = 38: "the receipt in report {0} commits to no output_sha256, so its weights cannot be recomputed",
 });

@@ -4,13 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openledger_proto::attribution::v1::{
-    EventOperatorRegistered, EventOperatorUnbonded, EventOperatorUnbonding, EventRewardsClaimed,
-    EventUseSettled, GrantCharge, MsgChallengeUsage, MsgChallengeUsageResponse, MsgClaimRewards,
-    MsgClaimRewardsResponse, MsgProveWrongWeight, MsgProveWrongWeightResponse, MsgRegisterOperator,
-    MsgRegisterOperatorResponse, MsgReportUsage, MsgReportUsageResponse, MsgResolveChallenge,
-    MsgResolveChallengeResponse, MsgUnbondOperator, MsgUnbondOperatorResponse, MsgUpdateCouncil,
-    MsgUpdateCouncilResponse, MsgWithdrawChallenge, MsgWithdrawChallengeResponse, Operator, Params,
-    Payout, Report, RewardCredit, Weight,
+    AggregatedUses, BatchAcknowledgement, EventOperatorRegistered, EventOperatorUnbonded,
+    EventOperatorUnbonding, EventRewardsClaimed, EventUseSettled, GrantCharge, MsgChallengeUsage,
+    MsgChallengeUsageResponse, MsgClaimRewards, MsgClaimRewardsResponse, MsgProveWrongWeight,
+    MsgProveWrongWeightResponse, MsgRegisterOperator, MsgRegisterOperatorResponse, MsgReportUsage,
+    MsgReportUsageResponse, MsgResolveChallenge, MsgResolveChallengeResponse, MsgUnbondOperator,
+    MsgUnbondOperatorResponse, MsgUpdateCouncil, MsgUpdateCouncilResponse, MsgWithdrawChallenge,
+    MsgWithdrawChallengeResponse, Operator, Params, Payout, Report, RewardCredit, Weight,
 };
 use openledger_types::{parse_amount, Address};
 
@@ -412,6 +412,47 @@ fn settle_one(
     Ok(price)
 }
 
+/// What the licensee of an aggregated entry's grant signs to acknowledge it.
+pub fn acknowledgement(
+    chain_id: &str,
+    operator: &str,
+    batch_id: &str,
+    entry: &AggregatedUses,
+) -> BatchAcknowledgement {
+    BatchAcknowledgement {
+        chain_id: chain_id.to_string(),
+        grant_id: entry.grant_id,
+        operator: operator.to_string(),
+        batch_id: batch_id.to_string(),
+        uses: entry.uses,
+        units: entry.units,
+        receipts_root: entry.receipts_root.clone(),
+    }
+}
+
+/// The entry's licensee signature verifies against the grant's licensee's key on chain.
+fn check_acknowledgement(
+    ctx: &mut Ctx,
+    deps: &impl Deps,
+    operator: &Address,
+    batch_id: &str,
+    entry: &AggregatedUses,
+) -> Result<(), Failure> {
+    let chain_id = deps.chain_id(ctx)?;
+    let signed = acknowledgement(&chain_id, &operator.to_bech32(), batch_id, entry);
+    let valid = deps.licensee_key(ctx, entry.grant_id)?.is_some_and(|key| {
+        crate::tx::ante::verify_secp256k1(
+            &key,
+            &prost::Message::encode_to_vec(&signed),
+            &entry.licensee_signature,
+        )
+    });
+    if !valid {
+        return Err(AttributionError::InvalidAcknowledgement(entry.grant_id).into());
+    }
+    Ok(())
+}
+
 /// Records and settles a report. Any refused use refuses the whole report.
 pub fn report(
     ctx: &mut Ctx,
@@ -460,7 +501,13 @@ pub fn report(
         )?;
         uses += 1;
     }
+    let mut acknowledged = msg.uses.is_empty();
     for a in &msg.aggregated {
+        if a.licensee_signature.is_empty() {
+            acknowledged = false;
+        } else {
+            check_acknowledgement(ctx, deps, operator, &msg.batch_id, a)?;
+        }
         let weights =
             eligible_weights(ctx, deps, &datasets, &a.weights, params.max_weights_per_use)?;
         paid += settle_one(
@@ -501,6 +548,7 @@ pub fn report(
         charges,
         reversed: false,
         uses_root: proof::receipts_root(&msg.uses),
+        acknowledged,
     };
     state::record_report(ctx, operator, &report)?;
     Ok(MsgReportUsageResponse {

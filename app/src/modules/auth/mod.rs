@@ -33,6 +33,23 @@ impl Keeper {
         state::account(r, addr)
     }
 
+    /// The account's compressed secp256k1 key: None until it has signed a transaction (or for a
+    /// key of another type).
+    pub fn public_key(r: &mut impl Read, addr: &Address) -> Result<Option<Vec<u8>>, SdkError> {
+        use prost::Message as _;
+        let Some(any) = state::account(r, addr)?.and_then(|a| a.pub_key) else {
+            return Ok(None);
+        };
+        if any.type_url != genesis::SECP256K1_PUBKEY_URL {
+            return Ok(None);
+        }
+        Ok(
+            cosmrs::proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
+                .ok()
+                .map(|k| k.key),
+        )
+    }
+
     pub fn set_account(
         ctx: &mut Ctx,
         addr: &Address,

@@ -102,6 +102,13 @@ impl Keeper {
         Ok(())
     }
 
+    /// The licensee of a grant (None for an unknown grant).
+    pub fn licensee(r: &mut impl Read, grant_id: u64) -> Result<Option<Address>, SdkError> {
+        state::grant(r, grant_id)?
+            .map(|g| Ok(Address::from_bech32(&g.licensee)?))
+            .transpose()
+    }
+
     /// Charges a grant for paid uses of a version reported by `operator`: price = per-use price
     /// × units, taken from the grant's escrow (never overdrawn) and moved to `to`, only through
     /// the licensee's live authorisation of that operator and within what it has left. Returns

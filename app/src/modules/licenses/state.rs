@@ -129,6 +129,10 @@ pub(super) fn must_grant(r: &mut impl Read, id: u64) -> Result<Grant, LicensesEr
     GRANTS.get(r, &id)?.ok_or(LicensesError::GrantNotFound(id))
 }
 
+pub(super) fn grant(r: &mut impl Read, id: u64) -> Result<Option<Grant>, SdkError> {
+    GRANTS.get(r, &id)
+}
+
 pub(super) fn set_grant(ctx: &mut Ctx, grant: &Grant) -> Result<(), SdkError> {
     GRANTS.set(ctx, &grant.id, grant)
 }

@@ -177,6 +177,7 @@ fn the_aggregated_form_settles_a_thousand_uses_in_one_entry() {
         units: 100,
         weights: weights(m.first, &[(0, 300), (1, 100)]),
         receipts_root: vec![7; 32],
+        ..Default::default()
     };
     let response: att::MsgReportUsageResponse = ok(report(&m, "agg-1", vec![], vec![agg]));
     assert_eq!((response.uses, response.paid.as_str()), (100, "100000"));
@@ -284,6 +285,7 @@ fn refused_reports_change_nothing() {
                     units: 1_000,
                     weights: vec![],
                     receipts_root: vec![0; 32],
+                    ..Default::default()
                 }],
             ),
             Box::new(LicensesError::InsufficientEscrow(m.grant, 0, 0)),
@@ -374,6 +376,7 @@ fn a_contributor_proves_their_data_was_used_in_call_k() {
         units: 3,
         weights: weights(m.first, &[(0, 5), (1, 5), (2, 5)]),
         receipts_root: root.clone(),
+        ..Default::default()
     };
     let report_id =
         ok::<att::MsgReportUsageResponse>(report(&m, "agg", vec![], vec![agg])).report_id;

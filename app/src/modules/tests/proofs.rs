@@ -1,6 +1,8 @@
-//! Proofs of a wrong weight: an operator that over-credits a colluding contribution is proven
-//! wrong from the output text and the contribution's bytes, with no judge; a correct weight
-//! "proven wrong" is refused and changes nothing but the prover's fee.
+//! Evidence the chain checks itself. Proofs of a wrong weight: an operator that over-credits a
+//! colluding contribution is proven wrong from the output text and the contribution's bytes,
+//! with no judge; a correct weight "proven wrong" is refused and changes nothing but the
+//! prover's fee. Licensee acknowledgements: a signed batch settles and cannot be challenged as
+//! fabricated.
 
 use rs_merkle::{algorithms::Sha256 as MerkleSha256, Hasher, MerkleTree};
 use sha2::{Digest, Sha256};
@@ -103,6 +105,7 @@ fn an_over_credited_contribution_is_proven_wrong_and_the_operator_slashed_withou
             weight: 1_500,
         }],
         receipts_root: crate::modules::attribution::proof::receipts_root(&receipts),
+        ..Default::default()
     };
     let report_id =
         ok::<att::MsgReportUsageResponse>(report(&m, "b1", vec![], vec![aggregated])).report_id;
@@ -177,4 +180,70 @@ fn a_correct_weight_proven_wrong_is_refused_and_costs_the_prover_only_its_fee() 
         prove(&m, prover, &wrong),
         &AttributionError::ChallengeWindowClosed(report_id, 0),
     );
+}
+
+/// An aggregated entry of `uses` on the market's grant, signed by `signer` as its licensee.
+fn acknowledged_entry(m: &Market, signer: &TestKey, batch: &str, uses: u64) -> att::AggregatedUses {
+    let mut entry = att::AggregatedUses {
+        grant_id: m.grant,
+        uses,
+        units: uses,
+        weights: weights(m.first, &[(0, 1)]),
+        receipts_root: vec![0xab; 32],
+        licensee_signature: Vec::new(),
+    };
+    let signed = crate::modules::attribution::msgs::acknowledgement(
+        &m.w.chain.chain_id,
+        &m.operator.address().to_bech32(),
+        batch,
+        &entry,
+    );
+    entry.licensee_signature = signer.sign(&signed.encode_to_vec());
+    entry
+}
+
+#[test]
+fn a_batch_the_licensee_acknowledged_settles_and_cannot_be_challenged_as_fabricated() {
+    let m = market();
+    // Signed by someone else, or for another batch, it is refused and settles nothing.
+    let forged = acknowledged_entry(&m, &m.w.second, "b1", 5);
+    let (result, moved) =
+        m.w.chain
+            .moved_by(|| report(&m, "b1", vec![], vec![forged]));
+    refused(result, &AttributionError::InvalidAcknowledgement(m.grant));
+    assert_eq!(
+        moved,
+        vec![crate::store::Substore::Auth, crate::store::Substore::Bank]
+    );
+    let replayed = acknowledged_entry(&m, &m.licensee, "b0", 5);
+    refused(
+        report(&m, "b1", vec![], vec![replayed]),
+        &AttributionError::InvalidAcknowledgement(m.grant),
+    );
+    let entry = acknowledged_entry(&m, &m.licensee, "b1", 5);
+    let settled: att::MsgReportUsageResponse = ok(report(&m, "b1", vec![], vec![entry]));
+    assert_eq!(settled.paid, "5000");
+    let fabricated = att::MsgChallengeUsage {
+        challenger: m.w.second.address().to_bech32(),
+        report_id: settled.report_id,
+        claim: att::ChallengeClaim::FabricatedUse as i32,
+        bond: "1000000".into(),
+        evidence_uri: String::new(),
+    };
+    refused(
+        m.w.chain.exec(
+            &m.w.second,
+            vec![any(&url(ATT, "MsgChallengeUsage"), &fabricated)],
+        ),
+        &AttributionError::AcknowledgedByLicensee(settled.report_id),
+    );
+    // Other claims stay open: the licensee vouched for the uses, not for their attribution.
+    let wrong = att::MsgChallengeUsage {
+        claim: att::ChallengeClaim::WrongAttribution as i32,
+        ..fabricated
+    };
+    ok::<att::MsgChallengeUsageResponse>(m.w.chain.exec(
+        &m.w.second,
+        vec![any(&url(ATT, "MsgChallengeUsage"), &wrong)],
+    ));
 }
