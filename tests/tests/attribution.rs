@@ -527,4 +527,113 @@ fn a_hundred_paid_uses_pay_data_contributors_fine_tuner_and_base_exactly() {
         "a slashed operator reports no more: {}",
         refused.describe()
     );
+
+    // A wrong weight is proven without a judge: ivan, another operator, credits bob's 1.txt ten
+    // times the weight the attribution rule gives it; bob proves it from the output text and his
+    // file, and gets ivan's bond.
+    let ivan = net.new_key("ivan");
+    net.send_ok("alice", &ivan, "1000000000uopen");
+    net.tx_ok(&[
+        "tx",
+        "attribution",
+        "register-operator",
+        "ivan",
+        &tuned,
+        "--endpoint",
+        "https://ivan.example",
+        "--bond",
+        "1000000uopen",
+    ]);
+    net.authorize_operator("grace", &grant, "ivan", "1000000000uopen");
+    let output = corpus.join("output.txt").display().to_string();
+    let mut inflated = net.cli_json(&[
+        "attribute",
+        "--contributions",
+        &dir.path().display().to_string(),
+        "--output-text",
+        &output,
+        "--format",
+        "use",
+        "--grant-id",
+        &grant,
+        "--request-id",
+        "ivan-1",
+    ]);
+    let bob_text = by_file["1.txt"].clone();
+    let honest = inflated["weights"]
+        .as_array_mut()
+        .expect("weights")
+        .iter_mut()
+        .find(|w| w["contribution_id"] == bob_text.as_str())
+        .map(|w| {
+            let honest = number(&w["weight"]);
+            w["weight"] = json!((honest * 10).to_string());
+            honest
+        })
+        .expect("bob's 1.txt is attributed");
+    let uses_file = dir.path().join("inflated.json");
+    std::fs::write(&uses_file, json!([inflated]).to_string()).expect("write");
+    let receipts = dir.path().join("inflated-receipts.json");
+    let report = net.tx_ok(&[
+        "tx",
+        "attribution",
+        "report-usage",
+        "ivan",
+        &tuned,
+        "--batch-id",
+        "inflated",
+        "--file",
+        &uses_file.display().to_string(),
+        "--receipts-out",
+        &receipts.display().to_string(),
+    ]);
+    let report_id = id(&report, "report_id");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(&receipts).expect("receipts")).expect("JSON");
+    let root = written["individual"]["uses_root"]
+        .as_str()
+        .expect("uses_root")
+        .to_string();
+    let bob = net.address("bob");
+    let bob_before = net.balance(&bob);
+    let proven = net.tx_ok(&[
+        "tx",
+        "attribution",
+        "prove-wrong-weight",
+        "bob",
+        &report_id,
+        "--root",
+        &root,
+        "--receipt-file",
+        &receipts.display().to_string(),
+        "--index",
+        "0",
+        "--output-text",
+        &output,
+        "--contribution",
+        &bob_text,
+        "--contribution-file",
+        &corpus.join("1.txt").display().to_string(),
+    ]);
+    let response = &proven.json["msg_responses"][0];
+    assert_eq!(
+        (
+            number(&response["reported_weight"]),
+            number(&response["recomputed_weight"])
+        ),
+        (honest * 10, honest),
+        "{}",
+        proven.describe()
+    );
+    assert_eq!(number(&response["slashed"]), 1_000_000, "ivan's whole bond");
+    let fee = bob_before + 1_000_000 - net.balance(&bob);
+    assert!(
+        fee > 0 && fee < 200_000,
+        "bob got ivan's bond, less the proof's fee ({fee})"
+    );
+    assert_eq!(
+        net.total_supply(),
+        supply_before - 2_000_000,
+        "a proof moves money, it creates or burns none"
+    );
 }
