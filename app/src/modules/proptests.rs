@@ -574,7 +574,7 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
     }
 }
 
-fn check_invariants(chain: &TestChain, supply: u128) {
+pub(super) fn check_invariants(chain: &TestChain, supply: u128) {
     let storage = chain.app.storage();
     let mut r = Unmetered(&storage);
     let versions: Vec<mdl::ModelVersion> = models::genesis::export(&mut r).unwrap().versions;
@@ -612,7 +612,7 @@ fn check_invariants(chain: &TestChain, supply: u128) {
 
 /// Attribution's module accounts hold exactly what its state says they hold; the supply, less
 /// what rejected challenges burned.
-fn check_attribution_invariants(chain: &TestChain, initial_supply: u128) -> u128 {
+pub(super) fn check_attribution_invariants(chain: &TestChain, initial_supply: u128) -> u128 {
     let genesis = chain.app.export_genesis().unwrap().attribution;
     let amount = |s: &str| s.parse::<u128>().unwrap();
     let balance = |a: &Address| chain.balance(a);

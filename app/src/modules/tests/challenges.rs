@@ -176,6 +176,7 @@ fn an_upheld_challenge_slashes_the_bond_and_reverses_the_reports_credits_once() 
         report(&m, "b2", uses(&m, "x", 1), vec![]),
         &AttributionError::NotBonded(m.operator.address(), m.tuned),
     );
+    conserved(&m);
 }
 
 #[test]
@@ -234,6 +235,7 @@ fn two_challenges_on_one_report_the_first_rejected_the_second_upheld_leave_other
         .any(|r| r.id == disputed && r.reversed));
     let claimed: att::MsgClaimRewardsResponse = ok(claim(&m, c0));
     assert_eq!(claimed.claimed, vested.to_string());
+    conserved(&m);
 }
 
 #[test]
@@ -261,6 +263,7 @@ fn an_operator_that_unbonds_right_after_a_report_stays_slashable_until_the_windo
     assert_eq!(outcome.slashed, "2000000", "the whole bond");
     let back: att::MsgUnbondOperatorResponse = ok(unbond(&m));
     assert_eq!(back.returned, "0");
+    conserved(&m);
 }
 
 #[test]
@@ -293,6 +296,7 @@ fn a_challenge_nobody_decides_is_withdrawn_with_its_bond_after_the_timeout() {
     // With no challenge open and the window closed, the report's rewards vest.
     let claimed: att::MsgClaimRewardsResponse = ok(claim(&m, &m.w.contributors[0]));
     assert_ne!(claimed.claimed, "0");
+    conserved(&m);
 }
 
 /// A market whose council is the curator, the builder and the tuner, two of whom decide.
@@ -327,6 +331,7 @@ fn two_of_three_council_members_decide_and_none_rules_on_a_challenge_they_filed(
     let second: att::MsgResolveChallengeResponse = ok(vote(&m, &m.w.tuner, id, true));
     assert_eq!(second.status, att::ChallengeStatus::Upheld as i32);
     assert_eq!(second.slashed, "2000000");
+    conserved(&m);
 }
 
 fn update_council(
@@ -373,6 +378,7 @@ fn only_the_council_changes_the_council_at_its_own_threshold() {
     );
     let decided: att::MsgResolveChallengeResponse = ok(vote(&m, &m.w.second, id, false));
     assert_eq!(decided.status, att::ChallengeStatus::Rejected as i32);
+    conserved(&m);
 }
 
 #[test]
@@ -415,4 +421,5 @@ fn an_operators_reports_page_by_id_from_a_seek() {
     let second = page(first.next_after_id);
     let got: Vec<u64> = second.reports.iter().map(|r| r.id).collect();
     assert_eq!((got.as_slice(), second.next_after_id), (&ids[2..], 0));
+    conserved(&m);
 }

@@ -88,6 +88,14 @@ fn world_with(edit: impl FnOnce(&mut att::Params)) -> World {
 const WINDOW: u64 = 10;
 const TIMEOUT: u64 = 30;
 
+/// Money is conserved: every module account holds what its module says it holds, the balances
+/// sum to the supply, and the supply is the genesis funds less what rejected challenges burned.
+fn conserved(m: &Market) {
+    let genesis_funds = 7 * TEST_FUNDS;
+    let supply = crate::modules::proptests::check_attribution_invariants(&m.w.chain, genesis_funds);
+    crate::modules::proptests::check_invariants(&m.w.chain, supply);
+}
+
 /// Empty blocks, so heights pass.
 fn advance(w: &World, blocks: u64) {
     for _ in 0..blocks {

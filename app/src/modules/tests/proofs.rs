@@ -152,6 +152,7 @@ fn an_over_credited_contribution_is_proven_wrong_and_the_operator_slashed_withou
         report(&m, "b2", uses_of_output(&m, "x", colluder, 7), vec![]),
         &AttributionError::NotBonded(m.operator.address(), m.tuned),
     );
+    conserved(&m);
 }
 
 #[test]
@@ -180,6 +181,7 @@ fn a_correct_weight_proven_wrong_is_refused_and_costs_the_prover_only_its_fee() 
         prove(&m, prover, &wrong),
         &AttributionError::ChallengeWindowClosed(report_id, 0),
     );
+    conserved(&m);
 }
 
 /// An aggregated entry of `uses` on the market's grant, signed by `signer` as its licensee.
@@ -246,4 +248,5 @@ fn a_batch_the_licensee_acknowledged_settles_and_cannot_be_challenged_as_fabrica
         &m.w.second,
         vec![any(&url(ATT, "MsgChallengeUsage"), &wrong)],
     ));
+    conserved(&m);
 }
