@@ -14,6 +14,9 @@ use openledger_proto::datasets::v1 as ds;
 use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
 use proptest::prelude::*;
+use prost::Message;
+use rs_merkle::{algorithms::Sha256 as MerkleSha256, Hasher, MerkleTree};
+use sha2::Digest;
 
 use crate::context::Unmetered;
 use crate::error::SdkError;
@@ -111,8 +114,27 @@ enum Action {
         who: u8,
         challenge: u8,
     },
+    /// A proof that use `k` of a report credits contribution `contribution` wrongly.
+    Prove {
+        who: u8,
+        report: u8,
+        k: u8,
+        contribution: u8,
+    },
     Idle,
 }
+
+/// The texts of the market's contributions 1 to 3, and the output every reported use was
+/// computed from (it shares a run of four words with the first text only).
+const TEXTS: [&str; 3] = [
+    "alpha beta gamma delta epsilon zeta",
+    "one two three four five six",
+    "red green blue cyan magenta yellow",
+];
+const OUTPUT: &str = "then alpha beta gamma delta came and went";
+
+/// The individual uses each report carried, by report id: what a proof needs.
+type Reported = std::cell::RefCell<std::collections::BTreeMap<u64, Vec<att::Use>>>;
 
 /// Mostly p2, the market's operator; sometimes a key that operates nothing (yet).
 fn operator() -> impl Strategy<Value = u8> {
@@ -230,6 +252,9 @@ fn action() -> impl Strategy<Value = Action> {
             }
         ),
         1 => (0..3u8, any::<u8>()).prop_map(|(who, challenge)| Action::Withdraw { who, challenge }),
+        2 => (0..3u8, any::<u8>(), 0..4u8, 0..4u8).prop_map(|(who, report, k, contribution)| {
+            Action::Prove { who, report, k, contribution }
+        }),
         1 => Just(Action::Idle),
     ]
 }
@@ -284,7 +309,7 @@ fn report_msg(
             grant_id,
             units: *units,
             weights: weights(ws),
-            ..Default::default()
+            output_sha256: sha2::Sha256::digest(OUTPUT).to_vec(),
         })
         .collect();
     let (uses, aggregated) = if aggregated {
@@ -319,7 +344,7 @@ fn report_msg(
     }
 }
 
-fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
+fn run(chain: &TestChain, keys: &[TestKey], reported: &Reported, action: &Action) {
     let key = |who: &u8| &keys[*who as usize];
     let addr = |who: &u8| keys[*who as usize].address().to_bech32();
     let licenses_last =
@@ -558,13 +583,61 @@ fn run(chain: &TestChain, keys: &[TestKey], action: &Action) {
                 pack("/openledger.attribution.v1.MsgWithdrawChallenge", &msg),
             )
         }
+        Action::Prove {
+            who,
+            report,
+            k,
+            contribution,
+        } => {
+            let report_id = pick(*report, attribution_last(chain).0);
+            let uses = reported
+                .borrow()
+                .get(&report_id)
+                .cloned()
+                .unwrap_or_default();
+            let Some(receipt) = uses.get(usize::from(*k)) else {
+                return;
+            };
+            let leaves: Vec<[u8; 32]> = uses
+                .iter()
+                .map(|u| MerkleSha256::hash(&u.encode_to_vec()))
+                .collect();
+            let text = TEXTS
+                .get(usize::from(*contribution))
+                .copied()
+                .unwrap_or("none");
+            let msg = att::MsgProveWrongWeight {
+                prover: addr(who),
+                report_id,
+                individual: true,
+                entry: 0,
+                receipt: receipt.encode_to_vec(),
+                leaf_index: u64::from(*k),
+                total_leaves: uses.len() as u64,
+                proof: MerkleTree::<MerkleSha256>::from_leaves(&leaves)
+                    .proof(&[usize::from(*k)])
+                    .to_bytes(),
+                output_text: OUTPUT.as_bytes().to_vec(),
+                contribution_id: u64::from(*contribution) + 1,
+                contribution: text.as_bytes().to_vec(),
+            };
+            (
+                who,
+                pack("/openledger.attribution.v1.MsgProveWrongWeight", &msg),
+            )
+        }
         Action::Idle => {
             chain.block(Vec::new());
             return;
         }
     };
     // Refusals are expected; the invariants must hold whatever the outcome.
-    let result = chain.exec(key(who), vec![msg]);
+    let result = chain.exec(key(who), vec![msg.clone()]);
+    if result.code == 0 && msg.type_url == "/openledger.attribution.v1.MsgReportUsage" {
+        let sent = att::MsgReportUsage::decode(msg.value.as_slice()).unwrap();
+        let id = crate::testkit::ok::<att::MsgReportUsageResponse>(result.clone()).report_id;
+        reported.borrow_mut().insert(id, sent.uses);
+    }
     if let Action::Send { to, .. } = action {
         if usize::from(*to) < keys.len() {
             assert_eq!(result.code, 0, "a send between keys: {}", result.log);
@@ -680,8 +753,8 @@ fn market(chain: &TestChain, keys: &[TestKey]) {
             contributor: addr(i),
             dataset_id,
             items: vec![ds::ContributionItem {
-                content_sha256: format!("{i:064x}"),
-                size: 1,
+                content_sha256: hex::encode(sha2::Sha256::digest(TEXTS[i])),
+                size: TEXTS[i].len() as u64,
                 ..Default::default()
             }],
         };
@@ -784,8 +857,9 @@ proptest! {
         });
         let initial_supply = 3 * crate::testkit::TEST_FUNDS;
         market(&chain, &keys);
+        let reported = Reported::default();
         for action in &actions {
-            run(&chain, &keys, action);
+            run(&chain, &keys, &reported, action);
             let supply = check_attribution_invariants(&chain, initial_supply);
             check_invariants(&chain, supply);
         }
