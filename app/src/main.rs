@@ -49,6 +49,24 @@ enum Command {
         #[arg(long, env = "OPENLEDGERD_HOME")]
         home: PathBuf,
     },
+    /// Inspect a node's state (stop the node first).
+    Debug {
+        #[command(subcommand)]
+        command: DebugCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DebugCommand {
+    /// Print each substore's root at a height as JSON: where two nodes' app hashes differ, the
+    /// substore that differs is the first place to look.
+    Roots {
+        #[arg(long, env = "OPENLEDGERD_HOME")]
+        home: PathBuf,
+        /// A committed height still kept [default: the latest]
+        #[arg(long)]
+        height: Option<u64>,
+    },
 }
 
 /// What one query, and the gRPC server as a whole, may take of the node.
@@ -158,6 +176,26 @@ fn main() -> Result<()> {
             attribution::validate_params(params)?;
             Ok(())
         }),
+        Command::Debug {
+            command: DebugCommand::Roots { home, height },
+        } => {
+            let storage = Storage::open(&home.join("data"), 0)?;
+            let committed = storage.committed()?;
+            let height = height.unwrap_or(committed.height);
+            let roots: serde_json::Map<String, serde_json::Value> = storage
+                .substore_roots(height)?
+                .into_iter()
+                .map(|(store, root)| (store.name().to_string(), hex::encode_upper(root).into()))
+                .collect();
+            let out = serde_json::json!({
+                "height": height,
+                "latest_height": committed.height,
+                "latest_app_hash": hex::encode_upper(committed.app_hash),
+                "roots": roots,
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(())
+        }
         Command::Export { home } => {
             let app = App::new(Storage::open(&home.join("data"), 0)?)?;
             println!("{}", serde_json::to_string_pretty(&app.export_genesis()?)?);

@@ -63,4 +63,27 @@ fn fresh_full_node_replays_to_the_same_app_hashes() {
     let next = net.wait_blocks(0, 1).height;
     net.wait_for_height_within(full, next, SYNC_TIMEOUT);
     net.assert_same_app_hashes(&[0, full], top, next);
+
+    // `openledgerd debug roots` on the stopped nodes names the same root for every substore.
+    let roots = |node: usize| -> serde_json::Value {
+        net.stop_node(node);
+        let home = net.dir().join(format!("node{node}")).join("app");
+        let out = std::process::Command::new(&net.binaries().openledgerd)
+            .args(["debug", "roots", "--height", &next.to_string(), "--home"])
+            .arg(&home)
+            .output()
+            .expect("openledgerd debug roots");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let (validator, follower) = (roots(0), roots(full));
+    assert_eq!(
+        validator["roots"], follower["roots"],
+        "{validator}\n{follower}"
+    );
+    assert_eq!(validator["roots"].as_object().map(|r| r.len()), Some(7));
 }

@@ -410,6 +410,15 @@ impl Storage {
         Ok(Sha256Jmt::new(&view).get_root_hash(height)?.0)
     }
 
+    /// Every substore's root at a committed height, in [`Substore::ALL`] order: what to compare
+    /// first when two nodes disagree on an app hash (`openledgerd debug roots`).
+    pub fn substore_roots(&self, height: u64) -> Result<Vec<(Substore, [u8; 32])>, StoreError> {
+        Substore::ALL
+            .into_iter()
+            .map(|store| Ok((store, self.substore_root(store, height)?)))
+            .collect()
+    }
+
     /// Value of a key at a height with its two ICS23 proofs: key in substore, substore in root.
     pub fn get_with_proof(
         &self,
