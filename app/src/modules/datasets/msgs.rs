@@ -108,7 +108,9 @@ pub fn contribute(
     };
     let mut first = 0;
     for item in &msg.items {
-        if state::has_content(ctx, dataset.id, &item.content_sha256)? {
+        // A claim is the contributor's own: someone else's claim on the same hash (copied from
+        // the mempool, say) blocks nothing. The curator decides between claimants at review.
+        if state::has_claim(ctx, dataset.id, contributor, &item.content_sha256)? {
             return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
         }
         let id = state::next_contribution_id(ctx)?;
@@ -182,8 +184,19 @@ pub fn review(
             return Err(DatasetsError::AlreadyReviewed(c.id));
         }
         let status = if decision.accept {
+            // Of several claimants of one content hash, the curator accepts one.
+            if let Some(other) = state::accepted_content(ctx, dataset.id, &c.content_sha256)? {
+                return Err(DatasetsError::ContentAlreadyAccepted(
+                    c.content_sha256.clone(),
+                    other,
+                ));
+            }
+            state::set_accepted_content(ctx, dataset.id, &c.content_sha256, c.id)?;
             Status::Accepted
         } else {
+            // A rejection frees the hash: the contributor (or anyone) may contribute it again.
+            let contributor = Address::from_bech32(&c.contributor)?;
+            state::free_claim(ctx, dataset.id, &contributor, &c.content_sha256)?;
             Status::Rejected
         };
         c.status = status as i32;

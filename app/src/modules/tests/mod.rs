@@ -5,6 +5,7 @@
 
 mod authorizations;
 mod challenges;
+mod contributions;
 mod expiry;
 mod paid_uses;
 mod proofs;
