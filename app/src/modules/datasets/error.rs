@@ -9,4 +9,20 @@ crate::module_errors!(DatasetsError, "datasets", {
     LicenseNotFound(u64) = 9: "licence {0} not found",
     EmptyBatch = 10: "a batch needs at least one item",
     ContentAlreadyAccepted(String, u64) = 11: "content {0} is already accepted in this dataset as contribution {1}",
+    // (field, character position, code point)
+    ControlCharacter(String, usize, u32) = 12: "{0} holds the control character U+{2:04X} at character {1}: control characters are refused in stored text",
 });
+
+/// A free-text field refused by the shared check: its length as an invalid field, a control
+/// character as [`DatasetsError::ControlCharacter`].
+impl From<crate::modules::util::TextError> for DatasetsError {
+    fn from(e: crate::modules::util::TextError) -> Self {
+        use crate::modules::util::TextError;
+        match e {
+            TextError::ControlCharacter { field, at, ch } => {
+                DatasetsError::ControlCharacter(field.to_string(), at, ch as u32)
+            }
+            length @ TextError::Length { .. } => DatasetsError::InvalidField(length.to_string()),
+        }
+    }
+}

@@ -9,6 +9,7 @@ use openledger_types::Address;
 use super::state;
 use super::DatasetsError;
 use crate::context::{Ctx, Read};
+use crate::modules::util::{check_text, Lines};
 
 pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), DatasetsError> {
     let mut last_dataset = 0;
@@ -20,6 +21,9 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), DatasetsError> {
             )));
         }
         Address::from_bech32(&d.curator)?;
+        // The text checks of MsgCreateDataset: genesis stores no text a message could not.
+        check_text("name", &d.name, 1, 128, Lines::One)?;
+        check_text("description", &d.description, 0, 4096, Lines::Many)?;
         last_dataset = d.id;
         state::set_dataset(ctx, d)?;
     }
@@ -34,6 +38,11 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), DatasetsError> {
         }
         let dataset = state::must_dataset(ctx, c.dataset_id)?;
         let contributor = Address::from_bech32(&c.contributor)?;
+        check_text("uri", &c.uri, 0, 512, Lines::One)?;
+        check_text("metadata", &c.metadata, 0, 1024, Lines::Many)?;
+        for change in &c.history {
+            check_text("reason", &change.reason, 0, 512, Lines::Many)?;
+        }
         last_contribution = c.id;
         // The invariants of contribute and review: one live claim per contributor and hash, one
         // accepted claim per hash in a curated dataset.
@@ -75,6 +84,7 @@ mod tests {
         Genesis {
             datasets: vec![Dataset {
                 id: 1,
+                name: "claims".into(),
                 curator: curator.to_bech32(),
                 policy: policy as i32,
                 ..Default::default()

@@ -10,6 +10,7 @@ mod expiry;
 mod paid_uses;
 mod proofs;
 mod registry_story;
+mod text;
 
 use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
