@@ -8,6 +8,7 @@ mod challenges;
 mod contributions;
 mod expiry;
 mod paid_uses;
+mod preview_overflow;
 mod proofs;
 mod registry_story;
 mod text;
