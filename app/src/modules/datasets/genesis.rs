@@ -20,7 +20,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), DatasetsError> {
                 d.id
             )));
         }
-        Address::from_bech32(&d.curator)?;
+        Address::from_canonical_bech32(&d.curator)?;
         // The text checks of MsgCreateDataset: genesis stores no text a message could not.
         check_text("name", &d.name, 1, 128, Lines::One)?;
         check_text("description", &d.description, 0, 4096, Lines::Many)?;
@@ -37,7 +37,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), DatasetsError> {
             )));
         }
         let dataset = state::must_dataset(ctx, c.dataset_id)?;
-        let contributor = Address::from_bech32(&c.contributor)?;
+        let contributor = Address::from_canonical_bech32(&c.contributor)?;
         check_text("uri", &c.uri, 0, 512, Lines::One)?;
         check_text("metadata", &c.metadata, 0, 1024, Lines::Many)?;
         for change in &c.history {

@@ -25,7 +25,7 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {
         check_text("description", &m.description, 0, 4096, Lines::Many)?;
         check_base(m.external_base.as_ref())?;
         state::set_model(ctx, m)?;
-        state::add_owned(ctx, &Address::from_bech32(&m.owner)?, m.id)?;
+        state::add_owned(ctx, &Address::from_canonical_bech32(&m.owner)?, m.id)?;
     }
     state::set_last_model_id(ctx, last)?;
     let mut last = 0;
@@ -46,6 +46,13 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), ModelsError> {
         state::must_model(ctx, v.model_id)?;
         check_text("uri", &v.uri, 0, 512, Lines::One)?;
         check_base(v.external_base.as_ref())?;
+        // Addresses are stored and compared as written: only their canonical spelling.
+        for c in &v.contributors {
+            Address::from_canonical_bech32(&c.address)?;
+        }
+        if !v.publisher.is_empty() {
+            Address::from_canonical_bech32(&v.publisher)?;
+        }
         last = v.id;
         state::add_version(ctx, v)?;
     }

@@ -3,8 +3,8 @@
 
 use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
-    EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
-    ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
+    Contributor, EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase,
+    Model, ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
     MsgRegisterModelResponse, MsgTransferModelOwnership, MsgTransferModelOwnershipResponse, Role,
     TrainingMethod, UpstreamTerms,
 };
@@ -217,7 +217,18 @@ pub fn publish(
             .clone()
             .or_else(|| model.external_base.clone()),
         training: Some(training),
-        contributors: msg.contributors.clone(),
+        // Stored re-encoded: an address given in upper case (as the SDK accepts it) is kept in
+        // its one canonical spelling, so that comparisons of stored text hold.
+        contributors: msg
+            .contributors
+            .iter()
+            .map(|c| {
+                Ok(Contributor {
+                    address: Address::from_bech32(&c.address)?.to_bech32(),
+                    ..c.clone()
+                })
+            })
+            .collect::<Result<Vec<_>, ModelsError>>()?,
         license_ids: msg.license_ids.clone(),
         publisher: owner.to_bech32(),
         height: ctx.height,

@@ -3,6 +3,7 @@
 //! grants running out (`expiry`). Refusals are named by the module's error variant
 //! ([`refused`] compares codespace and code, not the variant's fields).
 
+mod addresses;
 mod authorizations;
 mod challenges;
 mod contributions;
