@@ -1,4 +1,5 @@
-//! Small pieces the modules share: query request decoding and paging, a field check, and the
+//! Small pieces the modules share: query request decoding and paging, field checks (hashes, and
+//! the one check of every stored free-text field, [`check_text`]), and the
 //! exact proportional split every settlement and refund uses.
 
 use crate::error::SdkError;
@@ -14,6 +15,106 @@ pub fn is_sha256_hex(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Whether a free-text field may break lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// Names, URIs, endpoints, ids: one line, no control character at all.
+    One,
+    /// Descriptions, metadata, reasons: `\n` allowed, every other control character refused.
+    Many,
+}
+
+/// Why a free-text field was refused. Each module turns it into its own error: the length into
+/// its invalid-field error, a control character into its `ControlCharacter` variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextError {
+    /// `len` characters, outside `min..=max`.
+    Length {
+        field: &'static str,
+        min: usize,
+        max: usize,
+        len: usize,
+    },
+    /// The character at position `at` (counted in characters) is a control character.
+    ControlCharacter {
+        field: &'static str,
+        at: usize,
+        ch: char,
+    },
+}
+
+impl TextError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            TextError::Length { field, .. } | TextError::ControlCharacter { field, .. } => field,
+        }
+    }
+}
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextError::Length {
+                field,
+                min,
+                max,
+                len,
+            } => write!(f, "{field} must be {min}..={max} characters, got {len}"),
+            TextError::ControlCharacter { field, at, ch } => write!(
+                f,
+                "{field} holds the control character U+{:04X} at character {at}",
+                *ch as u32
+            ),
+        }
+    }
+}
+
+/// A character no stored text may hold: the C0 and C1 controls and DEL (Unicode category Cc,
+/// which includes the ESC that starts terminal escape sequences, and CR, which lets a line
+/// overwrite itself), the line and paragraph separators, and the bidirectional embedding,
+/// override and isolate controls (which reorder what a reader sees, "Trojan Source").
+pub fn is_refused_control(ch: char) -> bool {
+    ch.is_control()
+        || matches!(
+            ch,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// The one check of every free-text field a message or genesis stores: `min..=max` characters
+/// and no control character ([`is_refused_control`]), except `\n` where `lines` is
+/// [`Lines::Many`].
+pub fn check_text(
+    field: &'static str,
+    value: &str,
+    min: usize,
+    max: usize,
+    lines: Lines,
+) -> Result<(), TextError> {
+    let mut len = 0;
+    for (at, ch) in value.chars().enumerate() {
+        if is_refused_control(ch) && !(ch == '\n' && lines == Lines::Many) {
+            return Err(TextError::ControlCharacter { field, at, ch });
+        }
+        len = at + 1;
+    }
+    if len < min || len > max {
+        return Err(TextError::Length {
+            field,
+            min,
+            max,
+            len,
+        });
+    }
+    Ok(())
 }
 
 /// Default and largest page size of list queries.
@@ -58,6 +159,59 @@ pub fn split_proportional(total: u128, weights: &[u64]) -> Option<Vec<u128>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refuses_every_control_character_and_names_the_field() {
+        assert_eq!(
+            check_text("name", "base-llm é 模型", 1, 128, Lines::One),
+            Ok(())
+        );
+        assert_eq!(
+            check_text("description", "line one\nline two", 0, 64, Lines::Many),
+            Ok(())
+        );
+        for bad in [
+            "\u{1b}[31mred", // ESC: a terminal escape sequence
+            "a\rb",
+            "a\tb",
+            "nul\0",
+            "del\u{7f}",
+            "c1\u{9b}",
+            "bidi\u{202E}txt",
+            "iso\u{2066}x",
+            "sep\u{2028}x",
+            "mark\u{200F}",
+        ] {
+            for lines in [Lines::One, Lines::Many] {
+                let err = check_text("uri", bad, 0, 64, lines).unwrap_err();
+                assert!(
+                    matches!(err, TextError::ControlCharacter { field: "uri", .. }),
+                    "{bad:?}: {err}"
+                );
+            }
+        }
+        assert_eq!(
+            check_text("name", "a\nb", 0, 64, Lines::One),
+            Err(TextError::ControlCharacter {
+                field: "name",
+                at: 1,
+                ch: '\n'
+            })
+        );
+        assert_eq!(
+            check_text("name", "", 1, 128, Lines::One),
+            Err(TextError::Length {
+                field: "name",
+                min: 1,
+                max: 128,
+                len: 0
+            })
+        );
+        assert!(matches!(
+            check_text("name", &"x".repeat(129), 1, 128, Lines::One),
+            Err(TextError::Length { len: 129, .. })
+        ));
+    }
 
     #[test]
     fn split_sums_exactly_and_breaks_ties_to_the_lower_index() {

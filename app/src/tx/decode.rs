@@ -6,6 +6,7 @@ use openledger_proto::auth::v1::Params;
 use prost::Message;
 
 use super::router::Msg;
+use super::unknown_fields::{self, WireError};
 use crate::error::{Failure, SdkError};
 use crate::modules::bank::Coins;
 use openledger_types::Address;
@@ -26,6 +27,11 @@ pub struct DecodedTx {
     pub size: usize,
 }
 
+/// A refusal of the tx's wire format: the SDK's tx decode error (code 2).
+fn wire(e: WireError) -> Failure {
+    SdkError::TxDecode(e.to_string()).into()
+}
+
 pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
     if bytes.len() as u64 > params.max_tx_bytes {
         return Err(SdkError::TxTooLarge(format!(
@@ -36,12 +42,18 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
         .into());
     }
     let raw = TxRaw::decode(bytes).map_err(SdkError::from)?;
+    // One encoding per tx, so one hash: the bytes must be exactly what encoding the TxRaw gives
+    // (fields in order, minimal varints, nothing unknown or trailing). This covers the SDK's
+    // `rejectNonADR027TxRaw` and its strict check of the root.
+    if raw.encode_to_vec() != bytes {
+        return Err(wire(WireError::NonCanonicalTxRaw));
+    }
+    // Unknown fields would be signed but unseen by us: refused as the SDK refuses them, critical
+    // ones in the body, all of them in the auth info.
+    unknown_fields::check_body(&raw.body_bytes).map_err(wire)?;
+    unknown_fields::check_auth_info(&raw.auth_info_bytes).map_err(wire)?;
     let body = TxBody::decode(raw.body_bytes.as_slice()).map_err(SdkError::from)?;
     let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice()).map_err(SdkError::from)?;
-    // Unknown fields would be signed but unseen by us; the SDK rejects them too.
-    if raw.encoded_len() != bytes.len() {
-        return Err(SdkError::TxDecode("tx has trailing or unknown bytes".into()).into());
-    }
 
     if body.memo.chars().count() as u64 > params.max_memo_characters {
         return Err(SdkError::MemoTooLarge(format!(
@@ -123,4 +135,224 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
         fee: fee_coins,
         size: bytes.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Hand-built bytes: a tx with unknown fields spliced into its body, auth info or nested
+    //! messages, and TxRaws encoded other than canonically.
+
+    use super::*;
+    use crate::modules::auth::default_params;
+    use crate::testkit::{coin, msg_send, TestKey};
+    use cosmrs::proto::cosmos::base::v1beta1::Coin;
+    use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
+    use cosmrs::proto::cosmos::tx::v1beta1::{mode_info, Fee, ModeInfo};
+    use tendermint_proto::google::protobuf::Any;
+
+    fn key_bytes(number: u64, wire_type: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        prost::encoding::encode_varint((number << 3) | u64::from(wire_type), &mut out);
+        out
+    }
+
+    /// A length-delimited field.
+    fn len_field(number: u64, payload: &[u8]) -> Vec<u8> {
+        let mut out = key_bytes(number, 2);
+        prost::encoding::encode_varint(payload.len() as u64, &mut out);
+        out.extend_from_slice(payload);
+        out
+    }
+
+    /// A varint field.
+    fn varint_field(number: u64, value: u64) -> Vec<u8> {
+        let mut out = key_bytes(number, 0);
+        prost::encoding::encode_varint(value, &mut out);
+        out
+    }
+
+    fn body() -> Vec<u8> {
+        let key = TestKey::from_seed("a");
+        let to = TestKey::from_seed("b").address();
+        TxBody {
+            messages: vec![msg_send(&key.address(), &to, vec![coin(5, "uopen")])],
+            ..Default::default()
+        }
+        .encode_to_vec()
+    }
+
+    fn pub_key_any(extra: &[u8]) -> Any {
+        let mut value = PubKey {
+            key: TestKey::from_seed("a").public_key(),
+        }
+        .encode_to_vec();
+        value.extend_from_slice(extra);
+        Any {
+            type_url: "/cosmos.crypto.secp256k1.PubKey".into(),
+            value,
+        }
+    }
+
+    fn auth_info_with(pub_key: Any) -> AuthInfo {
+        AuthInfo {
+            signer_infos: vec![SignerInfo {
+                public_key: Some(pub_key),
+                mode_info: Some(ModeInfo {
+                    sum: Some(mode_info::Sum::Single(mode_info::Single {
+                        mode: SignMode::Direct as i32,
+                    })),
+                }),
+                sequence: 0,
+            }],
+            fee: Some(Fee {
+                amount: vec![Coin {
+                    denom: "uopen".into(),
+                    amount: "5000".into(),
+                }],
+                gas_limit: 200_000,
+                payer: String::new(),
+                granter: String::new(),
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn auth_info() -> Vec<u8> {
+        auth_info_with(pub_key_any(&[])).encode_to_vec()
+    }
+
+    fn raw(body: Vec<u8>, auth_info: Vec<u8>) -> Vec<u8> {
+        TxRaw {
+            body_bytes: body,
+            auth_info_bytes: auth_info,
+            signatures: vec![vec![7; 64]],
+        }
+        .encode_to_vec()
+    }
+
+    fn decoded(bytes: &[u8]) -> Result<DecodedTx, Failure> {
+        decode(bytes, &default_params())
+    }
+
+    /// Refused as a tx decode error whose log says `what`.
+    fn refused_with(bytes: &[u8], what: &str) {
+        let err = decoded(bytes).expect_err(what);
+        assert_eq!((err.codespace, err.code), ("sdk", 2), "{}", err.log);
+        assert!(err.log.contains(what), "{what:?} not in {:?}", err.log);
+    }
+
+    #[test]
+    fn the_hand_built_tx_decodes() {
+        let tx = decoded(&raw(body(), auth_info())).unwrap();
+        assert_eq!(tx.gas_limit, 200_000);
+    }
+
+    #[test]
+    fn an_unknown_critical_field_in_the_body_is_refused() {
+        for field in [4, 5, 100, 1022, 2048, 4096] {
+            let mut b = body();
+            b.extend(varint_field(field, 1));
+            refused_with(
+                &raw(b, auth_info()),
+                &format!("TxBody has unknown field {field}"),
+            );
+        }
+        // Inside an Any of the body's messages too.
+        let mut b = body();
+        b.extend(len_field(1, &len_field(3, b"x")));
+        refused_with(&raw(b, auth_info()), "Any has unknown field 3");
+    }
+
+    #[test]
+    fn an_unknown_non_critical_field_in_the_body_is_tolerated_as_the_sdk_does() {
+        for field in [1024, 1500, 2046, 3072] {
+            let mut b = body();
+            b.extend(len_field(field, b"extension"));
+            assert!(
+                decoded(&raw(b.clone(), auth_info())).is_ok(),
+                "field {field}"
+            );
+            assert!(unknown_fields::check_body(&b).unwrap());
+        }
+        assert!(!unknown_fields::check_body(&body()).unwrap());
+    }
+
+    #[test]
+    fn every_unknown_field_in_the_auth_info_is_refused() {
+        for field in [4, 1024, 2047] {
+            let mut a = auth_info();
+            a.extend(varint_field(field, 1));
+            refused_with(
+                &raw(body(), a),
+                &format!("AuthInfo has unknown field {field}"),
+            );
+        }
+        // Nested: in the fee, in the signer info, in the key inside the Any.
+        let mut info = auth_info_with(pub_key_any(&[]));
+        let mut fee = info.fee.take().unwrap().encode_to_vec();
+        fee.extend(varint_field(7, 1));
+        let mut a = info.encode_to_vec();
+        a.extend(len_field(2, &fee));
+        refused_with(&raw(body(), a), "Fee has unknown field 7");
+        let a = auth_info_with(pub_key_any(&len_field(1025, b"k"))).encode_to_vec();
+        refused_with(&raw(body(), a), "secp256k1.PubKey has unknown field 1025");
+    }
+
+    #[test]
+    fn a_known_field_with_another_wire_type_is_refused() {
+        let mut b = body();
+        b.extend(len_field(3, b"12")); // timeout_height is a varint
+        refused_with(&raw(b, auth_info()), "TxBody field 3 has wire type 2");
+    }
+
+    #[test]
+    fn a_tx_raw_encoded_other_than_canonically_is_refused() {
+        let (b, a) = (body(), auth_info());
+        let sig = vec![7u8; 64];
+        let canonical = raw(b.clone(), a.clone());
+        assert_eq!(
+            [len_field(1, &b), len_field(2, &a), len_field(3, &sig)].concat(),
+            canonical
+        );
+        // Fields out of order: the same TxRaw, another hash.
+        let reordered = [len_field(2, &a), len_field(1, &b), len_field(3, &sig)].concat();
+        assert_eq!(
+            TxRaw::decode(reordered.as_slice()).unwrap(),
+            TxRaw::decode(canonical.as_slice()).unwrap()
+        );
+        refused_with(&reordered, "not the canonical encoding");
+        // A length prefix that is not minimal (one byte longer than needed).
+        let mut padded = key_bytes(1, 2);
+        padded.extend(non_minimal_varint(b.len() as u64));
+        padded.extend(&b);
+        padded.extend(len_field(2, &a));
+        padded.extend(len_field(3, &sig));
+        refused_with(&padded, "not the canonical encoding");
+        // An unknown field in the TxRaw, critical or not.
+        for field in [4, 1024] {
+            let mut extra = canonical.clone();
+            extra.extend(len_field(field, b"x"));
+            refused_with(&extra, "not the canonical encoding");
+        }
+        // The same field twice (the last one wins in protobuf).
+        let twice = [
+            len_field(1, &b),
+            len_field(1, &b),
+            len_field(2, &a),
+            len_field(3, &sig),
+        ]
+        .concat();
+        refused_with(&twice, "not the canonical encoding");
+    }
+
+    /// `n` as a varint one byte longer than it needs to be.
+    fn non_minimal_varint(n: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        prost::encoding::encode_varint(n, &mut out);
+        if let Some(last) = out.last_mut() {
+            *last |= 0x80;
+        }
+        out.push(0);
+        out
+    }
 }

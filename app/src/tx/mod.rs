@@ -9,6 +9,7 @@ pub mod ante;
 pub mod decode;
 pub mod handler;
 pub mod router;
+pub mod unknown_fields;
 
 use tendermint_proto::v0_38::abci::{Event, ExecTxResult};
 

@@ -46,15 +46,47 @@ pub struct Settlement {
 }
 
 impl Settlement {
+    /// The fee and every part, or None past 2^128 − 1.
+    pub fn checked_total(&self) -> Option<u128> {
+        self.parts
+            .iter()
+            .try_fold(self.fee, |sum, p| sum.checked_add(p.amount))
+    }
+
+    /// The fee and every part. A settlement [`split`] returned sums to its price (checked
+    /// there), so this never saturates on one.
     pub fn total(&self) -> u128 {
-        self.fee + self.parts.iter().map(|p| p.amount).sum::<u128>()
+        self.checked_total().unwrap_or(u128::MAX)
     }
 }
 
-fn bps(amount: u128, bps: u32) -> u128 {
-    // amount × bps could overflow for amounts near 2^128; split the product to stay exact.
+/// What an addition or product past 2^128 − 1 in settlement ends with (prices are bounded by
+/// real escrow in transactions, but not in SplitPreview).
+fn overflow(what: &str) -> Failure {
+    AttributionError::Overflow(format!("settlement: {what}")).into()
+}
+
+fn add(a: u128, b: u128, what: &str) -> Result<u128, Failure> {
+    a.checked_add(b).ok_or_else(|| overflow(what))
+}
+
+fn sub(a: u128, b: u128, what: &str) -> Result<u128, Failure> {
+    a.checked_sub(b).ok_or_else(|| overflow(what))
+}
+
+/// `amount × bps / 10,000`, rounded down, exact for any amount: the product is split so that
+/// nothing exceeds `amount` (`amount / 10,000 × bps ≤ amount` and the remainder's product is
+/// below 10^8), and each step is checked all the same.
+fn bps(amount: u128, bps: u32) -> Result<u128, Failure> {
     let bps = u128::from(bps.min(10_000));
-    (amount / 10_000) * bps + (amount % 10_000) * bps / 10_000
+    let whole = (amount / 10_000)
+        .checked_mul(bps)
+        .ok_or_else(|| overflow("bps"))?;
+    let part = (amount % 10_000)
+        .checked_mul(bps)
+        .ok_or_else(|| overflow("bps"))?
+        / 10_000;
+    add(whole, part, "bps")
 }
 
 struct Walk<'a, R: Read, L: Ledger> {
@@ -119,8 +151,8 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
                 .contribution(self.r, contribution_id)?
                 .ok_or(AttributionError::ContributionNotFound(contribution_id))?;
             let entry = self.out.contributions.entry(contribution_id).or_default();
-            entry.0 += u128::from(weight);
-            entry.1 += amount;
+            entry.0 = add(entry.0, u128::from(weight), "contribution weight")?;
+            entry.1 = add(entry.1, amount, "contribution earnings")?;
             if amount > 0 {
                 self.out.parts.push(Part {
                     address: c.contributor,
@@ -144,7 +176,8 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
     ) -> Result<(), Failure> {
         self.nodes += 1;
         let version = self.version(version_id)?;
-        *self.out.revenue.entry(version_id).or_default() += amount;
+        let revenue = self.out.revenue.entry(version_id).or_default();
+        *revenue = add(*revenue, amount, "version revenue")?;
 
         let declared;
         let weights = match weights {
@@ -154,30 +187,43 @@ impl<R: Read, L: Ledger> Walk<'_, R, L> {
                 &declared[..]
             }
         };
-        let data_paid = self.pay_contributions(version_id, bps(amount, data_bps), weights)?;
+        let data_paid = self.pay_contributions(version_id, bps(amount, data_bps)?, weights)?;
 
         let mut royalties = 0u128;
         let mut upstream = version.upstream.clone();
         upstream.sort_by_key(|u| u.parent_version_id);
         for edge in upstream {
-            let royalty = bps(amount, edge.royalty_bps);
-            if royalty == 0 || depth + 1 > self.max_depth || self.nodes >= MAX_SETTLEMENT_NODES {
+            let royalty = bps(amount, edge.royalty_bps)?;
+            let deeper = depth.saturating_add(1);
+            if royalty == 0 || deeper > self.max_depth || self.nodes >= MAX_SETTLEMENT_NODES {
                 continue;
             }
-            if royalties + data_paid + royalty > amount {
-                continue; // publication forbids this; never pay out more than arrived
+            // What is left of the amount after the data share and the royalties so far; a
+            // royalty past it is skipped (publication forbids it, but SplitPreview may name any
+            // licence): never pay out more than arrived. Subtracting, nothing can wrap.
+            let left = sub(
+                sub(amount, data_paid, "data share")?,
+                royalties,
+                "royalties",
+            )?;
+            if royalty > left {
+                continue;
             }
-            royalties += royalty;
+            royalties = add(royalties, royalty, "royalties")?;
             self.settle(
                 edge.parent_version_id,
                 royalty,
                 edge.data_share_bps,
                 None,
-                depth + 1,
+                deeper,
             )?;
         }
 
-        let rest = amount - data_paid - royalties;
+        let rest = sub(
+            sub(amount, data_paid, "data share")?,
+            royalties,
+            "royalties",
+        )?;
         let shares: Vec<u64> = version
             .contributors
             .iter()
@@ -216,7 +262,7 @@ pub fn split<R: Read, L: Ledger>(
     weights: &[(u64, u64)],
     uses: u64,
 ) -> Result<Settlement, Failure> {
-    let fee = bps(price, params.protocol_fee_bps);
+    let fee = bps(price, params.protocol_fee_bps)?;
     let mut walk = Walk {
         r,
         ledger,
@@ -229,14 +275,19 @@ pub fn split<R: Read, L: Ledger>(
             ..Default::default()
         },
     };
-    walk.settle(version_id, price - fee, data_bps, Some(weights), 0)?;
+    walk.settle(
+        version_id,
+        sub(price, fee, "fee")?,
+        data_bps,
+        Some(weights),
+        0,
+    )?;
     let settlement = walk.out;
-    if settlement.total() != price {
-        return Err(SdkError::Internal(format!(
-            "settlement of {price} summed to {}",
-            settlement.total()
-        ))
-        .into());
+    let total = settlement
+        .checked_total()
+        .ok_or_else(|| overflow("total"))?;
+    if total != price {
+        return Err(SdkError::Internal(format!("settlement of {price} summed to {total}")).into());
     }
     Ok(settlement)
 }

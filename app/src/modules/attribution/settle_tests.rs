@@ -272,3 +272,123 @@ proptest! {
         prop_assert_eq!(s.revenue.get(&top).copied(), Some(price - s.fee));
     }
 }
+
+/// The fine-tune of the first example: version 2 owes version 1 a 10% royalty; contributions
+/// 100 and 101 of dataset 10 are the base's training data.
+fn fine_tune() -> Lineage {
+    let mut l = Lineage::default();
+    l.versions
+        .insert(1, version(1, &[("base-dev", 10_000)], &[], &[10]));
+    l.contributions.insert(100, contribution(100, 10, "d1"));
+    l.contributions.insert(101, contribution(101, 10, "d2"));
+    l.versions.insert(
+        2,
+        version(
+            2,
+            &[("tuner", 7_000), ("evaluator", 3_000)],
+            &[(1, 1_000, 2_000)],
+            &[],
+        ),
+    );
+    l
+}
+
+#[test]
+fn a_price_of_u128_max_settles_exactly() {
+    let l = fine_tune();
+    let max = u128::MAX;
+    let s = split(
+        &mut NoState,
+        &l,
+        &params(100, 8),
+        2,
+        max,
+        3_000,
+        &[(100, 3), (101, 1)],
+        1,
+    )
+    .unwrap();
+    let pct = |amount: u128, bps: u128| amount / 10_000 * bps + amount % 10_000 * bps / 10_000;
+    let fee = pct(max, 100);
+    let r = max - fee;
+    let (data, royalty) = (pct(r, 3_000), pct(r, 1_000));
+    assert_eq!(s.fee, fee);
+    assert_eq!(s.total(), max);
+    assert_eq!(s.revenue, BTreeMap::from([(1, royalty), (2, r)]));
+    // The base's data share and its rest; the tuner and evaluator share what remains.
+    let base_data = pct(royalty, 2_000);
+    assert_eq!(paid_to(&s, "base-dev"), royalty - base_data);
+    assert_eq!(
+        paid_to(&s, "tuner") + paid_to(&s, "evaluator"),
+        r - data - royalty
+    );
+    assert_eq!(paid_to(&s, "d1") + paid_to(&s, "d2"), data + base_data);
+}
+
+/// SplitPreview may name any licence, so a data share of 100% can meet a 10% royalty edge. At
+/// prices near 2^128 the guard `royalties + data + royalty > amount` used to wrap: the royalty
+/// was paid, the rest underflowed, and the parts still "summed" to the price.
+#[test]
+fn a_data_share_of_everything_at_u128_max_pays_no_royalty_rather_than_wrapping() {
+    let l = fine_tune();
+    let max = u128::MAX;
+    let s = split(
+        &mut NoState,
+        &l,
+        &params(0, 8),
+        2,
+        max,
+        10_000,
+        &[(100, 1)],
+        1,
+    )
+    .unwrap();
+    assert_eq!(s.fee, 0);
+    assert_eq!(paid_to(&s, "d1"), max, "the whole price is the data share");
+    assert_eq!(paid_to(&s, "base-dev"), 0);
+    assert_eq!(paid_to(&s, "tuner") + paid_to(&s, "evaluator"), 0);
+    assert_eq!(s.revenue, BTreeMap::from([(2, max)]));
+    assert_eq!(s.checked_total(), Some(max));
+}
+
+#[test]
+fn every_price_up_to_u128_max_sums_exactly_or_refuses_with_overflow() {
+    let l = fine_tune();
+    for price in [u128::MAX, u128::MAX - 1, u128::MAX / 2 + 1, 1u128 << 127, 0] {
+        for data in [0, 3_000, 9_000, 10_000] {
+            for fee in [0, 1, 10_000] {
+                match split(
+                    &mut NoState,
+                    &l,
+                    &params(fee, 8),
+                    2,
+                    price,
+                    data,
+                    &[(100, u64::MAX), (101, 1)],
+                    1,
+                ) {
+                    Ok(s) => assert_eq!(s.checked_total(), Some(price)),
+                    Err(e) => assert_eq!(
+                        (e.codespace, e.code),
+                        ("attribution", 13),
+                        "{price} {data} {fee}: {}",
+                        e.log
+                    ),
+                }
+            }
+        }
+    }
+    // Parts past 2^128 do not sum: the total is None, not a wrapped figure.
+    let s = Settlement {
+        fee: u128::MAX,
+        parts: vec![Part {
+            address: addr("x"),
+            amount: 1,
+            reason: "data",
+            version_id: 1,
+            contribution_id: 0,
+        }],
+        ..Default::default()
+    };
+    assert_eq!(s.checked_total(), None);
+}

@@ -17,7 +17,7 @@ pub mod query;
 mod state;
 
 pub use address::{Address, ACCOUNT_PREFIX};
-pub use params::{GasPrice, DEFAULT_FEE_DENOM};
+pub use params::{default_params, GasPrice, DEFAULT_FEE_DENOM};
 
 use cosmrs::proto::cosmos::auth::v1beta1::BaseAccount;
 use openledger_proto::auth::v1::Params;

@@ -14,23 +14,13 @@ use super::state;
 use super::{DatasetsError, MAX_BATCH};
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use crate::modules::util::is_sha256_hex;
+use crate::modules::util::{check_text, is_sha256_hex, Lines};
 use crate::tx::handler::{Execute, Handler};
-
-fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), DatasetsError> {
-    let len = value.chars().count();
-    if len < min || len > max {
-        return Err(DatasetsError::InvalidField(format!(
-            "{field} must be {min}..={max} characters, got {len}"
-        )));
-    }
-    Ok(())
-}
 
 pub fn validate_create(msg: &MsgCreateDataset) -> Result<Address, DatasetsError> {
     let curator = Address::from_bech32(&msg.curator)?;
-    check_len("name", &msg.name, 1, 128)?;
-    check_len("description", &msg.description, 0, 4096)?;
+    check_text("name", &msg.name, 1, 128, Lines::One)?;
+    check_text("description", &msg.description, 0, 4096, Lines::Many)?;
     if Policy::try_from(msg.policy).map_or(true, |p| p == Policy::Unspecified) {
         return Err(DatasetsError::InvalidField(
             "policy must be open or curated".into(),
@@ -89,8 +79,8 @@ pub fn validate_contribute(msg: &MsgContribute) -> Result<Address, DatasetsError
         if item.size == 0 {
             return Err(DatasetsError::InvalidField("size must be positive".into()));
         }
-        check_len("uri", &item.uri, 0, 512)?;
-        check_len("metadata", &item.metadata, 0, 1024)?;
+        check_text("uri", &item.uri, 0, 512, Lines::One)?;
+        check_text("metadata", &item.metadata, 0, 1024, Lines::Many)?;
     }
     Ok(contributor)
 }
@@ -108,7 +98,9 @@ pub fn contribute(
     };
     let mut first = 0;
     for item in &msg.items {
-        if state::has_content(ctx, dataset.id, &item.content_sha256)? {
+        // A claim is the contributor's own: someone else's claim on the same hash (copied from
+        // the mempool, say) blocks nothing. The curator decides between claimants at review.
+        if state::has_claim(ctx, dataset.id, contributor, &item.content_sha256)? {
             return Err(DatasetsError::DuplicateContent(item.content_sha256.clone()));
         }
         let id = state::next_contribution_id(ctx)?;
@@ -158,7 +150,7 @@ pub fn validate_review(msg: &MsgReviewContributions) -> Result<Address, Datasets
         return Err(DatasetsError::BatchTooLarge(msg.decisions.len()));
     }
     for d in &msg.decisions {
-        check_len("reason", &d.reason, 0, 512)?;
+        check_text("reason", &d.reason, 0, 512, Lines::Many)?;
     }
     Ok(curator)
 }
@@ -182,8 +174,19 @@ pub fn review(
             return Err(DatasetsError::AlreadyReviewed(c.id));
         }
         let status = if decision.accept {
+            // Of several claimants of one content hash, the curator accepts one.
+            if let Some(other) = state::accepted_content(ctx, dataset.id, &c.content_sha256)? {
+                return Err(DatasetsError::ContentAlreadyAccepted(
+                    c.content_sha256.clone(),
+                    other,
+                ));
+            }
+            state::set_accepted_content(ctx, dataset.id, &c.content_sha256, c.id)?;
             Status::Accepted
         } else {
+            // A rejection frees the hash: the contributor (or anyone) may contribute it again.
+            let contributor = Address::from_bech32(&c.contributor)?;
+            state::free_claim(ctx, dataset.id, &contributor, &c.content_sha256)?;
             Status::Rejected
         };
         c.status = status as i32;

@@ -1,6 +1,6 @@
 //! The datasets substore; the only door to its keys.
 
-use openledger_proto::datasets::v1::{Contribution, Dataset};
+use openledger_proto::datasets::v1::{Contribution, Dataset, Status};
 use openledger_types::Address;
 
 use super::DatasetsError;
@@ -18,14 +18,26 @@ const DATASETS: Map<u64, Proto<Dataset>> = Map::new(S, 0x01);
 const LAST_CONTRIBUTION_ID: Counter = Counter::new(S, 0x02);
 /// `0x03 | id` → contribution.
 const CONTRIBUTIONS: Map<u64, Proto<Contribution>> = Map::new(S, 0x03);
-/// `0x04 | dataset id | sha256 hex` → contribution id: one content hash per dataset.
-const CONTENT: Map<(u64, Tail), BigEndian> = Map::new(S, 0x04);
+/// `0x04 | dataset id | len | contributor | sha256 hex` → contribution id: a contributor's live
+/// claim on a content hash in a dataset (one per contributor; a rejection frees it).
+const CLAIMS: Map<(u64, Address, Tail), BigEndian> = Map::new(S, 0x04);
 /// `0x05 | dataset id | contribution id`: a dataset's contributions, in order.
 const BY_DATASET: Set<(u64, u64)> = Map::new(S, 0x05);
 /// `0x06 | len | contributor | contribution id`: a contributor's, across datasets.
 const BY_CONTRIBUTOR: Set<(Address, u64)> = Map::new(S, 0x06);
+/// `0x07 | dataset id | sha256 hex` → contribution id: the one claim the curator accepted for a
+/// content hash in a curated dataset.
+const ACCEPTED: Map<(u64, Tail), BigEndian> = Map::new(S, 0x07);
 
-fn content_key(dataset_id: u64, sha256_hex: &str) -> (u64, Tail) {
+fn claim_key(dataset_id: u64, contributor: &Address, sha256_hex: &str) -> (u64, Address, Tail) {
+    (
+        dataset_id,
+        contributor.clone(),
+        Tail(sha256_hex.as_bytes().to_vec()),
+    )
+}
+
+fn accepted_key(dataset_id: u64, sha256_hex: &str) -> (u64, Tail) {
     (dataset_id, Tail(sha256_hex.as_bytes().to_vec()))
 }
 
@@ -76,14 +88,21 @@ pub(super) fn set_contribution(ctx: &mut Ctx, c: &Contribution) -> Result<(), Sd
     CONTRIBUTIONS.set(ctx, &c.id, c)
 }
 
-/// Stores a new contribution with its content hash and its two indexes.
+/// Stores a new contribution with its two indexes and, unless it was rejected, its contributor's
+/// claim on its content hash.
 pub(super) fn add_contribution(
     ctx: &mut Ctx,
     c: &Contribution,
     contributor: &Address,
 ) -> Result<(), SdkError> {
     set_contribution(ctx, c)?;
-    CONTENT.set(ctx, &content_key(c.dataset_id, &c.content_sha256), &c.id)?;
+    if c.status != Status::Rejected as i32 {
+        CLAIMS.set(
+            ctx,
+            &claim_key(c.dataset_id, contributor, &c.content_sha256),
+            &c.id,
+        )?;
+    }
     BY_DATASET.set(ctx, &(c.dataset_id, c.id), &())?;
     BY_CONTRIBUTOR.set(ctx, &(contributor.clone(), c.id), &())
 }
@@ -102,13 +121,45 @@ pub(super) fn set_last_contribution_id(ctx: &mut Ctx, id: u64) -> Result<(), Sdk
     LAST_CONTRIBUTION_ID.set(ctx, &id)
 }
 
-/// Whether a content hash is already in a dataset.
-pub(super) fn has_content(
+/// Whether a contributor already has a live (pending or accepted) claim on a content hash in a
+/// dataset.
+pub(super) fn has_claim(
+    r: &mut impl Read,
+    dataset_id: u64,
+    contributor: &Address,
+    sha256_hex: &str,
+) -> Result<bool, SdkError> {
+    CLAIMS.has(r, &claim_key(dataset_id, contributor, sha256_hex))
+}
+
+/// Frees a contributor's claim on a content hash (its contribution was rejected), so that the
+/// hash can be contributed again.
+pub(super) fn free_claim(
+    ctx: &mut Ctx,
+    dataset_id: u64,
+    contributor: &Address,
+    sha256_hex: &str,
+) -> Result<(), SdkError> {
+    CLAIMS.remove(ctx, &claim_key(dataset_id, contributor, sha256_hex))
+}
+
+/// The contribution the curator accepted for a content hash in a curated dataset, if any.
+pub(super) fn accepted_content(
     r: &mut impl Read,
     dataset_id: u64,
     sha256_hex: &str,
-) -> Result<bool, SdkError> {
-    CONTENT.has(r, &content_key(dataset_id, sha256_hex))
+) -> Result<Option<u64>, SdkError> {
+    ACCEPTED.get(r, &accepted_key(dataset_id, sha256_hex))
+}
+
+/// Records the curator's choice of contribution `id` for a content hash in a curated dataset.
+pub(super) fn set_accepted_content(
+    ctx: &mut Ctx,
+    dataset_id: u64,
+    sha256_hex: &str,
+    id: u64,
+) -> Result<(), SdkError> {
+    ACCEPTED.set(ctx, &accepted_key(dataset_id, sha256_hex), &id)
 }
 
 /// One page of a dataset's contribution ids after `after_id`: at most `limit`, and the id to
@@ -190,20 +241,41 @@ mod tests {
                 &contributor,
             )
             .unwrap();
+            set_accepted_content(ctx, 1, &sha, 2).unwrap();
+            // A rejected contribution stores no claim.
+            add_contribution(
+                ctx,
+                &Contribution {
+                    id: 3,
+                    dataset_id: 1,
+                    content_sha256: sha.clone(),
+                    status: Status::Rejected as i32,
+                    ..Default::default()
+                },
+                &contributor,
+            )
+            .unwrap();
         });
         let id = |n: u64| n.to_be_bytes().to_vec();
         let key = |parts: &[&[u8]]| parts.concat();
         let mut by_contributor = vec![0x06, 20];
         by_contributor.extend([0xab; 20]);
+        let mut by_contributor_3 = by_contributor.clone();
         by_contributor.extend(id(2));
+        by_contributor_3.extend(id(3));
+        let claim = key(&[&[0x04], &id(1), &[20], &[0xab; 20], sha.as_bytes()]);
         let expected: Vec<(Vec<u8>, Option<Vec<u8>>)> = vec![
             (vec![0x00], Some(id(1))),
             (key(&[&[0x01], &id(1)]), None),
             (vec![0x02], Some(id(1))),
             (key(&[&[0x03], &id(2)]), None),
-            (key(&[&[0x04], &id(1), sha.as_bytes()]), Some(id(2))),
+            (key(&[&[0x03], &id(3)]), None),
+            (claim, Some(id(2))),
             (key(&[&[0x05], &id(1), &id(2)]), Some(Vec::new())),
+            (key(&[&[0x05], &id(1), &id(3)]), Some(Vec::new())),
             (by_contributor, Some(Vec::new())),
+            (by_contributor_3, Some(Vec::new())),
+            (key(&[&[0x07], &id(1), sha.as_bytes()]), Some(id(2))),
         ];
         let mut got: Vec<(Vec<u8>, Option<Vec<u8>>)> = writes
             .into_iter()

@@ -28,6 +28,8 @@ crate::module_errors!(LicensesError, "licenses", {
     AuthorizationExpired(u64, openledger_types::Address, u64) = 22: "the authorisation of operator {1} on grant {0} expired at height {2}",
     SpendLimitExceeded(u64, openledger_types::Address, u128, u128) = 23: "operator {1} may charge grant {0} {2} uopen more, the uses cost {3}",
     InvalidAuthorization(String) = 24: "invalid authorisation: {0}",
+    // (field, character position, code point)
+    ControlCharacter(String, usize, u32) = 25: "{0} holds the control character U+{2:04X} at character {1}: control characters are refused in stored text",
 });
 
 impl From<super::rules::Inheritance> for LicensesError {
@@ -37,6 +39,20 @@ impl From<super::rules::Inheritance> for LicensesError {
             CommercialOnNonCommercial { .. } => LicensesError::CommercialOnNonCommercial(broken),
             DroppedProhibitedUses { .. } => LicensesError::DroppedProhibitedUses(broken),
             RoyaltiesExceedRevenue { .. } => LicensesError::RoyaltiesExceedRevenue(broken),
+        }
+    }
+}
+
+/// A free-text field refused by the shared check: its length as an invalid field, a control
+/// character as [`LicensesError::ControlCharacter`].
+impl From<crate::modules::util::TextError> for LicensesError {
+    fn from(e: crate::modules::util::TextError) -> Self {
+        use crate::modules::util::TextError;
+        match e {
+            TextError::ControlCharacter { field, at, ch } => {
+                LicensesError::ControlCharacter(field.to_string(), at, ch as u32)
+            }
+            length @ TextError::Length { .. } => LicensesError::InvalidTerms(length.to_string()),
         }
     }
 }

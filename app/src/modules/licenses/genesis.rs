@@ -41,12 +41,17 @@ pub fn import(ctx: &mut Ctx, genesis: &Genesis) -> Result<(), LicensesError> {
         last = g.id;
         let target = TargetRef::from_proto(g.target.as_ref())?;
         state::set_grant(ctx, g)?;
-        state::index_grant(ctx, g.id, &Address::from_bech32(&g.licensee)?, target)?;
+        state::index_grant(
+            ctx,
+            g.id,
+            &Address::from_canonical_bech32(&g.licensee)?,
+            target,
+        )?;
     }
     state::set_last_grant_id(ctx, last)?;
     for a in &genesis.authorizations {
         state::must_grant(ctx, a.grant_id)?;
-        state::set_authorization(ctx, &Address::from_bech32(&a.operator)?, a)?;
+        state::set_authorization(ctx, &Address::from_canonical_bech32(&a.operator)?, a)?;
     }
     Ok(())
 }

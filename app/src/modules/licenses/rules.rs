@@ -7,7 +7,7 @@ use openledger_types::{parse_amount, Address};
 
 use super::{state, LicensesError, TargetRef};
 use crate::context::Read;
-use crate::modules::util::is_sha256_hex;
+use crate::modules::util::{check_text, is_sha256_hex, Lines};
 
 pub(super) const MAX_BPS: u32 = 10_000;
 
@@ -37,9 +37,8 @@ pub(super) fn validate_terms(t: &LicenseTerms) -> Result<(), LicensesError> {
     if !t.legal_text_sha256.is_empty() && !is_sha256_hex(&t.legal_text_sha256) {
         return bad("legal_text_sha256 must be 64 lower-case hex digits".into());
     }
-    if t.legal_text_uri.chars().count() > 512 || t.spdx_id.chars().count() > 64 {
-        return bad("legal_text_uri is limited to 512 characters and spdx_id to 64".into());
-    }
+    check_text("legal_text_uri", &t.legal_text_uri, 0, 512, Lines::One)?;
+    check_text("spdx_id", &t.spdx_id, 0, 64, Lines::One)?;
     let mut seen = std::collections::BTreeSet::new();
     for &code in &t.prohibited_uses {
         match ProhibitedUse::try_from(code) {

@@ -12,4 +12,20 @@ crate::module_errors!(ModelsError, "models", {
     ContributionOutsideDataset(u64, u64) = 12: "contribution {0} is not in dataset {1}",
     LicenseNotFound(u64) = 13: "licence {0} not found",
     DuplicateDatasetUse(u64) = 14: "dataset {0} is named twice in training.datasets: give each dataset once, with one contribution range",
+    // (field, character position, code point)
+    ControlCharacter(String, usize, u32) = 15: "{0} holds the control character U+{2:04X} at character {1}: control characters are refused in stored text",
 });
+
+/// A free-text field refused by the shared check: its length as an invalid field, a control
+/// character as [`ModelsError::ControlCharacter`].
+impl From<crate::modules::util::TextError> for ModelsError {
+    fn from(e: crate::modules::util::TextError) -> Self {
+        use crate::modules::util::TextError;
+        match e {
+            TextError::ControlCharacter { field, at, ch } => {
+                ModelsError::ControlCharacter(field.to_string(), at, ch as u32)
+            }
+            length @ TextError::Length { .. } => ModelsError::InvalidField(length.to_string()),
+        }
+    }
+}

@@ -3,8 +3,8 @@
 
 use openledger_proto::licenses::v1::LicenseTerms;
 use openledger_proto::models::v1::{
-    EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase, Model,
-    ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
+    Contributor, EventModelRegistered, EventModelTransferred, EventVersionPublished, ExternalBase,
+    Model, ModelVersion, MsgPublishVersion, MsgPublishVersionResponse, MsgRegisterModel,
     MsgRegisterModelResponse, MsgTransferModelOwnership, MsgTransferModelOwnershipResponse, Role,
     TrainingMethod, UpstreamTerms,
 };
@@ -16,26 +16,22 @@ use super::state;
 use super::{ModelsError, MAX_CONTRIBUTORS, MAX_DATASET_USES, MAX_LICENSES, MAX_PARENTS};
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use crate::modules::util::is_sha256_hex;
+use crate::modules::util::{check_text, is_sha256_hex, Lines};
 use crate::tx::handler::{Execute, Handler};
 
 /// A dataset use of first 0 and last u64::MAX means "the whole dataset".
 pub const WHOLE_DATASET: (u64, u64) = (0, u64::MAX);
 
-fn check_len(field: &str, value: &str, max: usize) -> Result<(), ModelsError> {
-    if value.chars().count() > max {
-        return Err(ModelsError::InvalidField(format!(
-            "{field} is limited to {max} characters"
-        )));
-    }
-    Ok(())
+/// A one-line text field of at most `max` characters (the shared check of stored text).
+fn check_line(field: &'static str, value: &str, max: usize) -> Result<(), ModelsError> {
+    Ok(check_text(field, value, 0, max, Lines::One)?)
 }
 
-fn check_base(base: Option<&ExternalBase>) -> Result<(), ModelsError> {
+pub(super) fn check_base(base: Option<&ExternalBase>) -> Result<(), ModelsError> {
     if let Some(b) = base {
-        check_len("external_base.source", &b.source, 64)?;
-        check_len("external_base.id", &b.id, 256)?;
-        check_len("external_base.revision", &b.revision, 128)?;
+        check_line("external_base.source", &b.source, 64)?;
+        check_line("external_base.id", &b.id, 256)?;
+        check_line("external_base.revision", &b.revision, 128)?;
         if b.id.is_empty() {
             return Err(ModelsError::InvalidField(
                 "external_base.id is empty".into(),
@@ -50,8 +46,8 @@ pub fn validate_register(msg: &MsgRegisterModel) -> Result<Address, ModelsError>
     if msg.name.is_empty() {
         return Err(ModelsError::InvalidField("name is empty".into()));
     }
-    check_len("name", &msg.name, 128)?;
-    check_len("description", &msg.description, 4096)?;
+    check_line("name", &msg.name, 128)?;
+    check_text("description", &msg.description, 0, 4096, Lines::Many)?;
     check_base(msg.external_base.as_ref())?;
     Ok(owner)
 }
@@ -97,7 +93,7 @@ pub fn validate_publish(msg: &MsgPublishVersion) -> Result<Address, ModelsError>
             "artifact_sha256 must be 64 lower-case hex digits".into(),
         ));
     }
-    check_len("uri", &msg.uri, 512)?;
+    check_line("uri", &msg.uri, 512)?;
     check_base(msg.external_base.as_ref())?;
     if msg.parent_version_ids.len() > MAX_PARENTS || msg.license_ids.len() > MAX_LICENSES {
         return Err(ModelsError::InvalidField(format!(
@@ -221,7 +217,18 @@ pub fn publish(
             .clone()
             .or_else(|| model.external_base.clone()),
         training: Some(training),
-        contributors: msg.contributors.clone(),
+        // Stored re-encoded: an address given in upper case (as the SDK accepts it) is kept in
+        // its one canonical spelling, so that comparisons of stored text hold.
+        contributors: msg
+            .contributors
+            .iter()
+            .map(|c| {
+                Ok(Contributor {
+                    address: Address::from_bech32(&c.address)?.to_bech32(),
+                    ..c.clone()
+                })
+            })
+            .collect::<Result<Vec<_>, ModelsError>>()?,
         license_ids: msg.license_ids.clone(),
         publisher: owner.to_bech32(),
         height: ctx.height,

@@ -3,12 +3,16 @@
 //! grants running out (`expiry`). Refusals are named by the module's error variant
 //! ([`refused`] compares codespace and code, not the variant's fields).
 
+mod addresses;
 mod authorizations;
 mod challenges;
+mod contributions;
 mod expiry;
 mod paid_uses;
+mod preview_overflow;
 mod proofs;
 mod registry_story;
+mod text;
 
 use openledger_proto::attribution::v1 as att;
 use openledger_proto::datasets::v1 as ds;
