@@ -48,7 +48,7 @@ pub fn validate(members: &[String], threshold: u32) -> Result<(), AttributionErr
 
 pub fn is_member(params: &Params, addr: &Address) -> bool {
     let addr = addr.to_bech32();
-    params.council.iter().any(|m| *m == addr)
+    params.council.contains(&addr)
 }
 
 /// What identifies a proposed council: its members in the order given, and its threshold.
@@ -154,6 +154,6 @@ mod tests {
             digest(&[a.clone(), b.clone()], 1),
             digest(&[b.clone(), a.clone()], 1)
         );
-        assert_ne!(digest(&[a.clone()], 1), digest(&[a], 2));
+        assert_ne!(digest(std::slice::from_ref(&a), 1), digest(&[a], 2));
     }
 }
