@@ -144,22 +144,9 @@ fn paid_to(s: &Settlement, who: &str) -> u128 {
 
 #[test]
 fn one_use_of_a_fine_tune_pays_data_tuner_and_the_base_exactly() {
-    let mut l = Lineage::default();
     // Base (1): built by "base-dev" on dataset 10 (contributions 100 by d1, 101 by d2).
-    l.versions
-        .insert(1, version(1, &[("base-dev", 10_000)], &[], &[10]));
-    l.contributions.insert(100, contribution(100, 10, "d1"));
-    l.contributions.insert(101, contribution(101, 10, "d2"));
     // Fine-tune (2) owes the base 10% royalty; the base's edge terms give data 20%.
-    l.versions.insert(
-        2,
-        version(
-            2,
-            &[("tuner", 7_000), ("evaluator", 3_000)],
-            &[(1, 1_000, 2_000)],
-            &[],
-        ),
-    );
+    let l = fine_tune();
     // Price 1,000 under terms with a 30% data share; the use is attributed 3:1 to 100 and 101.
     let s = split(
         &mut NoState,
