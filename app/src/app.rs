@@ -1,8 +1,10 @@
 //! The state machine behind the ABCI methods: genesis, CheckTx, FinalizeBlock, Commit, Query.
 //!
-//! One mutex guards it; CometBFT's connections (consensus, mempool, query) call in from their own
-//! threads. FinalizeBlock persists nothing: it computes the new app hash from the block's write
-//! set in memory, and Commit writes the block atomically.
+//! CometBFT's connections (consensus, mempool, query) call in from their own threads, and none
+//! waits on another: consensus (InitChain, FinalizeBlock, Commit) holds its own lock; CheckTx
+//! holds the mempool's; simulation and queries read a RocksDB snapshot of the last commit and
+//! hold no lock while they run. FinalizeBlock persists nothing: it computes the new app hash
+//! from the block's write set in memory, and Commit writes the block atomically.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -13,7 +15,9 @@ use crate::error::SdkError;
 use crate::gas::GasMeter;
 use crate::genesis::{self, AppGenesis};
 use crate::modules::auth::{self, GasPrice};
-use crate::store::{Committed, EmptyState, Overlay, PreparedBlock, StateRead, Storage, Writes};
+use crate::store::{
+    Committed, EmptyState, Overlay, PreparedBlock, Snapshot, StateRead, Storage, Writes,
+};
 use crate::tx::{self, ante::Env, ante::Mode, ante::Verified};
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +40,9 @@ pub enum AppError {
 
 #[derive(Clone)]
 pub struct App {
-    inner: Arc<Mutex<Inner>>,
+    storage: Storage,
+    consensus: Arc<Mutex<Consensus>>,
+    check: Arc<Mutex<CheckState>>,
     /// Gas one query may spend on reads before it is refused (the node's `--query-gas-limit`).
     query_gas_limit: u64,
 }
@@ -45,13 +51,30 @@ pub struct App {
 /// page of 1,000 items needs, far less than a scan of a large index.
 pub const DEFAULT_QUERY_GAS_LIMIT: u64 = 50_000_000;
 
-struct Inner {
-    storage: Storage,
-    /// The mempool's view: committed state plus the ante effects of txs accepted by CheckTx
-    /// since the last commit (fees, sequences). Reset at every Commit.
-    check_writes: Writes,
+/// What consensus owns: the block between FinalizeBlock and Commit, and the last commit.
+struct Consensus {
     pending: Option<PreparedBlock>,
     committed: Committed,
+}
+
+/// The mempool's view: the committed state at `height` plus the ante effects (fees, sequences)
+/// of the txs CheckTx accepted over it. The first CheckTx over a newer commit starts it afresh
+/// (CometBFT then rechecks the txs left in the mempool), so Commit never waits on the mempool.
+struct CheckState {
+    height: u64,
+    writes: Writes,
+}
+
+impl CheckState {
+    /// The accepted writes over `snapshot`, dropped when they were made over an older commit.
+    fn rebase(&mut self, snapshot: &Snapshot<'_>) -> Result<u64, crate::store::StoreError> {
+        let height = snapshot.committed()?.height;
+        if self.height != height {
+            self.height = height;
+            self.writes.clear();
+        }
+        Ok(height)
+    }
 }
 
 /// The result of executing a block.
@@ -66,11 +89,14 @@ impl App {
     pub fn new(storage: Storage) -> Result<Self, AppError> {
         let committed = storage.committed()?;
         Ok(App {
-            inner: Arc::new(Mutex::new(Inner {
-                storage,
-                check_writes: Writes::new(),
+            storage,
+            consensus: Arc::new(Mutex::new(Consensus {
                 pending: None,
                 committed,
+            })),
+            check: Arc::new(Mutex::new(CheckState {
+                height: committed.height,
+                writes: Writes::new(),
             })),
             query_gas_limit: DEFAULT_QUERY_GAS_LIMIT,
         })
@@ -90,20 +116,16 @@ impl App {
         self.query_gas_limit
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves no partial state behind (writes are staged), so
-        // the data is still consistent.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn consensus(&self) -> MutexGuard<'_, Consensus> {
+        lock(&self.consensus)
     }
 
     pub fn committed(&self) -> Committed {
-        self.lock().committed
+        self.consensus().committed
     }
 
     pub fn storage(&self) -> Storage {
-        self.lock().storage.clone()
+        self.storage.clone()
     }
 
     /// Applies genesis and commits it as version 0, so the first block builds on it.
@@ -125,7 +147,7 @@ impl App {
         block_max_gas: Option<u64>,
     ) -> Result<[u8; 32], AppError> {
         let genesis = AppGenesis::from_json(app_state)?;
-        let mut inner = self.lock();
+        let mut inner = self.consensus();
         let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 0);
         auth::Keeper::set_chain_id(&mut ctx, chain_id)?;
         if let Some(max_gas) = block_max_gas {
@@ -133,8 +155,8 @@ impl App {
         }
         genesis::import(&mut ctx, &genesis).map_err(AppError::Genesis)?;
         let (writes, _, _) = ctx.finish();
-        let prepared = inner.storage.prepare(0, writes)?;
-        if inner.storage.is_initialized()? {
+        let prepared = self.storage.prepare(0, writes)?;
+        if self.storage.is_initialized()? {
             let committed = inner.committed;
             if committed.height != 0 || prepared.app_hash() != committed.app_hash {
                 return Err(AppError::GenesisMismatch {
@@ -146,8 +168,7 @@ impl App {
             tracing::info!(chain_id, app_hash = %hex::encode_upper(committed.app_hash), "genesis already committed");
             return Ok(committed.app_hash);
         }
-        inner.committed = inner.storage.commit(prepared)?;
-        inner.check_writes.clear();
+        inner.committed = self.storage.commit(prepared)?;
         tracing::info!(chain_id, app_hash = %hex::encode_upper(inner.committed.app_hash), "genesis committed");
         Ok(inner.committed.app_hash)
     }
@@ -164,21 +185,29 @@ impl App {
         })
     }
 
-    /// CheckTx: ante checks against the mempool's state; accepted effects stay in it.
+    /// CheckTx: ante checks against the mempool's state; accepted effects stay in it. It holds
+    /// the mempool's lock only, so a block executing or committing never waits on it.
     pub fn check_tx(&self, bytes: &[u8]) -> ExecTxResult {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        let check_state =
-            Overlay::with_writes(&inner.storage, std::mem::take(&mut inner.check_writes));
-        let outcome = match Self::env(&check_state, inner.committed.height + 1) {
+        let mut check = lock(&self.check);
+        // Taken under the mempool's lock, so the snapshots CheckTx sees only move forward.
+        let snapshot = self.storage.snapshot();
+        let height = match check.rebase(&snapshot) {
+            Ok(height) => height,
+            Err(e) => return internal(e.into()),
+        };
+        let check_state = Overlay::with_writes(&snapshot, std::mem::take(&mut check.writes));
+        let outcome = match Self::env(&check_state, height + 1) {
             Ok(env) => tx::run(&check_state, &env, bytes, Mode::Check),
-            Err(e) => return internal(e),
+            Err(e) => {
+                check.writes = check_state.into_writes();
+                return internal(e);
+            }
         };
         let mut writes = check_state.into_writes();
         if outcome.result.code == 0 {
             writes.extend(outcome.writes);
         }
-        inner.check_writes = writes;
+        check.writes = writes;
         outcome.result
     }
 
@@ -219,17 +248,25 @@ impl App {
 
     /// The committed `block.max_gas`; unreadable state counts as no limit (Commit would fail).
     fn block_max_gas(&self) -> Option<u64> {
-        let storage = self.storage();
-        auth::Keeper::block_max_gas(&mut crate::context::Unmetered(&storage))
+        auth::Keeper::block_max_gas(&mut crate::context::Unmetered(&self.storage))
             .ok()
             .flatten()
     }
 
-    /// Simulate: the whole tx against the mempool's state, nothing kept.
+    /// Simulate: the whole tx against the mempool's state, nothing kept. It copies the mempool's
+    /// writes and lets go of its lock before running, so a simulation holds up nobody.
     pub fn simulate(&self, bytes: &[u8]) -> ExecTxResult {
-        let inner = self.lock();
-        let check_state = Overlay::with_writes(&inner.storage, inner.check_writes.clone());
-        match Self::env(&check_state, inner.committed.height + 1) {
+        let snapshot;
+        let (height, writes) = {
+            let mut check = lock(&self.check);
+            snapshot = self.storage.snapshot();
+            match check.rebase(&snapshot) {
+                Ok(height) => (height, check.writes.clone()),
+                Err(e) => return internal(e.into()),
+            }
+        };
+        let check_state = Overlay::with_writes(&snapshot, writes);
+        match Self::env(&check_state, height + 1) {
             Ok(env) => tx::run(&check_state, &env, bytes, Mode::Simulate).result,
             Err(e) => internal(e),
         }
@@ -241,14 +278,14 @@ impl App {
         height: u64,
         txs: &[T],
     ) -> Result<BlockOutcome, AppError> {
-        let mut inner = self.lock();
+        let mut inner = self.consensus();
         let want = inner.committed.height + 1;
         if height != want {
             return Err(AppError::HeightMismatch { got: height, want });
         }
-        let mut block = Overlay::new(&inner.storage);
+        let mut block = Overlay::new(&self.storage);
         let env = Self::env(&block, height)?;
-        let verified = preverify_all(&inner.storage, &env, txs);
+        let verified = preverify_all(&self.storage, &env, txs);
         let mut tx_results = Vec::with_capacity(txs.len());
         for (bytes, verified) in txs.iter().zip(verified) {
             let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver { verified });
@@ -256,7 +293,7 @@ impl App {
             tx_results.push(outcome.result);
         }
         let writes = block.into_writes();
-        let prepared = inner.storage.prepare(height, writes)?;
+        let prepared = self.storage.prepare(height, writes)?;
         let app_hash = prepared.app_hash();
         let state_bytes = prepared.write_bytes();
         inner.pending = Some(prepared);
@@ -269,20 +306,18 @@ impl App {
 
     /// Commit: writes the finalized block atomically and resets the mempool's state.
     pub fn commit(&self) -> Result<Committed, AppError> {
-        let mut inner = self.lock();
+        let mut inner = self.consensus();
         let prepared = inner
             .pending
             .take()
             .ok_or(crate::store::StoreError::NothingPrepared)?;
-        inner.committed = inner.storage.commit(prepared)?;
-        inner.check_writes.clear();
+        inner.committed = self.storage.commit(prepared)?;
         Ok(inner.committed)
     }
 
     /// Exports the latest committed state as app_state JSON.
     pub fn export_genesis(&self) -> Result<AppGenesis, AppError> {
-        let inner = self.lock();
-        genesis::export(&mut Unmetered(&inner.storage)).map_err(AppError::Genesis)
+        genesis::export(&mut Unmetered(&self.storage.snapshot())).map_err(AppError::Genesis)
     }
 }
 
@@ -317,6 +352,14 @@ fn preverify_all<T: AsRef<[u8]> + Sync>(
             .flat_map(|(len, w)| w.join().unwrap_or_else(|_| vec![None; len]))
             .collect()
     })
+}
+
+/// A panic while a lock is held leaves no partial state behind (writes are staged), so the data
+/// behind a poisoned lock is still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn internal(e: SdkError) -> ExecTxResult {
@@ -431,5 +474,99 @@ mod tests {
             open.proposal(txs.clone(), txs[0].len() + 8),
             txs[..1].to_vec()
         );
+    }
+
+    fn signed_send(key: &TestKey, sequence: u64) -> Vec<u8> {
+        signed_send_of(key, sequence, 1)
+    }
+
+    /// A send of `amount` to oneself on the test chain, at `sequence`.
+    fn signed_send_of(key: &TestKey, sequence: u64, amount: u128) -> Vec<u8> {
+        use crate::testkit::{coin, msg_send, sign_tx, TxParams};
+        sign_tx(
+            key,
+            vec![msg_send(
+                &key.address(),
+                &key.address(),
+                vec![coin(amount, "uopen")],
+            )],
+            &TxParams {
+                chain_id: "openledger-test-1".into(),
+                account_number: 0,
+                sequence,
+                gas_limit: 200_000,
+                fee: vec![coin(250_000, "uopen")],
+                memo: String::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn check_tx_simulation_and_queries_answer_while_a_block_holds_the_consensus_lock() {
+        let key = TestKey::from_seed("mempool");
+        let chain = crate::testkit::TestChain::new(&[&key]);
+        let app = chain.app.clone();
+        // A block executing or committing holds this lock for its whole length.
+        let held = app.consensus();
+        let (done, finished) = std::sync::mpsc::channel();
+        let other = app.clone();
+        let tx = signed_send(&key, 0);
+        std::thread::spawn(move || {
+            let simulated = other.simulate(&tx).code;
+            let checked = other.check_tx(&tx).code;
+            let queried = other.query("/cosmos.auth.v1beta1.Query/Params", &[], 0, false);
+            let _ = done.send((simulated, checked, queried.code));
+        });
+        // Not a timing bound: before the mempool had a lock of its own, this never returned
+        // while `held` was alive.
+        let answers = finished.recv_timeout(std::time::Duration::from_secs(60));
+        drop(held);
+        assert_eq!(answers, Ok((0, 0, 0)));
+    }
+
+    #[test]
+    fn the_mempool_state_starts_afresh_over_each_new_commit() {
+        let key = TestKey::from_seed("mempool");
+        let chain = crate::testkit::TestChain::new(&[&key]);
+        assert_eq!(chain.app.check_tx(&signed_send(&key, 0)).code, 0);
+        // The mempool has seen sequence 0; the next it accepts is 1.
+        assert_ne!(chain.app.check_tx(&signed_send(&key, 0)).code, 0);
+        // A block commits a different tx at sequence 0 (another node's mempool proposed it).
+        let other = signed_send_of(&key, 0, 2);
+        assert_eq!(chain.block(vec![other])[0].code, 0);
+        // Over the new commit the mempool's old writes are gone: sequence 1 is next, once.
+        let balance = chain.balance(&key.address());
+        assert_eq!(chain.app.check_tx(&signed_send(&key, 1)).code, 0);
+        assert_ne!(chain.app.check_tx(&signed_send(&key, 1)).code, 0);
+        // Simulation sees the mempool's fee taken, not the one of the tx it replaced.
+        assert_eq!(chain.app.simulate(&signed_send(&key, 2)).code, 0);
+        assert_eq!(chain.balance(&key.address()), balance);
+    }
+
+    #[test]
+    fn a_range_read_on_a_snapshot_sees_one_commit_whatever_commits_after() {
+        use crate::store::Substore;
+        let key = TestKey::from_seed("snapshot");
+        let chain = crate::testkit::TestChain::new(&[&key]);
+        let storage = chain.app.storage();
+        let snapshot = storage.snapshot();
+        let before: Vec<_> = snapshot
+            .range(Substore::Auth, &[], None)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let height = snapshot.committed().unwrap().height;
+        // A commit that rewrites the account (its sequence) lands after the snapshot was taken.
+        assert_eq!(chain.block(vec![signed_send(&key, 0)])[0].code, 0);
+        let after: Vec<_> = snapshot
+            .range(Substore::Auth, &[], None)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(before, after);
+        assert_eq!(snapshot.committed().unwrap().height, height);
+        let latest: Vec<_> = storage
+            .range(Substore::Auth, &[], None)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_ne!(latest, before);
     }
 }

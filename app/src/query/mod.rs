@@ -127,7 +127,8 @@ fn over_budget(failure: Failure, used: u64, limit: u64) -> Failure {
 
 impl App {
     pub fn query(&self, path: &str, data: &[u8], height: i64, prove: bool) -> ResponseQuery {
-        let latest = self.committed().height;
+        // The store's own record of its last commit: a query never waits on a block executing.
+        let latest = self.storage().committed().map_or(0, |c| c.height);
         let height = if height <= 0 { latest } else { height as u64 };
         let _span = tracing::debug_span!("query", path, height).entered();
         let result = if let Some(store) = path
@@ -137,7 +138,7 @@ impl App {
             self.store_query(store, data, height, prove)
                 .map_err(Failure::from)
         } else {
-            self.grpc_query(path, data, height, latest)
+            self.grpc_query(path, data, height)
                 .map(|value| ResponseQuery {
                     value: value.into(),
                     ..Default::default()
@@ -159,18 +160,12 @@ impl App {
     }
 
     /// A gRPC method call with a protobuf body, as over ABCI or the gRPC server.
-    pub fn grpc_query(
-        &self,
-        path: &str,
-        data: &[u8],
-        height: u64,
-        latest: u64,
-    ) -> Result<Vec<u8>, Failure> {
+    pub fn grpc_query(&self, path: &str, data: &[u8], height: u64) -> Result<Vec<u8>, Failure> {
         match path {
             "/cosmos.tx.v1beta1.Service/Simulate" => return Ok(self.simulate_query(data)?),
             "/cosmos.base.node.v1beta1.Service/Config" => {
                 let storage = self.storage();
-                let params = auth::Keeper::params(&mut Unmetered(&storage))?;
+                let params = auth::Keeper::params(&mut Unmetered(&storage.snapshot()))?;
                 let price = auth::GasPrice::parse(&params.min_gas_price)?;
                 let response = ConfigResponse {
                     minimum_gas_price: format!("{}{}", price.to_dec_string(), params.fee_denom),
@@ -182,11 +177,16 @@ impl App {
             _ => {}
         }
         let storage = self.storage();
+        let snapshot = storage.snapshot();
         let past = AtHeight {
             storage: &storage,
             height,
         };
-        let state: &dyn StateRead = if height == latest { &storage } else { &past };
+        // The latest height is read from one snapshot, so a commit in the middle of a paged
+        // range cannot mix two heights into one answer. A commit between reading `latest` and
+        // taking the snapshot would do just that, so that case reads through the trees.
+        let at_latest = snapshot.committed().is_ok_and(|c| c.height == height);
+        let state: &dyn StateRead = if at_latest { &snapshot } else { &past };
         let limit = self.query_gas_limit();
         let mut reader = Metered::new(state, limit);
         let result = dispatch(path, &mut reader, data, height).unwrap_or_else(|| {
@@ -221,7 +221,7 @@ impl App {
 
     fn node_info(&self) -> Result<Vec<u8>, SdkError> {
         let storage = self.storage();
-        let chain_id = auth::Keeper::chain_id(&mut Unmetered(&storage))?;
+        let chain_id = auth::Keeper::chain_id(&mut Unmetered(&storage.snapshot()))?;
         let response = GetNodeInfoResponse {
             default_node_info: Some(tendermint_proto::p2p::DefaultNodeInfo {
                 network: chain_id,

@@ -186,22 +186,17 @@ impl Storage {
 
     pub fn committed(&self) -> Result<Committed, StoreError> {
         let meta = self.cf(CF_META);
-        let height = match self.db.get_cf(meta, META_HEIGHT)? {
-            Some(b) => u64::from_be_bytes(
-                b.as_slice()
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt("height".into()))?,
-            ),
-            None => return Ok(Committed::default()),
-        };
-        let app_hash = self
-            .db
-            .get_cf(meta, META_APP_HASH)?
-            .ok_or_else(|| StoreError::Corrupt("app hash missing".into()))?
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Corrupt("app hash length".into()))?;
-        Ok(Committed { height, app_hash })
+        read_committed(|key| self.db.get_cf(meta, key))
+    }
+
+    /// A consistent view of the latest committed state, unmoved by later commits: CheckTx,
+    /// simulation and queries read through one so they need no lock that Commit takes, and a
+    /// range read never mixes two heights.
+    pub fn snapshot(&self) -> Snapshot<'_> {
+        Snapshot {
+            storage: self,
+            snapshot: self.db.snapshot(),
+        }
     }
 
     /// Whether any version was ever committed (genesis included).
@@ -376,19 +371,12 @@ impl Storage {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> RangeIter<'_> {
-        let row_prefix = latest_row(store, prefix);
         let from = latest_row(store, &range_start(prefix, start));
         let rows = self.db.iterator_cf(
             self.cf(CF_LATEST),
             IteratorMode::From(&from, Direction::Forward),
         );
-        Box::new(rows.map_while(move |item| match item {
-            Ok((row, value)) => {
-                let key = row.starts_with(&row_prefix).then(|| row.get(1..))??;
-                Some(Ok((key.to_vec(), value.to_vec())))
-            }
-            Err(e) => Some(Err(e.into())),
-        }))
+        latest_rows(rows, latest_row(store, prefix))
     }
 
     /// Value of a key at a committed height, read through the substore's tree.
@@ -463,6 +451,72 @@ impl StateRead for Storage {
     fn range(&self, store: Substore, prefix: &[u8], start: Option<&[u8]>) -> RangeIter<'_> {
         self.range_latest(store, prefix, start)
     }
+}
+
+/// The committed height and app hash, from the meta rows `get` reads (the store or a snapshot).
+fn read_committed(
+    get: impl Fn(&[u8]) -> Result<Option<Vec<u8>>, rocksdb::Error>,
+) -> Result<Committed, StoreError> {
+    let height = match get(META_HEIGHT)? {
+        Some(b) => u64::from_be_bytes(
+            b.as_slice()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("height".into()))?,
+        ),
+        None => return Ok(Committed::default()),
+    };
+    let app_hash = get(META_APP_HASH)?
+        .ok_or_else(|| StoreError::Corrupt("app hash missing".into()))?
+        .as_slice()
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("app hash length".into()))?;
+    Ok(Committed { height, app_hash })
+}
+
+/// The latest state as of one moment (a RocksDB snapshot): its reads and ranges all see the
+/// same committed height, whatever commits after it was taken.
+pub struct Snapshot<'a> {
+    storage: &'a Storage,
+    snapshot: rocksdb::Snapshot<'a>,
+}
+
+impl Snapshot<'_> {
+    /// The height and app hash this snapshot holds.
+    pub fn committed(&self) -> Result<Committed, StoreError> {
+        let meta = self.storage.cf(CF_META);
+        read_committed(|key| self.snapshot.get_cf(meta, key))
+    }
+}
+
+impl StateRead for Snapshot<'_> {
+    fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .snapshot
+            .get_cf(self.storage.cf(CF_LATEST), latest_row(store, key))?)
+    }
+
+    fn range(&self, store: Substore, prefix: &[u8], start: Option<&[u8]>) -> RangeIter<'_> {
+        let from = latest_row(store, &range_start(prefix, start));
+        let rows = self.snapshot.iterator_cf(
+            self.storage.cf(CF_LATEST),
+            IteratorMode::From(&from, Direction::Forward),
+        );
+        latest_rows(rows, latest_row(store, prefix))
+    }
+}
+
+/// Rows of the latest column family as a substore's key/values, stopping at the end of `row_prefix`.
+fn latest_rows<'a>(
+    rows: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>> + 'a,
+    row_prefix: Vec<u8>,
+) -> RangeIter<'a> {
+    Box::new(rows.map_while(move |item| match item {
+        Ok((row, value)) => {
+            let key = row.starts_with(&row_prefix).then(|| row.get(1..))??;
+            Some(Ok((key.to_vec(), value.to_vec())))
+        }
+        Err(e) => Some(Err(e.into())),
+    }))
 }
 
 fn latest_row(store: Substore, key: &[u8]) -> Vec<u8> {
