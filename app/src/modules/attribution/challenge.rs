@@ -17,7 +17,7 @@ use super::state::{self, num};
 use super::{bonds_account, rewards_account, AttributionError};
 use crate::context::{typed_event, Ctx};
 use crate::error::Failure;
-use crate::modules::util::split_proportional;
+use crate::modules::util::{check_text, split_proportional, Lines};
 
 /// A module account holding challengers' bonds until the ruling.
 pub fn challenge_bonds_account() -> Address {
@@ -30,11 +30,7 @@ pub fn validate_challenge(msg: &MsgChallengeUsage) -> Result<(Address, u128), At
             "claim must be fabricated use, wrong attribution or unlicensed use".into(),
         ));
     }
-    if msg.evidence_uri.chars().count() > 512 {
-        return Err(AttributionError::InvalidField(
-            "evidence_uri is limited to 512 characters".into(),
-        ));
-    }
+    check_text("evidence_uri", &msg.evidence_uri, 0, 512, Lines::One)?;
     let bond = amount("bond", &msg.bond)?;
     Ok((Address::from_bech32(&msg.challenger)?, bond))
 }

@@ -59,5 +59,21 @@ crate::module_errors!(AttributionError, "attribution", {
     // (grant): the signature does not verify, or the licensee has no key on chain yet.
     InvalidAcknowledgement(u64) = 39: "the licensee's acknowledgement of the entry on grant {0} does not verify against its key on chain",
     AcknowledgedByLicensee(u64) = 40: "every entry of report {0} is acknowledged by its licensee: it cannot be challenged as fabricated",
+    // (field, character index, code point)
+    ControlCharacter(String, usize, u32) = 41: "{0} holds the control character U+{2:04X} at character {1}: control characters are refused in stored text",
     ReceiptWithoutOutputHash(u64) = 38: "the receipt in report {0} commits to no output_sha256, so its weights cannot be recomputed",
 });
+
+/// A free-text field refused by the shared check: its length as an invalid field, a control
+/// character as [`AttributionError::ControlCharacter`].
+impl From<crate::modules::util::TextError> for AttributionError {
+    fn from(e: crate::modules::util::TextError) -> Self {
+        use crate::modules::util::TextError;
+        match e {
+            TextError::ControlCharacter { field, at, ch } => {
+                AttributionError::ControlCharacter(field.to_string(), at, ch as u32)
+            }
+            length @ TextError::Length { .. } => AttributionError::InvalidField(length.to_string()),
+        }
+    }
+}

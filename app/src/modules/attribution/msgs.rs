@@ -23,6 +23,7 @@ use super::state::{self, add, num, EarnedFrom};
 use super::{bonds_account, rewards_account, AttributionError};
 use crate::context::{typed_event, Ctx};
 use crate::error::{Failure, SdkError};
+use crate::modules::util::{check_text, Lines};
 use crate::tx::handler::{Execute, Handler};
 
 /// An amount field of a message, in uopen.
@@ -32,11 +33,7 @@ pub(super) fn amount(field: &str, text: &str) -> Result<u128, AttributionError> 
 }
 
 pub fn validate_register(msg: &MsgRegisterOperator) -> Result<(Address, u128), AttributionError> {
-    if msg.endpoint.chars().count() > 512 {
-        return Err(AttributionError::InvalidField(
-            "endpoint is limited to 512 characters".into(),
-        ));
-    }
+    check_text("endpoint", &msg.endpoint, 0, 512, Lines::One)?;
     Ok((
         Address::from_bech32(&msg.operator)?,
         amount("bond", &msg.bond)?,
@@ -131,22 +128,16 @@ pub fn unbond(
 /// Stateless checks of a report: sizes, ids, weights.
 pub fn validate_report(msg: &MsgReportUsage) -> Result<Address, AttributionError> {
     let operator = Address::from_bech32(&msg.operator)?;
-    if msg.batch_id.is_empty() || msg.batch_id.len() > 128 {
-        return Err(AttributionError::InvalidField(
-            "batch_id must be 1..=128 bytes".into(),
-        ));
-    }
+    check_text("batch_id", &msg.batch_id, 1, 128, Lines::One)?;
     if msg.uses.is_empty() && msg.aggregated.is_empty() {
         return Err(AttributionError::InvalidField("a report needs uses".into()));
     }
     let mut requests = BTreeSet::new();
     for u in &msg.uses {
-        if u.request_id.is_empty()
-            || u.request_id.len() > 128
-            || !requests.insert(u.request_id.as_str())
-        {
+        check_text("request_id", &u.request_id, 1, 128, Lines::One)?;
+        if !requests.insert(u.request_id.as_str()) {
             return Err(AttributionError::InvalidField(format!(
-                "request ids must be 1..=128 bytes and distinct: {:?}",
+                "request ids must be distinct: {:?} appears twice",
                 u.request_id
             )));
         }

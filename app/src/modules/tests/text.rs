@@ -194,3 +194,61 @@ fn the_shared_check_is_the_one_genesis_uses_too() {
 fn w_addr() -> String {
     TestKey::from_seed("curator").address().to_bech32()
 }
+
+#[test]
+fn attribution_text_fields_refuse_control_characters_and_change_nothing() {
+    let m = market();
+    let err = AttributionError::ControlCharacter(String::new(), 0, 0);
+    let one_use = |request: &str| {
+        vec![att::Use {
+            request_id: request.into(),
+            grant_id: m.grant,
+            units: 1,
+            weights: weights(m.first, &[(0, 1)]),
+            ..Default::default()
+        }]
+    };
+    let root = |chain: &TestChain| chain.substore_root(crate::store::Substore::Attribution);
+    let attribution_root = root(&m.w.chain);
+    refused_field(
+        report(&m, "batch\u{7}", one_use("r1"), vec![]),
+        &err,
+        "batch_id",
+    );
+    refused_field(
+        report(&m, "batch", one_use("r\u{0}1"), vec![]),
+        &err,
+        "request_id",
+    );
+    let stranger = &m.licensee;
+    let reg = att::MsgRegisterOperator {
+        operator: stranger.address().to_bech32(),
+        version_id: m.tuned,
+        endpoint: "https://infer.example/\u{1b}[31m".into(),
+        bond: "2000000".into(),
+    };
+    refused_field(
+        m.w.chain
+            .exec(stranger, vec![any(&url(ATT, "MsgRegisterOperator"), &reg)]),
+        &err,
+        "endpoint",
+    );
+    assert_eq!(root(&m.w.chain), attribution_root);
+    // A report with clean text is accepted; its challenge's evidence is checked the same way.
+    assert_eq!(report(&m, "batch", one_use("r1"), vec![]).code, 0);
+    let challenge = att::MsgChallengeUsage {
+        challenger: stranger.address().to_bech32(),
+        report_id: 1,
+        claim: att::ChallengeClaim::FabricatedUse as i32,
+        bond: "1000000".into(),
+        evidence_uri: "ipfs://evidence\u{202E}".into(),
+    };
+    refused_field(
+        m.w.chain.exec(
+            stranger,
+            vec![any(&url(ATT, "MsgChallengeUsage"), &challenge)],
+        ),
+        &err,
+        "evidence_uri",
+    );
+}
