@@ -211,10 +211,15 @@ impl App {
         outcome.result
     }
 
-    /// PrepareProposal: the txs in CometBFT's order that decode, up to `max_bytes` and up to the
-    /// block's max gas (the sum of the txs' gas limits).
+    /// PrepareProposal: the txs in CometBFT's order that the block would charge (see
+    /// [`Admission`]), up to `max_bytes` and up to the block's max gas (the sum of the txs' gas
+    /// limits). A tx the mempool holds but the block could not charge is left out.
     pub fn proposal<T: AsRef<[u8]>>(&self, txs: Vec<T>, max_bytes: usize) -> Vec<T> {
         let max_gas = self.block_max_gas();
+        let snapshot = self.storage.snapshot();
+        let Ok(mut admission) = Admission::over(&snapshot) else {
+            return Vec::new();
+        };
         let (mut bytes, mut gas) = (0usize, 0u64);
         let mut out = Vec::with_capacity(txs.len());
         for tx in txs {
@@ -227,6 +232,9 @@ impl App {
             if bytes + framed > max_bytes || max_gas.is_some_and(|max| gas_after > max) {
                 break;
             }
+            if !admission.admit(tx.as_ref()) {
+                continue;
+            }
             bytes += framed;
             gas = gas_after;
             out.push(tx);
@@ -234,13 +242,21 @@ impl App {
         out
     }
 
-    /// ProcessProposal: every tx decodes and their gas limits sum to at most the block's max gas.
+    /// ProcessProposal: every tx decodes, the block could charge each in order (see
+    /// [`Admission`]), and their gas limits sum to at most the block's max gas.
     pub fn proposal_is_valid<T: AsRef<[u8]>>(&self, txs: &[T]) -> bool {
+        let snapshot = self.storage.snapshot();
+        let Ok(mut admission) = Admission::over(&snapshot) else {
+            return false;
+        };
         let mut gas = 0u64;
         for tx in txs {
             match tx_gas_limit(tx.as_ref()) {
                 Some(wanted) => gas = gas.saturating_add(wanted),
                 None => return false,
+            }
+            if !admission.admit(tx.as_ref()) {
+                return false;
             }
         }
         self.block_max_gas().is_none_or(|max| gas <= max)
@@ -318,6 +334,35 @@ impl App {
     /// Exports the latest committed state as app_state JSON.
     pub fn export_genesis(&self) -> Result<AppGenesis, AppError> {
         genesis::export(&mut Unmetered(&self.storage.snapshot())).map_err(AppError::Genesis)
+    }
+}
+
+/// The rule by which a proposer picks txs and every validator judges a proposal, one function
+/// for both: in block order, over the last commit, each tx passes the ante checks (signature,
+/// sequence, a fee its payer can pay from what the txs before it left). A block never carries a
+/// tx that pays no fee, so its space cannot be filled for free.
+struct Admission<'a> {
+    state: Overlay<'a>,
+    env: Env,
+}
+
+impl<'a> Admission<'a> {
+    fn over(snapshot: &'a Snapshot<'a>) -> Result<Self, AppError> {
+        let height = snapshot.committed()?.height + 1;
+        let state = Overlay::new(snapshot);
+        let env = App::env(&state, height)?;
+        Ok(Admission { state, env })
+    }
+
+    /// Whether the block could charge `tx` after the ones admitted before it; its ante effects
+    /// are kept for the next.
+    fn admit(&mut self, tx: &[u8]) -> bool {
+        let outcome = tx::run(&self.state, &self.env, tx, Mode::Check);
+        let admitted = outcome.result.code == 0;
+        if admitted {
+            self.state.apply(outcome.writes);
+        }
+        admitted
     }
 }
 
@@ -434,7 +479,7 @@ mod tests {
     #[test]
     fn a_proposal_holds_txs_up_to_the_blocks_max_gas_and_one_over_it_is_refused() {
         use crate::testkit::{coin, msg_send, sign_tx, TxParams};
-        let (key, json) = genesis_json(1_000);
+        let (key, json) = genesis_json(1_000_000);
         let send = |sequence| {
             sign_tx(
                 &key,
@@ -568,5 +613,50 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_ne!(latest, before);
+    }
+
+    #[test]
+    fn a_proposal_holding_a_tx_whose_fee_cannot_be_paid_is_refused_and_a_proposer_leaves_it_out() {
+        use crate::testkit::{coin, msg_send, sign_tx, TxParams};
+        // Enough for fees of 5,000 and 5,000, not for 5,000 and 8,000.
+        let (key, json) = genesis_json(12_000);
+        let tx = |sequence, fee| {
+            sign_tx(
+                &key,
+                vec![msg_send(
+                    &key.address(),
+                    &key.address(),
+                    vec![coin(1, "uopen")],
+                )],
+                &TxParams {
+                    chain_id: "c-1".into(),
+                    account_number: 0,
+                    sequence,
+                    gas_limit: 200_000,
+                    fee: vec![coin(fee, "uopen")],
+                    memo: String::new(),
+                },
+            )
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
+        app.init_chain("c-1", json.as_bytes()).unwrap();
+        let (first, second) = (tx(0, 5_000), tx(1, 8_000));
+        assert!(app.proposal_is_valid(std::slice::from_ref(&first)));
+        // The second's fee is not payable from what the first leaves, nor one over the balance.
+        assert!(!app.proposal_is_valid(&[first.clone(), second.clone()]));
+        assert!(app.proposal_is_valid(&[first.clone(), tx(1, 5_000)]));
+        assert!(!app.proposal_is_valid(&[tx(0, 13_000)]));
+        // A tx out of sequence or with another chain's signature charges nobody either.
+        assert!(!app.proposal_is_valid(&[second.clone()]));
+        let mut forged = first.clone();
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        assert!(!app.proposal_is_valid(&[forged.clone()]));
+        // The proposer applies the same rule and keeps what the block can charge.
+        assert_eq!(
+            app.proposal(vec![forged, first.clone(), second, tx(1, 5_000)], 1 << 20),
+            vec![first, tx(1, 5_000)]
+        );
     }
 }
