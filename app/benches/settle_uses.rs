@@ -37,7 +37,9 @@ fn setup() -> Setup {
         TestKey::from_seed("operator"),
         TestKey::from_seed("licensee"),
     );
-    let chain = TestChain::new(&[&owner, &operator, &licensee]);
+    let mut chain = TestChain::new(&[&owner, &operator, &licensee]);
+    // Measured as a release node runs: without the invariant checks tests turn on.
+    chain.app = chain.app.clone().with_invariant_checks(false);
     let me = owner.address().to_bech32();
     let ds_id = response::<ds::MsgCreateDatasetResponse>(&chain.exec(
         &owner,

@@ -28,6 +28,11 @@ pub enum AppError {
     State(#[from] SdkError),
     #[error("genesis: {}", .0.log)]
     Genesis(crate::error::Failure),
+    #[error("block {height} breaks an invariant: {broken}")]
+    Invariant {
+        height: u64,
+        broken: crate::invariants::InvariantError,
+    },
     #[error("FinalizeBlock for height {got} but the next height is {want}")]
     HeightMismatch { got: u64, want: u64 },
     #[error("InitChain over a store at height {height} whose app hash {committed} is not this genesis's {computed}")]
@@ -45,6 +50,9 @@ pub struct App {
     check: Arc<Mutex<CheckState>>,
     /// Gas one query may spend on reads before it is refused (the node's `--query-gas-limit`).
     query_gas_limit: u64,
+    /// Check [`crate::invariants`] after every block (a full read of the state, so debug
+    /// builds, tests and `--check-invariants` only); a broken one stops the node.
+    check_invariants: bool,
 }
 
 /// The query gas budget when the node sets none: about 50,000 point reads, far more than any
@@ -99,6 +107,7 @@ impl App {
                 writes: Writes::new(),
             })),
             query_gas_limit: DEFAULT_QUERY_GAS_LIMIT,
+            check_invariants: cfg!(debug_assertions),
         })
     }
 
@@ -109,6 +118,12 @@ impl App {
         } else {
             limit
         };
+        self
+    }
+
+    /// The same app, checking the invariants after every block or not.
+    pub fn with_invariant_checks(mut self, on: bool) -> Self {
+        self.check_invariants = on;
         self
     }
 
@@ -307,6 +322,11 @@ impl App {
             let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver { verified });
             block.apply(outcome.writes);
             tx_results.push(outcome.result);
+        }
+        if self.check_invariants {
+            if let Err(broken) = crate::invariants::check(&block) {
+                return Err(AppError::Invariant { height, broken });
+            }
         }
         let writes = block.into_writes();
         let prepared = self.storage.prepare(height, writes)?;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod gas;
 pub mod genesis;
 pub mod grpc;
+pub mod invariants;
 pub mod keepers;
 pub mod keyspace;
 pub mod modules;

@@ -38,6 +38,10 @@ enum Command {
         pruning_keep_recent: u64,
         #[command(flatten)]
         queries: QueryLimits,
+        /// Check money conservation and the module accounts after every block (reads the
+        /// whole state: for tests and localnets); a broken invariant stops the node.
+        #[arg(long, env = "OPENLEDGERD_CHECK_INVARIANTS")]
+        check_invariants: bool,
     },
     /// Edit the app_state of a CometBFT genesis.json.
     Genesis {
@@ -137,7 +141,15 @@ fn main() -> Result<()> {
             grpc_addr,
             pruning_keep_recent,
             queries,
-        } => start(home, abci_addr, &grpc_addr, pruning_keep_recent, &queries),
+            check_invariants,
+        } => start(
+            home,
+            abci_addr,
+            &grpc_addr,
+            pruning_keep_recent,
+            &queries,
+            check_invariants,
+        ),
         Command::Genesis {
             command:
                 GenesisCommand::AddAccount {
@@ -210,12 +222,15 @@ fn start(
     grpc_addr: &str,
     keep_recent: u64,
     queries: &QueryLimits,
+    check_invariants: bool,
 ) -> Result<()> {
     let data = home.join("data");
     std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let storage = Storage::open(&data, keep_recent)
         .with_context(|| format!("opening state at {}", data.display()))?;
-    let app = App::new(storage)?.with_query_gas_limit(queries.query_gas_limit);
+    let app = App::new(storage)?
+        .with_query_gas_limit(queries.query_gas_limit)
+        .with_invariant_checks(check_invariants || cfg!(debug_assertions));
     let committed = app.committed();
     tracing::info!(height = committed.height, app_hash = %hex::encode_upper(committed.app_hash), "state loaded");
 

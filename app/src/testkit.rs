@@ -168,8 +168,10 @@ impl TestChain {
         edit: impl FnOnce(&mut crate::genesis::AppGenesis),
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
+        // Every test block is checked against the invariants; benches turn this off.
         let app = crate::App::new(crate::store::Storage::open(dir.path(), 0).expect("store"))
-            .expect("app");
+            .expect("app")
+            .with_invariant_checks(true);
         let mut genesis = crate::genesis::AppGenesis::default();
         for key in keys {
             let coins = [crate::modules::bank::genesis::GenesisCoin {

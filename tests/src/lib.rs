@@ -458,7 +458,9 @@ impl Localnet {
         cmd.args(args)
             .env("OPENLEDGERD", &self.bins.openledgerd)
             .env("OPENLEDGER", &self.bins.openledger)
-            .env("COMETBFT", &self.bins.cometbft);
+            .env("COMETBFT", &self.bins.cometbft)
+            // Every node of every end-to-end test checks the invariants after each block.
+            .env("OPENLEDGERD_CHECK_INVARIANTS", "true");
         cmd
     }
 
