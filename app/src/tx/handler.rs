@@ -32,10 +32,25 @@ pub trait Execute<D: ?Sized>: Handler {
 }
 
 /// Decodes a message body and runs its stateless checks.
+///
+/// prost drops fields it does not know, so a message must be exactly its canonical encoding:
+/// what decodes re-encodes to as many bytes. That refuses unknown fields at every depth (and
+/// duplicated or padded ones), so no signed byte goes unread. The SDK tolerates unknown
+/// non-critical fields (bit 11) inside messages; nothing here needs them, so this is stricter.
 pub fn decode_checked<H: Handler>(value: &[u8]) -> Result<H, Failure> {
-    let msg = <H::Proto as prost::Message>::decode(value).map_err(|e| {
-        SdkError::TxDecode(format!("{}: {e}", <H::Proto as prost::Name>::full_name()))
-    })?;
+    let name = <H::Proto as prost::Name>::full_name;
+    let msg = <H::Proto as prost::Message>::decode(value)
+        .map_err(|e| SdkError::TxDecode(format!("{}: {e}", name())))?;
+    let canonical = prost::Message::encoded_len(&msg);
+    if canonical != value.len() {
+        return Err(SdkError::TxDecode(format!(
+            "{}: {} bytes where its fields encode to {canonical}: unknown fields, or a \
+             non-canonical encoding, are refused",
+            name(),
+            value.len()
+        ))
+        .into());
+    }
     H::check(msg)
 }
 

@@ -415,3 +415,30 @@ fn a_simulation_runs_out_of_gas_at_the_per_tx_ceiling_instead_of_running_unmeter
         simulated.log
     );
 }
+
+#[test]
+fn a_message_with_an_unknown_field_or_a_padded_encoding_is_refused_and_moves_nothing() {
+    let c = chain();
+    let send = msg_send(&c.alice.address(), &c.bob.address(), vec![coin(7, "uopen")]);
+    let mut unknown = send.clone();
+    // Field 99, varint 1: bytes a decoder that drops unknown fields would never read.
+    unknown.value.extend_from_slice(&[0x98, 0x06, 0x01]);
+    let mut padded = send.clone();
+    // The same to_address field written twice: prost keeps the last, re-encoding is shorter.
+    let to = c.bob.address().to_bech32();
+    padded.value.extend_from_slice(&[0x12, to.len() as u8]);
+    padded.value.extend_from_slice(to.as_bytes());
+    for msg in [unknown, padded] {
+        let bob = c.balance(&c.bob);
+        let (log, _) = c.chain.moved_by(|| {
+            c.chain
+                .exec_refused(&c.alice, vec![msg], &SdkError::TxDecode(String::new()))
+        });
+        assert!(log.contains("MsgSend"), "{log}");
+        assert_eq!(c.balance(&c.bob), bob, "{log}");
+    }
+    // The canonical encoding of the same message goes through.
+    let bob = c.balance(&c.bob);
+    assert_eq!(c.chain.exec(&c.alice, vec![send]).code, 0);
+    assert_eq!(c.balance(&c.bob), bob + 7);
+}
