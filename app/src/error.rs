@@ -10,6 +10,28 @@ use crate::store::StoreError;
 pub trait AbciError: std::fmt::Display {
     fn codespace(&self) -> &'static str;
     fn code(&self) -> u32;
+    /// What sort of refusal this is, for the gRPC status a query answers with.
+    fn kind(&self) -> Kind;
+}
+
+/// The sort of a refusal, as gRPC's status codes sort them: a query that fails answers with
+/// the status of its error's kind, whichever module the error came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The request itself is malformed or out of range.
+    InvalidArgument,
+    /// A record the request names does not exist.
+    NotFound,
+    /// The request is well formed but the state does not allow it now.
+    FailedPrecondition,
+    /// The signer may not do this.
+    PermissionDenied,
+    /// The request needs more than the node allows (gas).
+    ResourceExhausted,
+    /// Nothing serves this request.
+    Unimplemented,
+    /// The node itself failed.
+    Internal,
 }
 
 /// The Cosmos SDK's registered errors (types/errors/errors.go), with context.
@@ -66,6 +88,31 @@ pub enum SdkError {
 }
 
 impl AbciError for SdkError {
+    fn kind(&self) -> Kind {
+        match self {
+            SdkError::Internal(_) => Kind::Internal,
+            SdkError::Unauthorized(_) => Kind::PermissionDenied,
+            SdkError::UnknownRequest(_) | SdkError::NotSupported(_) => Kind::Unimplemented,
+            SdkError::UnknownAddress(_) | SdkError::KeyNotFound(_) => Kind::NotFound,
+            SdkError::OutOfGas { .. } => Kind::ResourceExhausted,
+            SdkError::InsufficientFunds(_)
+            | SdkError::InsufficientFee(_)
+            | SdkError::WrongSequence(_)
+            | SdkError::TxTimeoutHeight(_) => Kind::FailedPrecondition,
+            SdkError::TxDecode(_)
+            | SdkError::InvalidAddress(_)
+            | SdkError::InvalidPubKey(_)
+            | SdkError::InvalidCoins(_)
+            | SdkError::MemoTooLarge(_)
+            | SdkError::TooManySignatures(_)
+            | SdkError::NoSignatures
+            | SdkError::InvalidRequest(_)
+            | SdkError::TxTooLarge(_)
+            | SdkError::UnknownExtensionOptions
+            | SdkError::InvalidGasLimit(_) => Kind::InvalidArgument,
+        }
+    }
+
     fn codespace(&self) -> &'static str {
         match self {
             SdkError::Internal(_) => "undefined",
@@ -130,6 +177,7 @@ impl From<prost::DecodeError> for SdkError {
 pub struct Failure {
     pub codespace: &'static str,
     pub code: u32,
+    pub kind: Kind,
     pub log: String,
 }
 
@@ -138,6 +186,7 @@ impl<E: AbciError> From<E> for Failure {
         Failure {
             codespace: e.codespace(),
             code: e.code(),
+            kind: e.kind(),
             log: e.to_string(),
         }
     }
@@ -160,7 +209,7 @@ impl From<openledger_types::AmountError> for Failure {
 /// variant for the SDK errors (out of gas, bank) a handler passes through.
 #[macro_export]
 macro_rules! module_errors {
-    ($name:ident, $codespace:literal, { $($variant:ident $( ( $($field:ty),* ) )? = $code:literal : $msg:literal,)* }) => {
+    ($name:ident, $codespace:literal, { $($variant:ident $( ( $($field:ty),* ) )? = $code:literal $( [$kind:ident] )? : $msg:literal,)* }) => {
         #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
         pub enum $name {
             #[error(transparent)]
@@ -204,6 +253,24 @@ macro_rules! module_errors {
                     $( $name::$variant { .. } => $code, )*
                 }
             }
+            fn kind(&self) -> $crate::error::Kind {
+                match self {
+                    $name::Sdk(e) => e.kind(),
+                    $( $name::$variant { .. } => $crate::error_kind!($($kind)?), )*
+                }
+            }
         }
+    };
+}
+
+/// A module error's kind: the one written after its code, or a failed precondition (most
+/// module refusals are a state that does not allow the message now).
+#[macro_export]
+macro_rules! error_kind {
+    () => {
+        $crate::error::Kind::FailedPrecondition
+    };
+    ($kind:ident) => {
+        $crate::error::Kind::$kind
     };
 }

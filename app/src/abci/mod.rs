@@ -110,6 +110,19 @@ impl Application for App {
     }
 
     fn query(&self, request: RequestQuery) -> ResponseQuery {
-        self.query(&request.path, &request.data, request.height, request.prove)
+        // A query reads and never writes, so a panic in one leaves nothing half done: answer
+        // it as an internal error rather than lose CometBFT's query connection.
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.query(&request.path, &request.data, request.height, request.prove)
+        }));
+        answer.unwrap_or_else(|_| {
+            tracing::error!(path = %request.path, "query panicked");
+            ResponseQuery {
+                code: 1,
+                codespace: "undefined".into(),
+                log: "internal error: the query failed".into(),
+                ..Default::default()
+            }
+        })
     }
 }

@@ -140,23 +140,36 @@ impl UnaryService<Vec<u8>> for Method {
             };
             let data = request.into_inner();
             // Queries touch RocksDB; keep them off the async workers, a bounded number at a time.
-            let response = blocking
-                .run(move || app.query(&path, &data, height, false))
+            let (height, result) = blocking
+                .run(move || app.query_result(&path, &data, height, false))
                 .await?;
-            match response.code {
-                0 => {
+            match result {
+                Ok(response) => {
                     let mut reply = Response::new(response.value.to_vec());
-                    if let Ok(v) = response.height.to_string().parse() {
+                    if let Ok(v) = height.to_string().parse() {
                         reply.metadata_mut().insert(HEIGHT_HEADER, v);
                     }
                     Ok(reply)
                 }
-                6 if response.codespace == "sdk" => Err(Status::unimplemented(response.log)),
-                22 if response.codespace == "sdk" => Err(Status::not_found(response.log)),
-                _ => Err(Status::invalid_argument(response.log)),
+                Err(failure) => Err(status(failure)),
             }
         })
     }
+}
+
+/// The gRPC status of a refused query: its error's kind decides, whichever module refused.
+fn status(failure: crate::error::Failure) -> Status {
+    use crate::error::Kind;
+    let code = match failure.kind {
+        Kind::InvalidArgument => tonic::Code::InvalidArgument,
+        Kind::NotFound => tonic::Code::NotFound,
+        Kind::FailedPrecondition => tonic::Code::FailedPrecondition,
+        Kind::PermissionDenied => tonic::Code::PermissionDenied,
+        Kind::ResourceExhausted => tonic::Code::ResourceExhausted,
+        Kind::Unimplemented => tonic::Code::Unimplemented,
+        Kind::Internal => tonic::Code::Internal,
+    };
+    Status::new(code, failure.log)
 }
 
 /// Routes every path to [`Method`].
@@ -258,5 +271,31 @@ mod tests {
         }
         assert_eq!(most.load(Ordering::SeqCst), 2);
         assert_eq!(pool.permits.available_permits(), 2);
+    }
+
+    #[test]
+    fn a_refused_query_answers_with_the_status_of_its_errors_kind_whichever_module_refused() {
+        use openledger_proto::licenses::v1::QueryGrantRequest;
+        use prost::Message;
+        let key = crate::testkit::TestKey::from_seed("kinds");
+        let chain = crate::testkit::TestChain::new(&[&key]);
+        let code = |path: &str, data: Vec<u8>| {
+            let (_, result) = chain.app.query_result(path, &data, 0, false);
+            result.map(|_| ()).map_err(|f| status(f).code())
+        };
+        let missing_grant = QueryGrantRequest { grant_id: 42 }.encode_to_vec();
+        assert_eq!(
+            code("/openledger.licenses.v1.Query/Grant", missing_grant),
+            Err(tonic::Code::NotFound)
+        );
+        assert_eq!(
+            code("/openledger.licenses.v1.Query/Grant", vec![0xff, 0xff]),
+            Err(tonic::Code::InvalidArgument)
+        );
+        assert_eq!(
+            code("/openledger.nothing.v1.Query/Nothing", vec![]),
+            Err(tonic::Code::Unimplemented)
+        );
+        assert_eq!(code("/cosmos.auth.v1beta1.Query/Params", vec![]), Ok(()));
     }
 }

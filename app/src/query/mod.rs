@@ -127,6 +127,31 @@ fn over_budget(failure: Failure, used: u64, limit: u64) -> Failure {
 
 impl App {
     pub fn query(&self, path: &str, data: &[u8], height: i64, prove: bool) -> ResponseQuery {
+        let (height, result) = self.query_result(path, data, height, prove);
+        match result {
+            Ok(mut response) => {
+                response.height = height as i64;
+                response
+            }
+            Err(e) => ResponseQuery {
+                code: e.code,
+                codespace: e.codespace.into(),
+                log: e.log,
+                height: height as i64,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A query and the height it was answered at; a refusal keeps its kind (the gRPC server
+    /// answers with the status of that kind).
+    pub fn query_result(
+        &self,
+        path: &str,
+        data: &[u8],
+        height: i64,
+        prove: bool,
+    ) -> (u64, Result<ResponseQuery, Failure>) {
         // The store's own record of its last commit: a query never waits on a block executing.
         let latest = self.storage().committed().map_or(0, |c| c.height);
         let height = if height <= 0 { latest } else { height as u64 };
@@ -144,19 +169,7 @@ impl App {
                     ..Default::default()
                 })
         };
-        match result {
-            Ok(mut response) => {
-                response.height = height as i64;
-                response
-            }
-            Err(e) => ResponseQuery {
-                code: e.code,
-                codespace: e.codespace.into(),
-                log: e.log,
-                height: height as i64,
-                ..Default::default()
-            },
-        }
+        (height, result)
     }
 
     /// A gRPC method call with a protobuf body, as over ABCI or the gRPC server.
