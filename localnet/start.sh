@@ -183,17 +183,21 @@ for ((i = 0; i < NUM; i++)); do
 done
 
 # ---------------------------------------------------------------- start
+# Tests may start fewer nodes than the chain has (OL_START_NODES) and wait for a lower height
+# (OL_WAIT_HEIGHT): with too few validators up, the chain stays at genesis.
+STARTING="${OL_START_NODES:-$NUM}"
+WAIT_HEIGHT="${OL_WAIT_HEIGHT:-2}"
 : >"$DIR/pids"
-for ((i = 0; i < NUM; i++)); do ol_start_app "$DIR" "$i"; done
-for ((i = 0; i < NUM; i++)); do ol_start_cometbft "$DIR" "$i"; done
+for ((i = 0; i < STARTING; i++)); do ol_start_app "$DIR" "$i"; done
+for ((i = 0; i < STARTING; i++)); do ol_start_cometbft "$DIR" "$i"; done
 
 deadline=$((SECONDS + TIMEOUT))
-for ((i = 0; i < NUM; i++)); do
+for ((i = 0; i < STARTING; i++)); do
   left=$((deadline - SECONDS))
   [ "$left" -gt 0 ] || left=1
-  if ! ol_wait_height "$DIR" "$i" 2 "$left"; then
+  if ! ol_wait_height "$DIR" "$i" "$WAIT_HEIGHT" "$left"; then
     ol_tail_logs "$DIR"
-    ol_die "node $i did not reach height 2 within ${TIMEOUT}s (logs under $DIR/node*/)"
+    ol_die "node $i did not reach height $WAIT_HEIGHT within ${TIMEOUT}s (logs under $DIR/node*/)"
   fi
 done
 STARTED_OK=1

@@ -348,6 +348,12 @@ impl Localnet {
     /// Starts a fresh chain with `validators` validators (power 10 each) and waits until every
     /// node has committed height 2.
     pub fn start(validators: usize) -> Localnet {
+        Self::start_with(validators, &[])
+    }
+
+    /// As [`start`](Self::start), with settings of localnet/start.sh given as environment
+    /// variables (e.g. `OL_START_NODES`, `OL_WAIT_HEIGHT`).
+    pub fn start_with(validators: usize, env: &[(&str, &str)]) -> Localnet {
         assert!(validators >= 1);
         let bins = Binaries::locate();
         // One spare node's ports for a full node added later.
@@ -372,7 +378,7 @@ impl Localnet {
                 client_home,
                 started: false,
             };
-            let out = net.script_output(
+            let mut start = net.script_command(
                 "start.sh",
                 &[
                     "-n",
@@ -385,6 +391,8 @@ impl Localnet {
                     CHAIN_ID,
                 ],
             );
+            start.envs(env.iter().copied());
+            let out = proc::run(&mut start, SCRIPT_TIMEOUT);
             if out.status.success() {
                 net.started = true;
                 eprintln!(

@@ -141,3 +141,34 @@ fn crashed_validator_recovers_and_agrees() {
         "alice"
     );
 }
+
+/// CometBFT calls InitChain again on every restart until block 1 commits. A validator killed
+/// after InitChain and before block 1 must come back with its genesis, not genesis twice: here
+/// only node 0 of four runs at first (no quorum, so the chain stays at genesis), is killed and
+/// restarted, and then the other three join; all four agree and the supply is the genesis's.
+#[test]
+fn a_validator_killed_before_block_one_restarts_with_its_genesis_once() {
+    let net = Localnet::start_with(
+        VALIDATORS,
+        &[("OL_START_NODES", "1"), ("OL_WAIT_HEIGHT", "0")],
+    );
+    assert_eq!(net.status(0).height, 0, "no quorum: no block yet");
+    let alice = net.address("alice");
+    let (supply, balance) = (net.total_supply(), net.balance_at(0, &alice));
+    assert!(supply > 0 && balance > 0);
+    net.kill_node(0);
+    net.restart_node(0);
+    for i in 1..VALIDATORS {
+        net.restart_node(i);
+    }
+    for i in 0..VALIDATORS {
+        net.wait_for_height_within(i, 3, CATCH_UP_TIMEOUT);
+    }
+    net.assert_same_app_hashes(&[0, 1, 2, 3], 1, 3);
+    assert_eq!(
+        net.total_supply(),
+        supply,
+        "genesis applied twice on node 0"
+    );
+    assert_eq!(net.balance_at(0, &alice), balance);
+}
