@@ -20,6 +20,9 @@ pub enum LicensesQuery {
     Of {
         #[command(flatten)]
         target: TargetArgs,
+        /// --after: a licence id
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// A grant by id
     Grant { id: u64 },
@@ -62,6 +65,12 @@ pub enum LicensesQuery {
         /// An operator's address (or key name)
         #[arg(long, group = "whose", value_name = "ADDR")]
         operator: Option<String>,
+        /// With --operator, --after is a grant id
+        #[command(flatten)]
+        page: PageArgs,
+        /// With --grant: start after this operator's address
+        #[arg(long, value_name = "ADDR")]
+        after_operator: Option<String>,
     },
 }
 
@@ -90,9 +99,11 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
         LicensesQuery::License { id } => {
             query_and_emit(ctx, client, &lic::QueryLicenseRequest { license_id: id }).await
         }
-        LicensesQuery::Of { target } => {
+        LicensesQuery::Of { target, page } => {
             let req = lic::QueryLicensesOfRequest {
                 target: Some(target.to_proto()),
+                after_id: page.after,
+                limit: page.limit,
             };
             query_and_emit(ctx, client, &req).await
         }
@@ -126,9 +137,18 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: LicensesQuery) -> Result
             emit(ctx, &proto_json(&r)?, || can_i_text(&r));
             Ok(())
         }
-        LicensesQuery::Authorizations { grant, operator } => {
+        LicensesQuery::Authorizations {
+            grant,
+            operator,
+            page,
+            after_operator,
+        } => {
             let operator = operator.map(|o| resolve_address(ctx, &o)).transpose()?;
-            query_and_emit(ctx, client, &authorizations_request(grant, operator)).await
+            let mut req = authorizations_request(grant, operator);
+            req.after_id = page.after;
+            req.limit = page.limit;
+            req.after_operator = after_operator.unwrap_or_default();
+            query_and_emit(ctx, client, &req).await
         }
     }
 }
@@ -141,6 +161,7 @@ fn authorizations_request(
     lic::QueryAuthorizationsRequest {
         grant_id: grant.unwrap_or(0),
         operator: operator.unwrap_or_default(),
+        ..Default::default()
     }
 }
 
@@ -186,14 +207,14 @@ mod tests {
             authorizations_request(Some(4), None),
             lic::QueryAuthorizationsRequest {
                 grant_id: 4,
-                operator: String::new(),
+                ..Default::default()
             }
         );
         assert_eq!(
             authorizations_request(None, Some("ol1x".into())),
             lic::QueryAuthorizationsRequest {
-                grant_id: 0,
                 operator: "ol1x".into(),
+                ..Default::default()
             }
         );
     }

@@ -28,15 +28,20 @@ pub fn license(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesErr
 pub fn licenses_of(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryLicensesOfRequest = decode_request(request)?;
     let target = TargetRef::from_proto(request.target.as_ref())?;
-    let mut offers = Vec::new();
-    for offer in state::offers(r, target)? {
+    let (page, next) = state::offers_page(r, target, request.after_id, page_limit(request.limit))?;
+    let mut offers = Vec::with_capacity(page.len());
+    for offer in page {
         let license = state::must_license(r, offer.license_id)?;
         offers.push(OfferWithLicense {
             offer: Some(offer),
             license: Some(license),
         });
     }
-    Ok(QueryLicensesOfResponse { offers }.encode_to_vec())
+    Ok(QueryLicensesOfResponse {
+        offers,
+        next_after_id: next.unwrap_or(0),
+    }
+    .encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/Grant`
@@ -77,16 +82,36 @@ pub fn grants_on_target(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Li
 /// grants an operator may charge.
 pub fn authorizations(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, LicensesError> {
     let request: QueryAuthorizationsRequest = decode_request(request)?;
-    let authorizations = match (request.grant_id, request.operator.as_str()) {
+    let limit = page_limit(request.limit);
+    let response = match (request.grant_id, request.operator.as_str()) {
         (0, "") => {
             return Err(LicensesError::InvalidAuthorization(
                 "give a grant_id or an operator".into(),
             ))
         }
-        (0, operator) => state::authorizations_of(r, &Address::from_bech32(operator)?)?,
+        (0, operator) => {
+            let operator = Address::from_bech32(operator)?;
+            let (authorizations, next) =
+                state::authorizations_of(r, &operator, request.after_id, limit)?;
+            QueryAuthorizationsResponse {
+                authorizations,
+                next_after_id: next.unwrap_or(0),
+                ..Default::default()
+            }
+        }
         (grant_id, "") => {
             state::must_grant(r, grant_id)?;
-            state::authorizations_on(r, grant_id)?
+            let after = match request.after_operator.as_str() {
+                "" => None,
+                operator => Some(Address::from_bech32(operator)?),
+            };
+            let (authorizations, next) =
+                state::authorizations_on_page(r, grant_id, after.as_ref(), limit)?;
+            QueryAuthorizationsResponse {
+                authorizations,
+                next_after_operator: next.map(|a| a.to_bech32()).unwrap_or_default(),
+                ..Default::default()
+            }
         }
         (_, _) => {
             return Err(LicensesError::InvalidAuthorization(
@@ -94,7 +119,7 @@ pub fn authorizations(r: &mut impl Read, request: &[u8]) -> Result<Vec<u8>, Lice
             ))
         }
     };
-    Ok(QueryAuthorizationsResponse { authorizations }.encode_to_vec())
+    Ok(response.encode_to_vec())
 }
 
 /// `/openledger.licenses.v1.Query/CanI`: the answer and the rule that decides it, as of `height`.

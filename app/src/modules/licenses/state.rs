@@ -107,6 +107,20 @@ pub(super) fn offers(r: &mut impl Read, target: TargetRef) -> Result<Vec<Offer>,
     OFFERS.values_under(r, &target)
 }
 
+/// One page of a target's offers by licence id after `after_id`, and the next page's `after_id`.
+pub(super) fn offers_page(
+    r: &mut impl Read,
+    target: TargetRef,
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<Offer>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then_some((target, after_id));
+    let (offers, next) = OFFERS
+        .page_under(r, &target, after.as_ref(), limit)?
+        .map(|(_, offer)| offer);
+    Ok((offers, next.map(|(_, id)| id)))
+}
+
 pub(super) fn all_offers(r: &mut impl Read) -> Result<Vec<Offer>, SdkError> {
     OFFERS.values(r)
 }
@@ -233,26 +247,39 @@ pub(super) fn remove_authorization(
     BY_OPERATOR.remove(ctx, &(operator.clone(), grant_id))
 }
 
-/// The operators authorised on a grant, by operator.
-pub(super) fn authorizations_on(
+/// One page of a grant's authorisations by operator after `after`, and the next page's cursor.
+pub(super) fn authorizations_on_page(
     r: &mut impl Read,
     grant_id: u64,
-) -> Result<Vec<OperatorAuthorization>, SdkError> {
-    AUTHORIZATIONS.values_under(r, &grant_id)
+    after: Option<&Address>,
+    limit: usize,
+) -> Result<(Vec<OperatorAuthorization>, Option<Address>), SdkError> {
+    let after = after.map(|operator| (grant_id, operator.clone()));
+    let (page, next) = AUTHORIZATIONS
+        .page_under(r, &grant_id, after.as_ref(), limit)?
+        .map(|(_, a)| a);
+    Ok((page, next.map(|(_, operator)| operator)))
 }
 
-/// An operator's authorisations, by grant id.
+/// One page of an operator's authorisations by grant id after `after_id`, and the next page's
+/// `after_id`.
 pub(super) fn authorizations_of(
     r: &mut impl Read,
     operator: &Address,
-) -> Result<Vec<OperatorAuthorization>, SdkError> {
-    let mut out = Vec::new();
-    for ((_, grant_id), ()) in BY_OPERATOR.entries_under(r, operator)? {
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<OperatorAuthorization>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then(|| (operator.clone(), after_id));
+    let (grant_ids, next) = BY_OPERATOR
+        .page_under(r, operator, after.as_ref(), limit)?
+        .map(|((_, grant_id), ())| grant_id);
+    let mut out = Vec::with_capacity(grant_ids.len());
+    for grant_id in grant_ids {
         if let Some(a) = authorization(r, grant_id, operator)? {
             out.push(a);
         }
     }
-    Ok(out)
+    Ok((out, next.map(|(_, id)| id)))
 }
 
 pub(super) fn all_authorizations(

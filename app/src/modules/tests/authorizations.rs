@@ -21,7 +21,7 @@ fn authorizations_on(m: &Market, grant_id: u64) -> Vec<lic::OperatorAuthorizatio
                 &url(LIC, "Query/Authorizations"),
                 &lic::QueryAuthorizationsRequest {
                     grant_id,
-                    operator: String::new(),
+                    ..Default::default()
                 },
             )
             .unwrap();
@@ -175,4 +175,59 @@ fn an_authorisation_holds_within_its_limit_and_until_it_is_revoked_or_expires() 
         report(&m, "b5", one_use("u5", m.grant), vec![]),
         &LicensesError::AuthorizationExpired(0, m.operator.address(), 0),
     );
+}
+
+#[test]
+fn a_grants_operators_and_an_operators_grants_come_a_page_at_a_time() {
+    let m = market();
+    let operators: Vec<TestKey> = (0..3)
+        .map(|i| TestKey::from_seed(&format!("paged-operator-{i}")))
+        .collect();
+    for operator in &operators {
+        authorize(&m.w, &m.licensee, m.grant, operator, 1_000);
+    }
+    let page = |after_operator: &str, limit| -> lic::QueryAuthorizationsResponse {
+        m.w.chain
+            .query(
+                &url(LIC, "Query/Authorizations"),
+                &lic::QueryAuthorizationsRequest {
+                    grant_id: m.grant,
+                    after_operator: after_operator.into(),
+                    limit,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    // The market's own operator and the three: four, in two pages of at most three.
+    let first = page("", 3);
+    assert_eq!(first.authorizations.len(), 3);
+    assert_eq!(first.next_after_operator, first.authorizations[2].operator);
+    let second = page(&first.next_after_operator, 3);
+    assert_eq!(second.authorizations.len(), 1);
+    assert_eq!(second.next_after_operator, "");
+    let mut seen: Vec<String> = first
+        .authorizations
+        .iter()
+        .chain(&second.authorizations)
+        .map(|a| a.operator.clone())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 4);
+    assert_eq!(page("", 0).authorizations.len(), 4, "0 is the default page");
+    // An operator's grants page by grant id the same way.
+    let of_operator: lic::QueryAuthorizationsResponse =
+        m.w.chain
+            .query(
+                &url(LIC, "Query/Authorizations"),
+                &lic::QueryAuthorizationsRequest {
+                    operator: operators[0].address().to_bech32(),
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    assert_eq!(of_operator.authorizations.len(), 1);
+    assert_eq!(of_operator.next_after_id, 0, "one grant: no next page");
 }

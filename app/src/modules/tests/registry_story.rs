@@ -524,6 +524,7 @@ fn a_licence_attached_after_publication_keeps_the_parents_terms() {
             &url(LIC, "Query/LicensesOf"),
             &lic::QueryLicensesOfRequest {
                 target: version_target(tuned.version_id),
+                ..Default::default()
             },
         )
         .unwrap();
