@@ -78,6 +78,7 @@ pub async fn run(ctx: &Context, client: &HttpClient, q: AttributionQuery) -> Res
         AttributionQuery::Earnings { address } => {
             let req = att::QueryEarningsRequest {
                 address: resolve_address(ctx, &address)?,
+                ..Default::default()
             };
             query_and_emit(ctx, client, &req).await
         }

@@ -107,12 +107,17 @@ pub fn earnings(
             pending = pending.saturating_add(amount);
         }
     }
-    let mut contributions = Vec::new();
-    for id in state::contributions_earned_from(r, &addr)? {
+    let limit = crate::modules::util::page_limit(request.limit);
+    let (ids, next_contribution) =
+        state::contributions_earned_from(r, &addr, request.after_contribution_id, limit)?;
+    let mut contributions = Vec::with_capacity(ids.len());
+    for id in ids {
         contributions.push(state::contribution_counters(r, id)?);
     }
-    let mut versions = Vec::new();
-    for id in state::versions_earned_from(r, &addr)? {
+    let (ids, next_version) =
+        state::versions_earned_from(r, &addr, request.after_version_id, limit)?;
+    let mut versions = Vec::with_capacity(ids.len());
+    for id in ids {
         versions.push(state::version_counters(r, id)?);
     }
     Ok(QueryEarningsResponse {
@@ -121,6 +126,8 @@ pub fn earnings(
         pending: pending.to_string(),
         contributions,
         versions,
+        next_after_contribution_id: next_contribution.unwrap_or(0),
+        next_after_version_id: next_version.unwrap_or(0),
     }
     .encode_to_vec())
 }

@@ -251,32 +251,40 @@ pub(super) fn record_earned(
 }
 
 /// The ids an address index holds for `addr`, in order.
-fn ids_under(
+/// One page of the ids `addr` earned from in `index`, after `after_id`, and the next page's
+/// `after_id`.
+fn ids_page(
     r: &mut impl Read,
     index: &Set<(Address, u64)>,
     addr: &Address,
-) -> Result<Vec<u64>, SdkError> {
-    Ok(index
-        .entries_under(r, addr)?
-        .into_iter()
-        .map(|((_, id), ())| id)
-        .collect())
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    let after = (after_id > 0).then(|| (addr.clone(), after_id));
+    let (ids, next) = index
+        .page_under(r, addr, after.as_ref(), limit)?
+        .map(|((_, id), ())| id);
+    Ok((ids, next.map(|(_, id)| id)))
 }
 
-/// The contributions `addr` earned from, by id.
+/// A page of the contributions `addr` earned from, by id.
 pub(super) fn contributions_earned_from(
     r: &mut impl Read,
     addr: &Address,
-) -> Result<Vec<u64>, SdkError> {
-    ids_under(r, &EARNED_FROM_CONTRIBUTION, addr)
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    ids_page(r, &EARNED_FROM_CONTRIBUTION, addr, after_id, limit)
 }
 
-/// The versions `addr` earned from, by id.
+/// A page of the versions `addr` earned from, by id.
 pub(super) fn versions_earned_from(
     r: &mut impl Read,
     addr: &Address,
-) -> Result<Vec<u64>, SdkError> {
-    ids_under(r, &EARNED_FROM_VERSION, addr)
+    after_id: u64,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<u64>), SdkError> {
+    ids_page(r, &EARNED_FROM_VERSION, addr, after_id, limit)
 }
 
 pub(super) fn next_challenge_id(ctx: &mut Ctx) -> Result<u64, SdkError> {

@@ -99,6 +99,7 @@ fn earnings(m: &Market, who: &TestKey) -> att::QueryEarningsResponse {
             &url(ATT, "Query/Earnings"),
             &att::QueryEarningsRequest {
                 address: who.address().to_bech32(),
+                ..Default::default()
             },
         )
         .unwrap()

@@ -117,9 +117,32 @@ fn a_hundred_paid_uses_are_settled_to_the_last_unit_and_claimed() {
                 &url(ATT, "Query/Earnings"),
                 &att::QueryEarningsRequest {
                     address: c0.address().to_bech32(),
+                    ..Default::default()
                 },
             )
             .unwrap();
+    // The lists come a page at a time: a page of one, and the cursor of the rest.
+    let first_page: att::QueryEarningsResponse =
+        m.w.chain
+            .query(
+                &url(ATT, "Query/Earnings"),
+                &att::QueryEarningsRequest {
+                    address: c0.address().to_bech32(),
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    assert_eq!(first_page.contributions, earnings.contributions[..1]);
+    let rest = earnings
+        .contributions
+        .get(1)
+        .map(|_| earnings.contributions[0].contribution_id);
+    assert_eq!(first_page.next_after_contribution_id, rest.unwrap_or(0));
+    assert_eq!(
+        earnings.next_after_contribution_id, 0,
+        "one default page holds all"
+    );
     let earned: u128 = earnings.rewards.unwrap().earned.parse().unwrap();
     assert!(
         earned > 0
