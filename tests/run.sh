@@ -17,8 +17,12 @@ set +e
 # Every test binary runs even after a failure, so one run shows every failing test.
 cargo test --release --workspace --features openledger-app/testkit --no-fail-fast -- --test-threads "${TEST_THREADS:-2}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The fuzz smoke: each cargo-fuzz target for a few seconds (fuzz/smoke.sh, docs/fuzzing.md).
+fuzz/smoke.sh
+fuzz_status=$?
 set -e
 # One closing line over every test binary (cargo prints one per binary, doc-tests last).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+[ "$status" -ne 0 ] || status=$fuzz_status
 exit "$status"
