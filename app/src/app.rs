@@ -498,26 +498,8 @@ mod tests {
 
     #[test]
     fn a_proposal_holds_txs_up_to_the_blocks_max_gas_and_one_over_it_is_refused() {
-        use crate::testkit::{coin, msg_send, sign_tx, TxParams};
         let (key, json) = genesis_json(1_000_000);
-        let send = |sequence| {
-            sign_tx(
-                &key,
-                vec![msg_send(
-                    &key.address(),
-                    &key.address(),
-                    vec![coin(1, "uopen")],
-                )],
-                &TxParams {
-                    chain_id: "c-1".into(),
-                    account_number: 0,
-                    sequence,
-                    gas_limit: 200_000,
-                    fee: vec![coin(5_000, "uopen")],
-                    memo: String::new(),
-                },
-            )
-        };
+        let send = |sequence| self_send(&key, "c-1", sequence, 1, 5_000);
         let txs = vec![send(0), send(1), send(2)];
         let limited_dir = tempfile::tempdir().unwrap();
         let limited = App::new(Storage::open(limited_dir.path(), 0).unwrap()).unwrap();
@@ -547,6 +529,11 @@ mod tests {
 
     /// A send of `amount` to oneself on the test chain, at `sequence`.
     fn signed_send_of(key: &TestKey, sequence: u64, amount: u128) -> Vec<u8> {
+        self_send(key, "openledger-test-1", sequence, amount, 250_000)
+    }
+
+    /// A send of `amount` uopen from account 0 to itself on `chain_id`, paying `fee` for 200,000 gas.
+    fn self_send(key: &TestKey, chain_id: &str, sequence: u64, amount: u128, fee: u128) -> Vec<u8> {
         use crate::testkit::{coin, msg_send, sign_tx, TxParams};
         sign_tx(
             key,
@@ -556,11 +543,11 @@ mod tests {
                 vec![coin(amount, "uopen")],
             )],
             &TxParams {
-                chain_id: "openledger-test-1".into(),
+                chain_id: chain_id.into(),
                 account_number: 0,
                 sequence,
                 gas_limit: 200_000,
-                fee: vec![coin(250_000, "uopen")],
+                fee: vec![coin(fee, "uopen")],
                 memo: String::new(),
             },
         )
@@ -637,27 +624,9 @@ mod tests {
 
     #[test]
     fn a_proposal_holding_a_tx_whose_fee_cannot_be_paid_is_refused_and_a_proposer_leaves_it_out() {
-        use crate::testkit::{coin, msg_send, sign_tx, TxParams};
         // Enough for fees of 5,000 and 5,000, not for 5,000 and 8,000.
         let (key, json) = genesis_json(12_000);
-        let tx = |sequence, fee| {
-            sign_tx(
-                &key,
-                vec![msg_send(
-                    &key.address(),
-                    &key.address(),
-                    vec![coin(1, "uopen")],
-                )],
-                &TxParams {
-                    chain_id: "c-1".into(),
-                    account_number: 0,
-                    sequence,
-                    gas_limit: 200_000,
-                    fee: vec![coin(fee, "uopen")],
-                    memo: String::new(),
-                },
-            )
-        };
+        let tx = |sequence, fee| self_send(&key, "c-1", sequence, 1, fee);
         let dir = tempfile::tempdir().unwrap();
         let app = App::new(Storage::open(dir.path(), 0).unwrap()).unwrap();
         app.init_chain("c-1", json.as_bytes()).unwrap();
