@@ -4,6 +4,18 @@
 //! state), `modules` (auth, bank, …), `tx` (decode, ante, router), `app` (the state machine),
 //! and the servers: `abci` (CometBFT) and `grpc`, both over `query`.
 
+// No panic on an input path: unwrap, expect, indexing and panic! are refused outside tests;
+// the few uses that cannot fail carry an allow with the reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod abci;
 pub mod app;
 pub mod context;

@@ -1,6 +1,14 @@
 //! Builds signed transactions in-process, for unit tests and benchmarks (the CLI is the client
 //! for everything else).
 
+// Test support only: a failure here is a broken test, so it may panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
 use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;

@@ -151,7 +151,9 @@ pub fn split_proportional(total: u128, weights: &[u64]) -> Option<Vec<u128>> {
     let left = (total - handed) as usize; // < number of weights
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for &(_, i) in remainders.iter().take(left) {
-        parts[i] += 1;
+        if let Some(part) = parts.get_mut(i) {
+            *part += 1;
+        }
     }
     Some(parts)
 }

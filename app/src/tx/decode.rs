@@ -99,7 +99,12 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
     }
     let fee_coins = Coins::from_proto(&fee.amount)?;
 
-    let signer = msgs[0].signer().clone();
+    let signer = match msgs.first() {
+        Some(first) => first.signer().clone(),
+        None => {
+            return Err(SdkError::InvalidRequest("must contain at least one message".into()).into())
+        }
+    };
     if msgs.iter().any(|m| *m.signer() != signer) {
         return Err(SdkError::NotSupported("transactions with more than one signer".into()).into());
     }
@@ -114,7 +119,12 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
         ))
         .into());
     }
-    let signer_info = auth_info.signer_infos[0].clone();
+    let (Some(signature), Some(signer_info)) = (
+        raw.signatures.first().cloned(),
+        auth_info.signer_infos.first().cloned(),
+    ) else {
+        return Err(SdkError::NoSignatures.into());
+    };
     let direct = matches!(
         signer_info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
         Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
@@ -124,7 +134,7 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
     }
 
     Ok(DecodedTx {
-        signature: raw.signatures[0].clone(),
+        signature,
         body_bytes: raw.body_bytes,
         auth_info_bytes: raw.auth_info_bytes,
         signer_info,

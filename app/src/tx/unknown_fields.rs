@@ -179,7 +179,7 @@ fn varint<'a>(message: &'static str, bytes: &'a [u8]) -> Result<(u64, &'a [u8]),
     for (i, &b) in bytes.iter().enumerate().take(10) {
         value |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
-            return Ok((value, &bytes[i + 1..]));
+            return Ok((value, bytes.get(i + 1..).unwrap_or_default()));
         }
     }
     Err(WireError::Malformed {
@@ -224,7 +224,10 @@ fn next_field<'a>(
     let (payload, rest) = match wire_type {
         VARINT => {
             let (_, after) = varint(message, rest)?;
-            (&rest[..rest.len() - after.len()], after)
+            (
+                rest.get(..rest.len() - after.len()).unwrap_or_default(),
+                after,
+            )
         }
         I64 => split(message, rest, 8)?,
         I32 => split(message, rest, 4)?,

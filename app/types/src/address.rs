@@ -102,6 +102,7 @@ impl Address {
     }
 
     /// A module account's address: sha256(name) truncated to 20 bytes, as x/auth's NewModuleAddress.
+    #[allow(clippy::indexing_slicing)] // a sha256 digest is 32 bytes
     pub fn module(name: &str) -> Self {
         Address(Sha256::digest(name.as_bytes())[..20].to_vec())
     }
@@ -114,6 +115,7 @@ impl Address {
         self.0
     }
 
+    #[allow(clippy::expect_used)] // the prefix is a valid constant; addresses are ≤ 255 bytes
     pub fn to_bech32(&self) -> String {
         let hrp = Hrp::parse(ACCOUNT_PREFIX).expect("static prefix is valid");
         bech32::encode::<Bech32>(hrp, &self.0).expect("address length is bounded")

@@ -25,9 +25,10 @@ pub fn parse_amount(text: &str) -> Result<u128, AmountError> {
 pub fn validate_denom(denom: &str) -> Result<(), AmountError> {
     let bytes = denom.as_bytes();
     let ok = (3..=128).contains(&bytes.len())
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1..]
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes
             .iter()
+            .skip(1)
             .all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
     if ok {
         Ok(())

@@ -2,6 +2,18 @@
 //! address or an amount by the same rule: bech32 account addresses with the chain's prefix,
 //! SDK denoms, and exact integer amounts.
 
+// No panic on an input path: unwrap, expect, indexing and panic! are refused outside tests;
+// the few uses that cannot fail carry an allow with the reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 mod address;
 mod amount;
 
