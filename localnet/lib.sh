@@ -5,7 +5,8 @@
 #   DIR/env              sourceable: binaries, chain id, base port, NODE, CLIENT_HOME, key addresses
 #   DIR/pids             one "LABEL PID" a line (LABEL = node<I>/app or node<I>/cometbft)
 #   DIR/genesis.json     the genesis every node got
-#   DIR/client/          test keyring of the CLI (keys alice, bob, carol, val0..)
+#   DIR/client/          test keyring of the CLI (keys alice, bob, carol, val0..), 0700;
+#                        NAME.add.txt: what `keys add NAME` printed, mnemonic included, 0600
 #   DIR/node<I>/         CometBFT home (config/, data/), node.env, app.log, cometbft.log
 #   DIR/node<I>/app/     openledgerd home (RocksDB under app/data)
 # Ports of node I: p2p BASE+10*I, rpc +1, abci +2, grpc +3; all on 127.0.0.1.

@@ -96,7 +96,9 @@ on_exit() {
 trap on_exit EXIT
 
 CLIENT_HOME="$DIR/client"
-mkdir -p "$CLIENT_HOME"
+# The client home holds the test keyring (plaintext mnemonics): the owner's only.
+mkdir -p -m 700 "$CLIENT_HOME"
+chmod 700 "$CLIENT_HOME"
 {
   printf '# OpenLedger localnet (source this file)\n'
   printf 'LOCALNET_DIR=%q\n' "$DIR"
@@ -158,9 +160,11 @@ KEYS=(alice bob carol)
 for ((i = 0; i < NUM; i++)); do KEYS+=("val$i"); done
 declare -A ADDR
 for k in "${KEYS[@]}"; do
-  # Keep what `keys add` prints (it may include the mnemonic: test keyring only).
-  "$OPENLEDGER" keys add "$k" --keyring-backend test --home "$CLIENT_HOME" \
-    >"$CLIENT_HOME/$k.add.txt" 2>&1 </dev/null || {
+  # Keep what `keys add` prints: it holds the mnemonic, so the file is created 0600 (umask
+  # 077 in a subshell; removed first, as a redirection keeps an old file's mode).
+  rm -f "$CLIENT_HOME/$k.add.txt"
+  (umask 077 && exec "$OPENLEDGER" keys add "$k" --keyring-backend test --home "$CLIENT_HOME" \
+    >"$CLIENT_HOME/$k.add.txt" 2>&1 </dev/null) || {
     cat "$CLIENT_HOME/$k.add.txt" >&2
     ol_die "openledger keys add $k failed"
   }
@@ -207,7 +211,8 @@ echo "OpenLedger localnet '$CHAIN_ID' is up in $DIR ($NUM validator(s))"
 for ((i = 0; i < NUM; i++)); do
   echo "  node$i  rpc http://127.0.0.1:$((BASE + 10 * i + 1))  grpc 127.0.0.1:$((BASE + 10 * i + 3))  p2p $((BASE + 10 * i))  abci $((BASE + 10 * i + 2))  logs $DIR/node$i/{app,cometbft}.log"
 done
-echo "  client home: $CLIENT_HOME (--keyring-backend test)"
+echo "  client home: $CLIENT_HOME (--keyring-backend test: plaintext keys, for a localnet only)"
+echo "  mnemonics: $CLIENT_HOME/<key>.add.txt (mode 0600)"
 for k in "${KEYS[@]}"; do
   echo "  $k: ${ADDR[$k]}"
 done

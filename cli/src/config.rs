@@ -31,9 +31,10 @@ impl OutputFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KeyringBackend {
-    /// Plaintext JSON files under HOME/keyring-test (for tests and localnets only).
+    /// Plaintext JSON files under HOME/keyring-test (for tests and localnets only; never the
+    /// default, as in the SDK).
     Test,
-    /// Mnemonics encrypted with a passphrase under HOME/keyring-file.
+    /// Mnemonics encrypted with a passphrase under HOME/keyring-file (the default).
     File,
 }
 
@@ -56,8 +57,9 @@ pub struct GlobalOpts {
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
-    /// Keyring backend
-    #[arg(long = "keyring-backend", global = true, value_enum, default_value_t = KeyringBackend::Test)]
+    /// Keyring backend: `file` encrypts each key with a passphrase (from
+    /// OPENLEDGER_KEYRING_PASSPHRASE, else stdin); `test` stores plaintext, for tests only
+    #[arg(long = "keyring-backend", global = true, value_enum, default_value_t = KeyringBackend::File)]
     pub keyring_backend: KeyringBackend,
 }
 

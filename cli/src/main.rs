@@ -142,6 +142,16 @@ mod tests {
         assert_eq!(cli.global.keyring_backend, config::KeyringBackend::File);
     }
 
+    #[test]
+    fn the_keyring_backend_is_the_encrypted_file_one_unless_test_is_asked_for() {
+        let cli = parse(&["keys", "add", "alice"]).unwrap();
+        assert_eq!(cli.global.keyring_backend, config::KeyringBackend::File);
+        let cli = parse(&["tx", "bank", "send", "alice", "ol1xyz", "1uopen"]).unwrap();
+        assert_eq!(cli.global.keyring_backend, config::KeyringBackend::File);
+        let cli = parse(&["keys", "list", "--keyring-backend", "test"]).unwrap();
+        assert_eq!(cli.global.keyring_backend, config::KeyringBackend::Test);
+    }
+
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("openledger").chain(args.iter().copied()))
     }

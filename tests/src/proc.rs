@@ -1,6 +1,6 @@
 //! Running child processes with a bound on their run time.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -11,15 +11,38 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> Output {
     try_run(cmd, timeout).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// As [`run`], with `input` piped to stdin (then closed), as a script pipes a passphrase.
+pub fn run_with_stdin(cmd: &mut Command, input: &[u8], timeout: Duration) -> Output {
+    try_run_with(cmd, Some(input), timeout).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// [`run`] without panicking (for use in `Drop`).
 pub fn try_run(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
+    try_run_with(cmd, None, timeout)
+}
+
+fn try_run_with(
+    cmd: &mut Command,
+    input: Option<&[u8]>,
+    timeout: Duration,
+) -> Result<Output, String> {
     let shown = format!("{cmd:?}");
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if let (Some(bytes), Some(mut pipe)) = (input, child.stdin.take()) {
+        // A few lines: they fit the pipe's buffer, so this cannot wait on the child. A child
+        // that exits without reading is no error here; its status says what happened.
+        let _ = pipe.write_all(bytes);
+    }
     let out = reader(&mut child, true);
     let err = reader(&mut child, false);
     let deadline = Instant::now() + timeout;

@@ -10,7 +10,7 @@ use anyhow::{bail, Context as _, Result};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
-use crate::config::Context;
+use crate::config::{Context, KeyringBackend};
 use crate::input;
 use crate::output::{b64, emit, print_json};
 pub use keyring::{KeyInfo, Keyring};
@@ -119,7 +119,7 @@ fn add(ctx: &Context, kr: &Keyring, name: &str, recover: bool) -> Result<()> {
         return Err(keyring::KeyringError::AlreadyExists(name.into()).into());
     }
     if recover {
-        let line = input::read_line("Enter your bip39 mnemonic: ")?;
+        let line = input::read_secret("Enter your bip39 mnemonic: ")?;
         let mnemonic = derive::parse_mnemonic(&line)?;
         store(ctx, kr, name, &mnemonic, None)
     } else {
@@ -137,8 +137,16 @@ fn store(
     mnemonic: &bip39::Mnemonic,
     show_mnemonic: Option<&str>,
 ) -> Result<()> {
-    let passphrase = kr.passphrase_if_needed()?;
+    let passphrase = kr.new_passphrase_if_needed()?;
     let key = kr.add(name, mnemonic, passphrase.as_deref())?;
+    if ctx.keyring_backend == KeyringBackend::Test {
+        eprintln!(
+            "WARNING: the test keyring keeps the mnemonic of {name} in plaintext in {}; \
+             use it for tests and localnets only (the default, --keyring-backend file, \
+             encrypts it)",
+            kr.dir().display()
+        );
+    }
     let mut j = key_json(&key);
     if let (Some(m), Some(obj)) = (show_mnemonic, j.as_object_mut()) {
         obj.insert("mnemonic".into(), Value::String(m.into()));
