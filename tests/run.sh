@@ -10,6 +10,9 @@ COMETBFT="$(localnet/setup.sh | tail -n 1)"
 export COMETBFT
 # The testkit feature brings in the benches (built, not run), so tests and benches share one build.
 cargo build --release --workspace --all-targets --features openledger-app/testkit
+# No panic on input paths: the node's crates deny unwrap/expect/indexing/panic! (see app/src/lib.rs).
+cargo clippy --release -p openledger-app -p openledger-types -p openledger-attribution \
+  --features openledger-app/testkit --lib
 # Each end-to-end test runs its own localnet; two at a time suit a 2-core machine.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -177,6 +177,7 @@ impl Storage {
         })
     }
 
+    #[allow(clippy::expect_used)] // every name passed here is created in `open`
     fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         // The column families are created in `open`, so they are always present.
         self.db
@@ -338,15 +339,13 @@ impl Storage {
         let (stale, nodes) = (self.cf(CF_STALE), self.cf(CF_NODES));
         for item in self.db.iterator_cf(stale, IteratorMode::Start) {
             let (row, _) = item?;
-            let since = u64::from_be_bytes(
-                row[..8]
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt("stale row".into()))?,
-            );
-            if since > oldest_kept {
+            let (since, node_row) = row
+                .split_first_chunk::<8>()
+                .ok_or_else(|| StoreError::Corrupt("stale row".into()))?;
+            if u64::from_be_bytes(*since) > oldest_kept {
                 break;
             }
-            batch.delete_cf(nodes, &row[8..]);
+            batch.delete_cf(nodes, node_row);
             batch.delete_cf(stale, &row);
         }
         self.db.write(batch)?;

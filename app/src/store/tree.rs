@@ -78,7 +78,7 @@ impl TreeReader for TreeView<'_> {
         match iter.next() {
             Some(item) => {
                 let (row, value) = item?;
-                if row.len() != seek.len() || row[..33] != seek[..33] {
+                if row.len() != seek.len() || row.get(..33) != seek.get(..33) {
                     return Ok(None);
                 }
                 match value.split_first() {
