@@ -33,8 +33,9 @@ enum Command {
         /// gRPC query server address; "off" disables it.
         #[arg(long, default_value = "127.0.0.1:9090")]
         grpc_addr: String,
-        /// Keep this many recent versions of the state trees; 0 keeps all.
-        #[arg(long, default_value_t = 0)]
+        /// Keep this many recent versions of the state (proofs and reads at past heights);
+        /// older versions are pruned. 0 keeps every version (an archive node).
+        #[arg(long, default_value_t = openledger_app::store::DEFAULT_KEEP_RECENT)]
         pruning_keep_recent: u64,
         #[command(flatten)]
         queries: QueryLimits,

@@ -76,6 +76,13 @@ impl Substore {
     }
 }
 
+/// The ICS23 proof specs of a value in a substore, in the order of the proofs a `prove` query
+/// returns: the key in its substore's tree, then the substore's root in the root tree. What a
+/// counterparty's light client of this chain must hold (docs/adr/0009).
+pub fn proof_specs() -> Vec<ics23::ProofSpec> {
+    vec![jmt::ics23_spec(), jmt::ics23_spec()]
+}
+
 /// Namespace byte of one tree in the node/value/preimage column families. 0 is the root tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TreeId(pub u8);
@@ -87,6 +94,7 @@ const CF_VALUES: &str = "jmt_values";
 const CF_PREIMAGES: &str = "preimages";
 const CF_LATEST: &str = "latest";
 const CF_STALE: &str = "stale";
+const CF_STALE_VALUES: &str = "stale_values";
 const CF_META: &str = "meta";
 
 const META_HEIGHT: &[u8] = b"height";
@@ -147,11 +155,20 @@ impl PreparedBlock {
     }
 }
 
+/// Versions a node keeps unless told otherwise (`--pruning-keep-recent`): enough for relayers
+/// and light clients to prove at recent heights, bounded so the disk does not grow with history.
+pub const DEFAULT_KEEP_RECENT: u64 = 100_000;
+
+/// Rows of each kind (tree nodes, values) one commit deletes at most, so a node that restarts
+/// with a smaller window, or catches up after archiving, spreads the work over many commits
+/// instead of stalling one.
+pub const PRUNE_ROWS_PER_COMMIT: usize = 50_000;
+
 /// The persistent store. Cheap to clone (shared RocksDB handle).
 #[derive(Clone)]
 pub struct Storage {
     db: Arc<DB>,
-    /// Keep this many most recent versions of the trees; 0 keeps all.
+    /// Keep this many most recent versions of the trees; 0 keeps all (an archive node).
     keep_recent: u64,
 }
 
@@ -166,6 +183,7 @@ impl Storage {
             CF_PREIMAGES,
             CF_LATEST,
             CF_STALE,
+            CF_STALE_VALUES,
             CF_META,
         ]
         .into_iter()
@@ -264,11 +282,12 @@ impl Storage {
     /// Writes a prepared block in one atomic batch, then prunes versions out of the window.
     pub fn commit(&self, block: PreparedBlock) -> Result<Committed, StoreError> {
         let mut batch = WriteBatch::default();
-        let (nodes, values, latest, stale) = (
+        let (nodes, values, latest, stale, stale_values) = (
             self.cf(CF_NODES),
             self.cf(CF_VALUES),
             self.cf(CF_LATEST),
             self.cf(CF_STALE),
+            self.cf(CF_STALE_VALUES),
         );
         for (tree, update) in &block.tree_batches {
             for (node_key, node) in update.node_batch.nodes() {
@@ -283,6 +302,13 @@ impl Storage {
                     values,
                     tree::value_row(*tree, key_hash, *version),
                     tree::encode_value(value.as_deref()),
+                );
+                // From this version on, every older value row of the key is unreachable, and
+                // a deletion marker is needed only while an older row remains.
+                batch.put_cf(
+                    stale_values,
+                    tree::stale_value_row(*version, *tree, key_hash),
+                    [],
                 );
             }
             // A root copied forward by an empty update is never marked stale by jmt, so every
@@ -329,15 +355,26 @@ impl Storage {
         })
     }
 
-    /// Deletes tree nodes that only versions older than the keep window reference.
+    /// Deletes what only versions older than the keep window reference: tree nodes, value rows
+    /// a later write superseded, deletion markers with nothing left under them, and the
+    /// preimages of keys no kept version holds. At most [`PRUNE_ROWS_PER_COMMIT`] stale entries
+    /// of each kind per call; what is left waits for the next commit.
     fn prune(&self, height: u64) -> Result<(), StoreError> {
         if self.keep_recent == 0 || height < self.keep_recent {
             return Ok(());
         }
         let oldest_kept = height + 1 - self.keep_recent;
         let mut batch = WriteBatch::default();
+        self.prune_nodes(oldest_kept, &mut batch)?;
+        self.prune_values(oldest_kept, &mut batch)?;
+        self.db.write(batch)?;
+        Ok(())
+    }
+
+    fn prune_nodes(&self, oldest_kept: u64, batch: &mut WriteBatch) -> Result<(), StoreError> {
         let (stale, nodes) = (self.cf(CF_STALE), self.cf(CF_NODES));
-        for item in self.db.iterator_cf(stale, IteratorMode::Start) {
+        let rows = self.db.iterator_cf(stale, IteratorMode::Start);
+        for item in rows.take(PRUNE_ROWS_PER_COMMIT) {
             let (row, _) = item?;
             let (since, node_row) = row
                 .split_first_chunk::<8>()
@@ -348,7 +385,57 @@ impl Storage {
             batch.delete_cf(nodes, node_row);
             batch.delete_cf(stale, &row);
         }
-        self.db.write(batch)?;
+        Ok(())
+    }
+
+    /// A key written at version `since` no longer needs its rows below `since` once `since` is
+    /// the oldest kept version or older; if the row at `since` is a deletion, it goes too, and
+    /// with it the key's preimage unless a later version wrote the key again.
+    fn prune_values(&self, oldest_kept: u64, batch: &mut WriteBatch) -> Result<(), StoreError> {
+        let (stale_values, values, preimages) = (
+            self.cf(CF_STALE_VALUES),
+            self.cf(CF_VALUES),
+            self.cf(CF_PREIMAGES),
+        );
+        let entries = self.db.iterator_cf(stale_values, IteratorMode::Start);
+        for item in entries.take(PRUNE_ROWS_PER_COMMIT) {
+            let (entry, _) = item?;
+            let (since, tree, key_hash) = tree::parse_stale_value_row(&entry)
+                .ok_or_else(|| StoreError::Corrupt("stale value row".into()))?;
+            if since > oldest_kept {
+                break;
+            }
+            let first = tree::value_row(tree, &key_hash, 0);
+            let key_rows = self.db.iterator_cf(
+                values,
+                IteratorMode::From(&first, Direction::Forward),
+            );
+            let mut deleted_at_since = false;
+            let mut written_later = false;
+            for row in key_rows {
+                let (row, value) = row?;
+                match tree::value_row_version(&row, tree, &key_hash) {
+                    Some(version) if version < since => batch.delete_cf(values, &row),
+                    Some(version) if version == since => {
+                        if !tree::is_deletion(&value) {
+                            break; // the key's value from `since` on: kept
+                        }
+                        batch.delete_cf(values, &row);
+                        deleted_at_since = true;
+                    }
+                    Some(_) => {
+                        written_later = true;
+                        break;
+                    }
+                    None => break, // past the key's last row
+                }
+            }
+            if deleted_at_since && !written_later {
+                // No kept version holds the key, so nothing can ask for its preimage.
+                batch.delete_cf(preimages, tree::preimage_row(tree, &key_hash));
+            }
+            batch.delete_cf(stale_values, &entry);
+        }
         Ok(())
     }
 
@@ -440,6 +527,16 @@ impl Storage {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Storage {
+    /// Rows of one tree in a column family keyed by tree first: what pruning tests count.
+    fn rows_of(&self, cf: &str, store: Substore) -> usize {
+        let tree = [store.tree_id().0];
+        let rows = self.db.iterator_cf(self.cf(cf), IteratorMode::From(&tree, Direction::Forward));
+        rows.map_while(Result::ok).take_while(|(row, _)| row.starts_with(&tree)).count()
     }
 }
 

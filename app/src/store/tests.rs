@@ -159,6 +159,120 @@ fn pruning_keeps_the_window_and_refuses_older_heights() {
     );
 }
 
+fn verify_absent(proof: &ics23::CommitmentProof, root: &[u8], key: &[u8]) -> bool {
+    ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+        proof,
+        &jmt::ics23_spec(),
+        &root.to_vec(),
+        key,
+    )
+}
+
+/// Commits heights `from..to`, each writing `k` = its height and whatever `extra` adds.
+fn commit_heights(s: &Storage, heights: std::ops::Range<u64>, extra: impl Fn(u64) -> Writes) {
+    for h in heights {
+        let mut w = extra(h);
+        w.insert((Substore::Bank, b"k".to_vec()), Some(h.to_string().into_bytes()));
+        s.commit(s.prepare(h, w).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn pruning_deletes_superseded_values_and_the_preimages_of_deleted_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Storage::open(dir.path(), 3).unwrap();
+    // `gone` lives from height 0 to its deletion at 2; `k` is rewritten at every height.
+    commit_heights(&s, 0..20, |h| match h {
+        0 => writes(&[(Substore::Bank, b"gone", Some(b"x"))]),
+        2 => writes(&[(Substore::Bank, b"gone", None)]),
+        _ => Writes::new(),
+    });
+    // Kept versions 17..=19 need k's rows at 17, 18 and 19 and nothing of `gone`.
+    let bank_rows = |cf| s.rows_of(cf, Substore::Bank);
+    assert_eq!(bank_rows(CF_VALUES), 3, "superseded rows and the deletion marker are gone");
+    assert_eq!(bank_rows(CF_PREIMAGES), 1, "k's preimage alone");
+    for h in 17..20 {
+        assert_eq!(
+            s.get_at(Substore::Bank, b"k", h).unwrap(),
+            Some(h.to_string().into_bytes())
+        );
+        let (value, key_proof, store_proof) = s.get_with_proof(Substore::Bank, b"gone", h).unwrap();
+        assert_eq!(value, None);
+        let bank_root = s.substore_root(Substore::Bank, h).unwrap();
+        assert!(verify_absent(&key_proof, &bank_root, b"gone"));
+        let app_root = s.get_with_proof(Substore::Bank, b"k", h).unwrap().2;
+        assert_eq!(store_proof, app_root);
+    }
+}
+
+#[test]
+fn a_key_deleted_and_written_again_keeps_its_preimage_through_pruning() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Storage::open(dir.path(), 2).unwrap();
+    commit_heights(&s, 0..10, |h| match h {
+        1 => writes(&[(Substore::Bank, b"back", Some(b"1"))]),
+        3 => writes(&[(Substore::Bank, b"back", None)]),
+        5 => writes(&[(Substore::Bank, b"back", Some(b"2"))]),
+        _ => Writes::new(),
+    });
+    let (value, proof, _) = s.get_with_proof(Substore::Bank, b"back", 9).unwrap();
+    assert_eq!(value.as_deref(), Some(&b"2"[..]));
+    let root = s.substore_root(Substore::Bank, 9).unwrap();
+    assert!(verify(&proof, &root, b"back", b"2"));
+    // A neighbour's non-existence proof reads `back`'s preimage.
+    let (_, absent, _) = s.get_with_proof(Substore::Bank, b"b", 9).unwrap();
+    assert!(verify_absent(&absent, &root, b"b"));
+}
+
+#[test]
+fn an_archive_store_keeps_every_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Storage::open(dir.path(), 0).unwrap();
+    commit_heights(&s, 0..20, |_| Writes::new());
+    assert_eq!(s.rows_of(CF_VALUES, Substore::Bank), 20);
+    for h in 0..20 {
+        assert_eq!(
+            s.get_at(Substore::Bank, b"k", h).unwrap(),
+            Some(h.to_string().into_bytes())
+        );
+    }
+}
+
+#[test]
+fn a_pruning_backlog_is_spread_over_commits_and_then_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = PRUNE_ROWS_PER_COMMIT + 1000;
+    let all_keys = |value: &[u8]| -> Writes {
+        (0..keys)
+            .map(|i| ((Substore::Bank, i.to_be_bytes().to_vec()), Some(value.to_vec())))
+            .collect()
+    };
+    // An archive node that writes every key twice, reopened with a window of one version.
+    let archive = Storage::open(dir.path(), 0).unwrap();
+    archive.commit(archive.prepare(0, all_keys(b"a")).unwrap()).unwrap();
+    archive.commit(archive.prepare(1, all_keys(b"b")).unwrap()).unwrap();
+    drop(archive);
+    let s = Storage::open(dir.path(), 1).unwrap();
+    let superseded = |s: &Storage| s.rows_of(CF_VALUES, Substore::Bank) - keys;
+    assert_eq!(superseded(&s), keys);
+    let mut backlog = vec![];
+    for h in 2..6 {
+        s.commit(s.prepare(h, Writes::new()).unwrap()).unwrap();
+        backlog.push(superseded(&s));
+    }
+    // Height 2 takes its share of entries, all of height 0 (which free nothing); height 3
+    // goes on into those of height 1 and stops at its share too; then the backlog clears.
+    assert_eq!(backlog[0], keys, "backlog {backlog:?}");
+    assert!(backlog[1] > 0 && backlog[1] < keys, "backlog {backlog:?}");
+    assert_eq!(backlog.last(), Some(&0), "backlog {backlog:?}");
+    let stale_entries = s.db.iterator_cf(s.cf(CF_STALE_VALUES), IteratorMode::Start).count();
+    assert_eq!(stale_entries, 0, "every entry handled");
+    assert_eq!(
+        s.get_at(Substore::Bank, &7usize.to_be_bytes(), 5).unwrap().as_deref(),
+        Some(&b"b"[..])
+    );
+}
+
 #[test]
 fn overlay_reads_its_writes_first_and_merges_prefixes() {
     let dir = tempfile::tempdir().unwrap();
@@ -307,4 +421,17 @@ fn an_overlay_range_pulls_from_below_only_as_far_as_it_is_read() {
         .collect();
     assert_eq!(from_start[0].as_ref().unwrap().0, start);
     assert!(counting.pulled() <= 4, "a start key is a seek, not a scan");
+}
+
+#[test]
+fn the_proof_specs_shipped_in_the_hermes_config_are_the_stores() {
+    let config: toml::Table =
+        toml::from_str(include_str!("../../../localnet/hermes/chain.toml")).unwrap();
+    let chain = &config["chains"].as_array().unwrap()[0];
+    assert_eq!(chain["store_prefix"].as_str(), Some(Substore::Ibc.name()));
+    // Hermes takes a string of JSON, not a TOML array.
+    let specs: Vec<ics23::ProofSpec> =
+        serde_json::from_str(chain["proof_specs"].as_str().unwrap()).unwrap();
+    assert_eq!(specs, proof_specs());
+    assert!(specs.iter().all(|s| s.prehash_key_before_comparison));
 }

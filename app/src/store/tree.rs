@@ -4,6 +4,8 @@
 //! - nodes:     tree | borsh(NodeKey)                 → borsh(Node)
 //! - values:    tree | key_hash | version (big-endian) → 1 | value, or 0 for a deletion
 //! - preimages: tree | key_hash                        → key
+//! - stale values: since (big-endian) | tree | key_hash → (empty): the key was written at
+//!   `since`, so its rows below `since` serve only versions older than `since`
 
 use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
@@ -23,6 +25,33 @@ pub(super) fn value_row(tree: TreeId, key_hash: &KeyHash, version: Version) -> V
     row.extend_from_slice(&key_hash.0);
     row.extend_from_slice(&version.to_be_bytes());
     row
+}
+
+/// The version of a value row if it is one of `key_hash`'s rows in `tree`.
+pub(super) fn value_row_version(row: &[u8], tree: TreeId, key_hash: &KeyHash) -> Option<u64> {
+    let (head, version) = row.split_last_chunk::<8>()?;
+    let (tree_byte, hash) = head.split_first()?;
+    (*tree_byte == tree.0 && hash == key_hash.0.as_slice()).then(|| u64::from_be_bytes(*version))
+}
+
+pub(super) fn stale_value_row(since: Version, tree: TreeId, key_hash: &KeyHash) -> Vec<u8> {
+    let mut row = Vec::with_capacity(41);
+    row.extend_from_slice(&since.to_be_bytes());
+    row.push(tree.0);
+    row.extend_from_slice(&key_hash.0);
+    row
+}
+
+pub(super) fn parse_stale_value_row(row: &[u8]) -> Option<(Version, TreeId, KeyHash)> {
+    let (since, rest) = row.split_first_chunk::<8>()?;
+    let (tree, hash) = rest.split_first()?;
+    let hash: [u8; 32] = hash.try_into().ok()?;
+    Some((u64::from_be_bytes(*since), TreeId(*tree), KeyHash(hash)))
+}
+
+/// Whether a stored value row records a deletion (see [`encode_value`]).
+pub(super) fn is_deletion(value: &[u8]) -> bool {
+    value.first() == Some(&0)
 }
 
 pub(super) fn preimage_row(tree: TreeId, key_hash: &KeyHash) -> Vec<u8> {
