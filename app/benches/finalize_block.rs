@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use openledger_app::context::BlockHeader;
 use openledger_app::testkit::{coin, msg_send, sign_tx, TestChain, TestKey, TxParams};
 use openledger_app::tx::ante::verify_secp256k1;
 
@@ -89,7 +90,7 @@ fn main() {
     for (i, txs) in blocks_txs.iter().enumerate() {
         let height = i as u64 + 1;
         let started = Instant::now();
-        let outcome = app.finalize_block(height, txs).expect("finalize");
+        let outcome = app.finalize_block(&BlockHeader::at(height), txs).expect("finalize");
         finalize += started.elapsed();
         let failed = outcome.tx_results.iter().filter(|r| r.code != 0).count();
         assert_eq!(

@@ -12,6 +12,7 @@ use openledger_proto::licenses::v1 as lic;
 use openledger_proto::models::v1 as mdl;
 use prost::Message;
 
+use openledger_app::context::BlockHeader;
 use openledger_app::testkit::{any, coin, sign_tx, TestChain, TestKey, TxParams};
 
 const CONTRIBUTIONS: u64 = 8;
@@ -217,7 +218,7 @@ fn run(s: &Setup, reports: Vec<att::MsgReportUsage>, uses_per_report: u64) -> (f
     for tx in txs {
         let height = s.chain.app.committed().height + 1;
         let started = Instant::now();
-        let outcome = s.chain.app.finalize_block(height, &[tx]).expect("finalize");
+        let outcome = s.chain.app.finalize_block(&BlockHeader::at(height), &[tx]).expect("finalize");
         s.chain.app.commit().expect("commit");
         elapsed += started.elapsed();
         assert_eq!(

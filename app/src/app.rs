@@ -8,13 +8,15 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tendermint_proto::v0_38::abci::ExecTxResult;
+use tendermint_proto::v0_38::abci::{Event, ExecTxResult};
 
-use crate::context::{Ctx, Unmetered};
+use crate::context::{BlockHeader, Ctx, Unmetered};
 use crate::error::SdkError;
 use crate::gas::GasMeter;
 use crate::genesis::{self, AppGenesis};
+use crate::keepers::Keepers;
 use crate::modules::auth::{self, GasPrice};
+use crate::modules::ibc;
 use crate::store::{
     Committed, EmptyState, Overlay, PreparedBlock, Snapshot, StateRead, Storage, Writes,
 };
@@ -88,6 +90,8 @@ impl CheckState {
 /// The result of executing a block.
 pub struct BlockOutcome {
     pub tx_results: Vec<ExecTxResult>,
+    /// Events of the begin-block hooks (FinalizeBlock's block events).
+    pub events: Vec<Event>,
     pub app_hash: [u8; 32],
     /// Bytes of state the block writes (keys and values), for benchmarks.
     pub state_bytes: usize,
@@ -188,7 +192,7 @@ impl App {
         Ok(inner.committed.app_hash)
     }
 
-    fn env(state: &dyn StateRead, height: u64) -> Result<Env, SdkError> {
+    fn env(state: &dyn StateRead, height: u64, time_nanos: u64) -> Result<Env, SdkError> {
         let mut r = Unmetered(state);
         let params = auth::Keeper::params(&mut r)?;
         let min_gas_price = GasPrice::parse(&params.min_gas_price)?;
@@ -197,7 +201,16 @@ impl App {
             params,
             min_gas_price,
             height,
+            time_nanos,
         })
+    }
+
+    /// The env of a tx the next block may hold, judged over the last commit at `committed`:
+    /// the block's time is not known yet, so the last block's stands in (as the SDK's check
+    /// state carries the last header).
+    fn next_block_env(state: &dyn StateRead, committed: u64) -> Result<Env, SdkError> {
+        let last = ibc::Keeper::host_consensus_state(&mut Unmetered(state), committed)?;
+        Self::env(state, committed + 1, last.map_or(0, |s| s.timestamp_nanos))
     }
 
     /// CheckTx: ante checks against the mempool's state; accepted effects stay in it. It holds
@@ -211,7 +224,7 @@ impl App {
             Err(e) => return internal(e.into()),
         };
         let check_state = Overlay::with_writes(&snapshot, std::mem::take(&mut check.writes));
-        let outcome = match Self::env(&check_state, height + 1) {
+        let outcome = match Self::next_block_env(&check_state, height) {
             Ok(env) => tx::run(&check_state, &env, bytes, Mode::Check),
             Err(e) => {
                 check.writes = check_state.into_writes();
@@ -297,25 +310,28 @@ impl App {
             }
         };
         let check_state = Overlay::with_writes(&snapshot, writes);
-        match Self::env(&check_state, height + 1) {
+        match Self::next_block_env(&check_state, height) {
             Ok(env) => tx::run(&check_state, &env, bytes, Mode::Simulate).result,
             Err(e) => internal(e),
         }
     }
 
-    /// FinalizeBlock: executes the txs in order and computes the app hash, persisting nothing.
+    /// FinalizeBlock: runs the begin-block hooks, then the txs in order, and computes the app
+    /// hash, persisting nothing.
     pub fn finalize_block<T: AsRef<[u8]> + Sync>(
         &self,
-        height: u64,
+        header: &BlockHeader,
         txs: &[T],
     ) -> Result<BlockOutcome, AppError> {
+        let height = header.height;
         let mut inner = self.consensus();
         let want = inner.committed.height + 1;
         if height != want {
             return Err(AppError::HeightMismatch { got: height, want });
         }
         let mut block = Overlay::new(&self.storage);
-        let env = Self::env(&block, height)?;
+        let events = begin_block(&mut block, header, inner.committed.app_hash)?;
+        let env = Self::env(&block, height, header.time_nanos)?;
         let verified = preverify_all(&self.storage, &env, txs);
         let mut tx_results = Vec::with_capacity(txs.len());
         for (bytes, verified) in txs.iter().zip(verified) {
@@ -335,6 +351,7 @@ impl App {
         inner.pending = Some(prepared);
         Ok(BlockOutcome {
             tx_results,
+            events,
             app_hash,
             state_bytes,
         })
@@ -357,6 +374,20 @@ impl App {
     }
 }
 
+/// What every block does before its txs, whatever they are: each module's BeginBlock, with no
+/// gas limit (their cost does not depend on input) and their writes kept. Returns their events.
+fn begin_block(
+    block: &mut Overlay<'_>,
+    header: &BlockHeader,
+    last_app_hash: [u8; 32],
+) -> Result<Vec<Event>, AppError> {
+    let mut ctx = Ctx::new(&*block, GasMeter::infinite(), header.height).at_time(header.time_nanos);
+    ibc::Keeper::begin_block(&mut ctx, &Keepers, header, last_app_hash)?;
+    let (writes, _, events) = ctx.finish();
+    block.apply(writes);
+    Ok(events)
+}
+
 /// The rule by which a proposer picks txs and every validator judges a proposal, one function
 /// for both: in block order, over the last commit, each tx passes the ante checks (signature,
 /// sequence, a fee its payer can pay from what the txs before it left). A block never carries a
@@ -368,9 +399,9 @@ struct Admission<'a> {
 
 impl<'a> Admission<'a> {
     fn over(snapshot: &'a Snapshot<'a>) -> Result<Self, AppError> {
-        let height = snapshot.committed()?.height + 1;
+        let committed = snapshot.committed()?.height;
         let state = Overlay::new(snapshot);
-        let env = App::env(&state, height)?;
+        let env = App::next_block_env(&state, committed)?;
         Ok(Admission { state, env })
     }
 

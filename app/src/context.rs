@@ -7,11 +7,36 @@ use crate::error::SdkError;
 use crate::gas::{self, GasMeter};
 use crate::store::{range_start, KeyValues, Overlay, RangeIter, StateRead, Substore, Writes};
 
+/// What consensus says of a block besides its txs (ABCI 2.0's FinalizeBlock request).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockHeader {
+    pub height: u64,
+    /// The block's time as consensus fixed it (BFT time), in nanoseconds since the Unix epoch:
+    /// the only clock the state machine reads.
+    pub time_nanos: u64,
+    /// Hash of the validator set that signs the next block: what light clients verify it by.
+    pub next_validators_hash: Vec<u8>,
+}
+
+impl BlockHeader {
+    /// A header at `height` whose time is `height` seconds after the epoch: for tests, benches
+    /// and tools that drive the app without CometBFT.
+    pub fn at(height: u64) -> Self {
+        BlockHeader {
+            height,
+            time_nanos: height.saturating_mul(1_000_000_000),
+            next_validators_hash: Vec::new(),
+        }
+    }
+}
+
 pub struct Ctx<'a> {
     state: Overlay<'a>,
     pub gas: GasMeter,
     events: Vec<Event>,
     pub height: u64,
+    /// Block time in nanoseconds since the Unix epoch (the last block's in CheckTx).
+    pub time_nanos: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -21,7 +46,14 @@ impl<'a> Ctx<'a> {
             gas,
             events: Vec::new(),
             height,
+            time_nanos: 0,
         }
+    }
+
+    /// The same context at a block time.
+    pub fn at_time(mut self, time_nanos: u64) -> Self {
+        self.time_nanos = time_nanos;
+        self
     }
 
     pub fn get(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, SdkError> {

@@ -12,7 +12,7 @@ use openledger_types::Address;
 use crate::context::{Ctx, Read};
 use crate::error::{Failure, SdkError};
 use crate::modules::licenses::TargetRef;
-use crate::modules::{attribution, auth, bank, datasets, licenses, models, Transfers};
+use crate::modules::{attribution, auth, bank, datasets, ibc, licenses, models, Transfers};
 
 /// Every module's dependencies, as one value: the keepers hold no state of their own.
 #[derive(Clone, Copy, Debug, Default)]
@@ -125,6 +125,14 @@ const MODULE_ACCOUNTS: [fn() -> Address; 5] = [
     attribution::bonds_account,
     attribution::challenge::challenge_bonds_account,
 ];
+
+// ---- ibc ---------------------------------------------------------------------------------
+
+impl ibc::deps::HistoricalEntries for Keepers {
+    fn historical_entries(&self, r: &mut impl Read) -> Result<u32, SdkError> {
+        auth::Keeper::historical_entries(r)
+    }
+}
 
 impl Transfers for Keepers {
     fn send_uopen(

@@ -8,6 +8,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use openledger_app::context::BlockHeader;
 use openledger_app::testkit::{coin, sign_tx, TestChain, TestKey, TxParams, TEST_FEE};
 use std::sync::OnceLock;
 use tendermint_proto::google::protobuf::Any;
@@ -155,7 +156,7 @@ fuzz_target!(|txs: Vec<Tx>| {
     }
     let height = app.committed().height + 1;
     let outcome = app
-        .finalize_block(height, &block)
+        .finalize_block(&BlockHeader::at(height), &block)
         .expect("a block always finalizes");
     assert_eq!(outcome.tx_results.len(), block.len());
     for result in &outcome.tx_results {

@@ -23,6 +23,12 @@ pub mod openledger {
             include!(concat!(env!("OUT_DIR"), "/openledger.datasets.v1.serde.rs"));
         }
     }
+    pub mod ibc {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/openledger.ibc.v1.rs"));
+            include!(concat!(env!("OUT_DIR"), "/openledger.ibc.v1.serde.rs"));
+        }
+    }
     pub mod licenses {
         pub mod v1 {
             include!(concat!(env!("OUT_DIR"), "/openledger.licenses.v1.rs"));

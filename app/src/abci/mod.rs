@@ -9,6 +9,7 @@ use tendermint_proto::v0_38::abci::{
 };
 
 use crate::app::App;
+use crate::context::BlockHeader;
 
 /// Protocol version of the app's state machine, reported in Info and block headers.
 pub const APP_VERSION: u64 = 1;
@@ -89,9 +90,15 @@ impl Application for App {
         let height = u64::try_from(request.height).unwrap_or(0);
         let _span =
             tracing::info_span!("finalize_block", height, txs = request.txs.len()).entered();
-        match self.finalize_block(height, &request.txs) {
+        let header = BlockHeader {
+            height,
+            time_nanos: request.time.as_ref().map_or(0, unix_nanos),
+            next_validators_hash: request.next_validators_hash.to_vec(),
+        };
+        match self.finalize_block(&header, &request.txs) {
             Ok(outcome) => ResponseFinalizeBlock {
                 tx_results: outcome.tx_results,
+                events: outcome.events,
                 app_hash: outcome.app_hash.to_vec().into(),
                 ..Default::default()
             },
@@ -124,5 +131,26 @@ impl Application for App {
                 ..Default::default()
             }
         })
+    }
+}
+
+/// A protobuf timestamp as nanoseconds since the epoch; a time before the epoch (which BFT time
+/// never gives) counts as the epoch, one past u64 (the year 2554) as the largest.
+fn unix_nanos(time: &tendermint_proto::google::protobuf::Timestamp) -> u64 {
+    let nanos = i128::from(time.seconds) * 1_000_000_000 + i128::from(time.nanos);
+    u64::try_from(nanos.max(0)).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unix_nanos;
+    use tendermint_proto::google::protobuf::Timestamp;
+
+    #[test]
+    fn a_block_time_becomes_nanoseconds_since_the_epoch_and_never_wraps() {
+        let at = |seconds, nanos| unix_nanos(&Timestamp { seconds, nanos });
+        assert_eq!(at(1_700_000_000, 5), 1_700_000_000_000_000_005);
+        assert_eq!(at(-5, 0), 0);
+        assert_eq!(at(i64::MAX, 999_999_999), u64::MAX);
     }
 }

@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod auth;
 pub mod bank;
 pub mod datasets;
+pub mod ibc;
 pub mod licenses;
 pub mod models;
 pub mod util;
@@ -36,11 +37,12 @@ mod no_module_names_another {
     use std::collections::BTreeSet;
     use std::path::Path;
 
-    const MODULES: [&str; 6] = [
+    const MODULES: [&str; 7] = [
         "attribution",
         "auth",
         "bank",
         "datasets",
+        "ibc",
         "licenses",
         "models",
     ];

@@ -43,6 +43,8 @@ pub struct Env {
     pub min_gas_price: GasPrice,
     /// Height of the block the tx executes in.
     pub height: u64,
+    /// Its time in nanoseconds since the epoch (in CheckTx, the last block's).
+    pub time_nanos: u64,
 }
 
 pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), SdkError> {

@@ -66,7 +66,7 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
     } else {
         GasMeter::new(tx.gas_limit)
     };
-    let mut ante_ctx = Ctx::new(state, gas, env.height);
+    let mut ante_ctx = Ctx::new(state, gas, env.height).at_time(env.time_nanos);
     if let Err(e) = ante::run(&mut ante_ctx, &tx, env, mode) {
         return TxOutcome::failed(
             e,
@@ -85,7 +85,7 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
     }
 
     let after_ante = Overlay::with_writes(state, ante_writes);
-    let mut msg_ctx = Ctx::new(&after_ante, gas, env.height);
+    let mut msg_ctx = Ctx::new(&after_ante, gas, env.height).at_time(env.time_nanos);
     let outcome: Result<Vec<_>, Failure> = tx
         .msgs
         .iter()

@@ -4,6 +4,7 @@ use cosmrs::proto::cosmos::tx::v1beta1::TxRaw;
 use prost::Message;
 
 use crate::app::App;
+use crate::context::BlockHeader;
 use crate::error::{AbciError, SdkError};
 use crate::store::{Storage, Substore};
 use crate::testkit::{
@@ -195,24 +196,19 @@ fn each_bad_tx_gets_its_sdk_code_and_changes_nothing() {
             SdkError::InvalidCoins(String::new()),
         ),
     ];
-    let before = c.chain.app.committed().app_hash;
     for (name, tx, want) in cases {
         assert_eq!(
             c.chain.app.check_tx(&tx).code,
             want.code(),
             "CheckTx: {name}"
         );
-        let (code, codespace, _) = c.deliver(tx);
+        let ((code, codespace, _), moved) = c.chain.moved_by(|| c.deliver(tx));
         assert_eq!(
             (code, codespace.as_str()),
             (want.code(), want.codespace()),
             "FinalizeBlock: {name}"
         );
-        assert_eq!(
-            c.chain.app.committed().app_hash,
-            before,
-            "{name} changed state"
-        );
+        assert_eq!(moved, [], "{name} changed state");
     }
     assert_eq!((c.balance(&c.alice), c.sequence(&c.alice)), (FUNDS, 0));
 }
@@ -243,12 +239,9 @@ fn replayed_sequence_is_refused() {
     let c = chain();
     let tx = c.send(10, &params(0));
     assert_eq!(c.deliver(tx.clone()).0, 0);
-    let hash = c.chain.app.committed().app_hash;
-    assert_eq!(
-        c.deliver(tx).0,
-        SdkError::WrongSequence(String::new()).code()
-    );
-    assert_eq!(c.chain.app.committed().app_hash, hash);
+    let (replayed, moved) = c.chain.moved_by(|| c.deliver(tx));
+    assert_eq!(replayed.0, SdkError::WrongSequence(String::new()).code());
+    assert_eq!(moved, []);
 }
 
 #[test]
@@ -342,10 +335,10 @@ fn the_same_blocks_give_the_same_app_hash_on_another_node() {
         let ha = a
             .chain
             .app
-            .finalize_block(height, std::slice::from_ref(&tx))
+            .finalize_block(&BlockHeader::at(height), std::slice::from_ref(&tx))
             .unwrap()
             .app_hash;
-        let hb = b.chain.app.finalize_block(height, &[tx]).unwrap().app_hash;
+        let hb = b.chain.app.finalize_block(&BlockHeader::at(height), &[tx]).unwrap().app_hash;
         assert_eq!(ha, hb, "height {height}");
         a.chain.app.commit().unwrap();
         b.chain.app.commit().unwrap();

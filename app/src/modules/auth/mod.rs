@@ -76,6 +76,12 @@ impl Keeper {
     }
 
     /// The most gas a block may hold (the sum of its txs' gas limits); None: no limit.
+    /// How many past heights of this chain's consensus state the chain keeps (the staking
+    /// Params' `historical_entries`, which relayers read).
+    pub fn historical_entries(r: &mut impl Read) -> Result<u32, SdkError> {
+        Ok(state::staking_params(r)?.historical_entries)
+    }
+
     pub fn block_max_gas(r: &mut impl Read) -> Result<Option<u64>, SdkError> {
         state::block_max_gas(r)
     }

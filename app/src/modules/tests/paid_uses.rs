@@ -247,7 +247,7 @@ fn refused_reports_change_nothing() {
         .code,
         0
     );
-    let hash = m.w.chain.app.committed().app_hash;
+    let bank = m.w.chain.substore_root(Substore::Bank);
     type ReportArgs = (&'static str, Vec<att::Use>, Vec<att::AggregatedUses>);
     let cases: Vec<(&str, ReportArgs, Box<dyn AbciError>)> = vec![
         (
@@ -343,8 +343,8 @@ fn refused_reports_change_nothing() {
     assert_eq!(reports.reports.len(), 1);
     assert_eq!(counters(&m, 0).uses, 1);
     assert_ne!(
-        m.w.chain.app.committed().app_hash,
-        hash,
+        m.w.chain.substore_root(Substore::Bank),
+        bank,
         "fees were charged"
     );
 
