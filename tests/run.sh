@@ -8,6 +8,8 @@ cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openledger/target}"
 COMETBFT="$(localnet/setup.sh | tail -n 1)"
 export COMETBFT
+# CosmJS for tests/tests/cosmjs.rs, at the versions tests/js/package-lock.json pins.
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 # The testkit feature brings in the benches (built, not run), so tests and benches share one build.
 cargo build --release --workspace --all-targets --features openledger-app/testkit
 # No panic on input paths: the node's crates deny unwrap/expect/indexing/panic! (see app/src/lib.rs).

@@ -625,10 +625,8 @@ impl Localnet {
         self.address(name)
     }
 
-    /// The private key of a test-keyring key, from the mnemonic `keys export NAME` prints (or,
-    /// failing that, what `keys add` printed when the key was made); checked against its address.
-    pub fn signing_key(&self, name: &str) -> SigningKey {
-        let addr = self.address(name);
+    /// What `keys export NAME` printed, and what `keys add` printed when the key was made.
+    fn key_texts(&self, name: &str) -> (Output, Vec<String>) {
         let out = self.cli(&["keys", "export", name]);
         let mut texts = vec![format!(
             "{}\n{}",
@@ -638,6 +636,14 @@ impl Localnet {
         if let Ok(t) = std::fs::read_to_string(self.client_home.join(format!("{name}.add.txt"))) {
             texts.push(t);
         }
+        (out, texts)
+    }
+
+    /// The private key of a test-keyring key, from the mnemonic `keys export NAME` prints (or,
+    /// failing that, what `keys add` printed when the key was made); checked against its address.
+    pub fn signing_key(&self, name: &str) -> SigningKey {
+        let addr = self.address(name);
+        let (out, texts) = self.key_texts(name);
         for t in &texts {
             if let Some(k) = tx::key_in_text(t) {
                 if tx::address_of(&k) == addr {
@@ -650,6 +656,18 @@ impl Localnet {
              printed its mnemonic or raw private key. keys export said: {}",
             show(&out)
         );
+    }
+
+    /// The BIP39 mnemonic of a test-keyring key (what a wallet imports), checked against its
+    /// address at the Cosmos HD path.
+    pub fn mnemonic(&self, name: &str) -> String {
+        let addr = self.address(name);
+        let (out, texts) = self.key_texts(name);
+        texts
+            .iter()
+            .filter_map(|t| tx::mnemonic_in_text(t))
+            .find(|m| tx::key_from_mnemonic(m).is_ok_and(|k| tx::address_of(&k) == addr))
+            .unwrap_or_else(|| panic!("no mnemonic of {name} ({addr}) in: {}", show(&out)))
     }
 
     // --------------------------------------------------------------------------- licences

@@ -26,11 +26,26 @@ pub fn key_from_mnemonic(phrase: &str) -> anyhow::Result<SigningKey> {
 /// Finds a key in text a CLI printed: a valid BIP39 mnemonic (12..24 words, checksum
 /// verified) or a 64-hex-digit raw private key.
 pub fn key_in_text(text: &str) -> Option<SigningKey> {
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == '"' || c == ',' || c == ':')
+    if let Some(phrase) = mnemonic_in_text(text) {
+        return key_from_mnemonic(&phrase).ok();
+    }
+    words_of(text)
+        .iter()
+        .map(|w| w.trim_start_matches("0x"))
+        .filter(|w| w.len() == 64 && w.bytes().all(|b| b.is_ascii_hexdigit()))
+        .find_map(|w| SigningKey::from_slice(&hex::decode(w).ok()?).ok())
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '"' || c == ',' || c == ':')
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
-        .collect();
+        .collect()
+}
+
+/// The first valid BIP39 mnemonic (12..24 words, checksum verified) in text a CLI printed.
+pub fn mnemonic_in_text(text: &str) -> Option<String> {
+    let words = words_of(text);
     // Runs of lower-case words, tried from the longest valid mnemonic length down.
     let mut i = 0;
     while i < words.len() {
@@ -44,18 +59,15 @@ pub fn key_in_text(text: &str) -> Option<SigningKey> {
                 continue;
             }
             for start in 0..=run.len() - len {
-                if let Ok(k) = key_from_mnemonic(&run[start..start + len].join(" ")) {
-                    return Some(k);
+                let phrase = run[start..start + len].join(" ");
+                if bip39::Mnemonic::parse_normalized(&phrase).is_ok() {
+                    return Some(phrase);
                 }
             }
         }
         i = j.max(i + 1);
     }
-    words
-        .iter()
-        .map(|w| w.trim_start_matches("0x"))
-        .filter(|w| w.len() == 64 && w.bytes().all(|b| b.is_ascii_hexdigit()))
-        .find_map(|w| SigningKey::from_slice(&hex::decode(w).ok()?).ok())
+    None
 }
 
 /// The `ol1…` address of a key.

@@ -108,5 +108,20 @@ fn sdk_grpc_clients_get_the_same_answers_as_abci_queries() {
             info.default_node_info.expect("node info").network,
             net.chain_id()
         );
+        // Relayers read the CometBFT version from build_deps: it is the node's own.
+        let deps = info.application_version.expect("version").build_deps;
+        let cometbft = deps
+            .iter()
+            .find(|m| m.path == "github.com/cometbft/cometbft")
+            .expect("cometbft in build_deps");
+        let status = net.cli_json(&["status"]);
+        let running = openledger_tests::json::find(&status, "node_info")
+            .and_then(|n| n.get("version"))
+            .and_then(serde_json::Value::as_str)
+            .expect("node_info.version");
+        assert_eq!(cometbft.version, format!("v{running}"));
+        for sdk_line in ["github.com/cosmos/cosmos-sdk", "github.com/cosmos/ibc-go/v8"] {
+            assert!(deps.iter().any(|m| m.path == sdk_line), "{sdk_line} in {deps:?}");
+        }
     });
 }

@@ -3,11 +3,22 @@
 
 use cosmrs::proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use cosmrs::proto::cosmos::base::node::v1beta1::ConfigResponse;
-use cosmrs::proto::cosmos::base::tendermint::v1beta1::{GetNodeInfoResponse, VersionInfo};
+use cosmrs::proto::cosmos::base::tendermint::v1beta1::{GetNodeInfoResponse, Module, VersionInfo};
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use prost::Message;
 use tendermint_proto::v0_38::abci::ResponseQuery;
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
+
+/// GetNodeInfo's `build_deps`: the Go modules whose interfaces this chain implements, at the
+/// versions it answers as (none is linked in). Relayers pick their compatibility mode from them;
+/// Hermes 1.13 accepts cosmos-sdk in [0.45, 0.54) and ibc-go in [4.1.1, 11). CometBFT's is the
+/// version localnet/install-cometbft.sh pins, which the gRPC end-to-end test compares with the
+/// running node's.
+pub const BUILD_DEPS: [(&str, &str); 3] = [
+    ("github.com/cometbft/cometbft", "v0.38.25"),
+    ("github.com/cosmos/cosmos-sdk", "v0.50.13"),
+    ("github.com/cosmos/ibc-go/v8", "v8.7.0"),
+];
 
 use crate::app::App;
 use crate::context::{Metered, Unmetered};
@@ -245,6 +256,14 @@ impl App {
                 app_name: "openledgerd".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 cosmos_sdk_version: "v0.50-compatible".into(),
+                build_deps: BUILD_DEPS
+                    .iter()
+                    .map(|(path, version)| Module {
+                        path: path.to_string(),
+                        version: version.to_string(),
+                        sum: String::new(),
+                    })
+                    .collect(),
                 ..Default::default()
             }),
         };

@@ -14,7 +14,7 @@ use crate::error::SdkError;
 use crate::keepers::Keepers;
 use crate::modules::auth::genesis::SECP256K1_PUBKEY_URL;
 use crate::modules::auth::{self, Address, GasPrice};
-use crate::modules::bank;
+use crate::modules::bank::{self, Coins};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -82,6 +82,15 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
                 other => other,
             },
         )?;
+    } else if mode == Mode::Simulate {
+        // Wallets simulate before they know the fee, so the tx they then sign pays one: charge
+        // the gas of that payment here too (one unit moved, in a simulation nothing is kept),
+        // or the estimate falls short by the whole fee transfer.
+        let unit = Coins::single(&params.fee_denom, 1);
+        match bank::Keeper::send(ctx, &Keepers, &tx.signer, &bank::fee_collector(), &unit) {
+            Ok(()) | Err(SdkError::InsufficientFunds(_)) => {}
+            Err(other) => return Err(other),
+        }
     }
     ctx.emit(event(
         "tx",

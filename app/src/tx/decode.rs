@@ -32,7 +32,22 @@ fn wire(e: WireError) -> Failure {
     SdkError::TxDecode(e.to_string()).into()
 }
 
+/// What a tx is decoded for. A simulation is how wallets and CosmJS estimate gas (`gas: "auto"`):
+/// they send the tx before it has a gas limit or a signature, so, as the SDK's ante handlers do
+/// in simulate mode, it may carry a gas limit of 0, an empty signature and SIGN_MODE_UNSPECIFIED.
+/// It is never executed for real (see `Mode::Simulate`), and its gas is still metered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Execute,
+    Simulate,
+}
+
 pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
+    decode_for(bytes, params, Purpose::Execute)
+}
+
+pub fn decode_for(bytes: &[u8], params: &Params, purpose: Purpose) -> Result<DecodedTx, Failure> {
+    let simulate = purpose == Purpose::Simulate;
     if bytes.len() as u64 > params.max_tx_bytes {
         return Err(SdkError::TxTooLarge(format!(
             "{} bytes, limit {}",
@@ -87,7 +102,7 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
         .fee
         .clone()
         .ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
-    if fee.gas_limit == 0 || fee.gas_limit > params.max_gas_per_tx {
+    if (fee.gas_limit == 0 && !simulate) || fee.gas_limit > params.max_gas_per_tx {
         return Err(SdkError::InvalidGasLimit(format!(
             "{} not in 1..={}",
             fee.gas_limit, params.max_gas_per_tx
@@ -128,6 +143,7 @@ pub fn decode(bytes: &[u8], params: &Params) -> Result<DecodedTx, Failure> {
     let direct = matches!(
         signer_info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
         Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
+            || (simulate && single.mode == SignMode::Unspecified as i32)
     );
     if !direct {
         return Err(SdkError::NotSupported("sign modes other than SIGN_MODE_DIRECT".into()).into());

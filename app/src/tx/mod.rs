@@ -55,7 +55,12 @@ fn gas_i64(gas: u64) -> i64 {
 
 /// Runs one tx over `state`. Check mode stops after the ante checks, as CheckTx does.
 pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutcome {
-    let tx = match decode::decode(bytes, &env.params) {
+    let purpose = if mode == Mode::Simulate {
+        decode::Purpose::Simulate
+    } else {
+        decode::Purpose::Execute
+    };
+    let tx = match decode::decode_for(bytes, &env.params, purpose) {
         Ok(tx) => tx,
         Err(e) => return TxOutcome::failed(e, 0, 0, Writes::new(), Vec::new()),
     };

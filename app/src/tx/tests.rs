@@ -435,3 +435,48 @@ fn a_message_with_an_unknown_field_or_a_padded_encoding_is_refused_and_moves_not
     assert_eq!(c.chain.exec(&c.alice, vec![send]).code, 0);
     assert_eq!(c.balance(&c.bob), bob + 7);
 }
+
+/// The tx as wallets and CosmJS simulate it to estimate gas: no gas limit, no fee, one empty
+/// signature, SIGN_MODE_UNSPECIFIED.
+fn as_wallets_simulate(signed: &[u8]) -> Vec<u8> {
+    use cosmrs::proto::cosmos::tx::signing::v1beta1::SignMode;
+    use cosmrs::proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo};
+    let raw = TxRaw::decode(signed).unwrap();
+    let mut auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice()).unwrap();
+    auth_info.fee = Some(Fee::default());
+    auth_info.signer_infos[0].mode_info = Some(ModeInfo {
+        sum: Some(mode_info::Sum::Single(mode_info::Single {
+            mode: SignMode::Unspecified as i32,
+        })),
+    });
+    TxRaw {
+        body_bytes: raw.body_bytes,
+        auth_info_bytes: auth_info.encode_to_vec(),
+        signatures: vec![vec![]],
+    }
+    .encode_to_vec()
+}
+
+#[test]
+fn a_simulation_without_gas_limit_fee_or_signature_estimates_the_gas_the_signed_tx_uses() {
+    let c = chain();
+    let signed = c.send(10, &params(0));
+    let unsigned = as_wallets_simulate(&signed);
+    let estimate = c.chain.app.simulate(&unsigned);
+    assert_eq!(estimate.code, 0, "{}", estimate.log);
+    // The signature's gas is charged as if it were checked, so the estimate is the real cost
+    // give or take the bytes the fee and signature add to the tx's size.
+    let signed_cost = c.chain.app.simulate(&signed).gas_used;
+    assert!(
+        estimate.gas_used <= signed_cost && signed_cost - estimate.gas_used < 1_000,
+        "unsigned {} vs signed {signed_cost}",
+        estimate.gas_used
+    );
+    // The same bytes are no tx to execute: CheckTx and blocks refuse them, and nothing moves.
+    let invalid_gas = SdkError::InvalidGasLimit(String::new()).code();
+    assert_eq!(c.chain.app.check_tx(&unsigned).code, invalid_gas);
+    let (delivered, moved) = c.chain.moved_by(|| c.deliver(unsigned));
+    assert_eq!(delivered.0, invalid_gas);
+    assert_eq!(moved, []);
+    assert_eq!(c.sequence(&c.alice), 0);
+}
