@@ -20,6 +20,7 @@ use crate::modules::ibc;
 use crate::store::{
     Committed, EmptyState, Overlay, PreparedBlock, Snapshot, StateRead, Storage, Writes,
 };
+use crate::tx::signatures::{tx_hash, SignatureCache, TxHash};
 use crate::tx::{self, ante::Env, ante::Mode, ante::Verified};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +51,9 @@ pub struct App {
     storage: Storage,
     consensus: Arc<Mutex<Consensus>>,
     check: Arc<Mutex<CheckState>>,
+    /// Signatures this node verified, so CheckTx, the proposal checks and FinalizeBlock check
+    /// each tx's signature once between them.
+    signatures: Arc<SignatureCache>,
     /// Gas one query may spend on reads before it is refused (the node's `--query-gas-limit`).
     query_gas_limit: u64,
     /// Check [`crate::invariants`] after every block (a full read of the state, so debug
@@ -64,6 +68,8 @@ pub const DEFAULT_QUERY_GAS_LIMIT: u64 = 50_000_000;
 /// What consensus owns: the block between FinalizeBlock and Commit, and the last commit.
 struct Consensus {
     pending: Option<PreparedBlock>,
+    /// Hashes of the pending block's txs, whose cached signatures Commit drops.
+    pending_txs: Vec<TxHash>,
     committed: Committed,
 }
 
@@ -104,12 +110,14 @@ impl App {
             storage,
             consensus: Arc::new(Mutex::new(Consensus {
                 pending: None,
+                pending_txs: Vec::new(),
                 committed,
             })),
             check: Arc::new(Mutex::new(CheckState {
                 height: committed.height,
                 writes: Writes::new(),
             })),
+            signatures: Arc::default(),
             query_gas_limit: DEFAULT_QUERY_GAS_LIMIT,
             check_invariants: cfg!(debug_assertions),
         })
@@ -129,6 +137,11 @@ impl App {
     pub fn with_invariant_checks(mut self, on: bool) -> Self {
         self.check_invariants = on;
         self
+    }
+
+    /// Signatures verified and not yet committed (for tests and metrics).
+    pub fn cached_signatures(&self) -> usize {
+        self.signatures.len()
     }
 
     pub fn query_gas_limit(&self) -> u64 {
@@ -225,7 +238,10 @@ impl App {
         };
         let check_state = Overlay::with_writes(&snapshot, std::mem::take(&mut check.writes));
         let outcome = match Self::next_block_env(&check_state, height) {
-            Ok(env) => tx::run(&check_state, &env, bytes, Mode::Check),
+            Ok(env) => {
+                let verified = verify_once(&self.signatures, &check_state, &env, bytes);
+                tx::run(&check_state, &env, bytes, Mode::Check { verified })
+            }
             Err(e) => {
                 check.writes = check_state.into_writes();
                 return internal(e);
@@ -245,7 +261,7 @@ impl App {
     pub fn proposal<T: AsRef<[u8]>>(&self, txs: Vec<T>, max_bytes: usize) -> Vec<T> {
         let max_gas = self.block_max_gas();
         let snapshot = self.storage.snapshot();
-        let Ok(mut admission) = Admission::over(&snapshot) else {
+        let Ok(mut admission) = Admission::over(&snapshot, &self.signatures) else {
             return Vec::new();
         };
         let (mut bytes, mut gas) = (0usize, 0u64);
@@ -274,7 +290,7 @@ impl App {
     /// [`Admission`]), and their gas limits sum to at most the block's max gas.
     pub fn proposal_is_valid<T: AsRef<[u8]>>(&self, txs: &[T]) -> bool {
         let snapshot = self.storage.snapshot();
-        let Ok(mut admission) = Admission::over(&snapshot) else {
+        let Ok(mut admission) = Admission::over(&snapshot, &self.signatures) else {
             return false;
         };
         let mut gas = 0u64;
@@ -332,7 +348,7 @@ impl App {
         let mut block = Overlay::new(&self.storage);
         let events = begin_block(&mut block, header, inner.committed.app_hash)?;
         let env = Self::env(&block, height, header.time_nanos)?;
-        let verified = preverify_all(&self.storage, &env, txs);
+        let verified = preverify_all(&self.storage, &self.signatures, &env, txs);
         let mut tx_results = Vec::with_capacity(txs.len());
         for (bytes, verified) in txs.iter().zip(verified) {
             let outcome = tx::run(&block, &env, bytes.as_ref(), Mode::Deliver { verified });
@@ -349,6 +365,7 @@ impl App {
         let app_hash = prepared.app_hash();
         let state_bytes = prepared.write_bytes();
         inner.pending = Some(prepared);
+        inner.pending_txs = txs.iter().map(|tx| tx_hash(tx.as_ref())).collect();
         Ok(BlockOutcome {
             tx_results,
             events,
@@ -365,6 +382,7 @@ impl App {
             .take()
             .ok_or(crate::store::StoreError::NothingPrepared)?;
         inner.committed = self.storage.commit(prepared)?;
+        self.signatures.forget(&std::mem::take(&mut inner.pending_txs));
         Ok(inner.committed)
     }
 
@@ -395,20 +413,26 @@ fn begin_block(
 struct Admission<'a> {
     state: Overlay<'a>,
     env: Env,
+    signatures: &'a SignatureCache,
 }
 
 impl<'a> Admission<'a> {
-    fn over(snapshot: &'a Snapshot<'a>) -> Result<Self, AppError> {
+    fn over(snapshot: &'a Snapshot<'a>, signatures: &'a SignatureCache) -> Result<Self, AppError> {
         let committed = snapshot.committed()?.height;
         let state = Overlay::new(snapshot);
         let env = App::next_block_env(&state, committed)?;
-        Ok(Admission { state, env })
+        Ok(Admission {
+            state,
+            env,
+            signatures,
+        })
     }
 
     /// Whether the block could charge `tx` after the ones admitted before it; its ante effects
     /// are kept for the next.
     fn admit(&mut self, tx: &[u8]) -> bool {
-        let outcome = tx::run(&self.state, &self.env, tx, Mode::Check);
+        let verified = verify_once(self.signatures, &self.state, &self.env, tx);
+        let outcome = tx::run(&self.state, &self.env, tx, Mode::Check { verified });
         let admitted = outcome.result.code == 0;
         if admitted {
             self.state.apply(outcome.writes);
@@ -417,10 +441,30 @@ impl<'a> Admission<'a> {
     }
 }
 
-/// Checks the block's signatures on all cores against the state before the block. Execution
-/// stays sequential and decides; this only spares it the signature checks it can reuse.
+/// The tx's signature as verified against the account in `state`: from the cache when this node
+/// checked it before, else checked now and cached. None when it does not verify (the ante check
+/// then refuses the tx with the reason).
+fn verify_once(
+    signatures: &SignatureCache,
+    state: &dyn StateRead,
+    env: &Env,
+    tx: &[u8],
+) -> Option<Verified> {
+    let hash = tx_hash(tx);
+    if let Some(verified) = signatures.get(&hash) {
+        return Some(verified);
+    }
+    let verified = tx::ante::preverify(&mut Unmetered(state), tx, env)?;
+    signatures.insert(hash, verified);
+    Some(verified)
+}
+
+/// Checks the block's signatures on all cores against the state before the block, skipping
+/// those this node verified already. Execution stays sequential and decides; this only spares
+/// it the signature checks it can reuse.
 fn preverify_all<T: AsRef<[u8]> + Sync>(
     state: &Storage,
+    signatures: &SignatureCache,
     env: &Env,
     txs: &[T],
 ) -> Vec<Option<Verified>> {
@@ -433,9 +477,8 @@ fn preverify_all<T: AsRef<[u8]> + Sync>(
             .chunks(chunk)
             .map(|part| {
                 let worker = scope.spawn(move || {
-                    let mut reader = Unmetered(state);
                     part.iter()
-                        .map(|tx| tx::ante::preverify(&mut reader, tx.as_ref(), env))
+                        .map(|tx| verify_once(signatures, state, env, tx.as_ref()))
                         .collect::<Vec<_>>()
                 });
                 (part.len(), worker)
@@ -678,5 +721,25 @@ mod tests {
             app.proposal(vec![forged, first.clone(), second, tx(1, 5_000)], 1 << 20),
             vec![first, tx(1, 5_000)]
         );
+    }
+
+    #[test]
+    fn a_signature_checked_at_check_tx_is_kept_until_its_block_commits_and_a_forged_one_never() {
+        let key = TestKey::from_seed("cache");
+        let chain = crate::testkit::TestChain::new(&[&key]);
+        let app = &chain.app;
+        let tx = signed_send(&key, 0);
+        assert_eq!(app.check_tx(&tx).code, 0);
+        assert_eq!(app.cached_signatures(), 1);
+        // ProcessProposal and FinalizeBlock find it there instead of checking it again.
+        assert!(app.proposal_is_valid(std::slice::from_ref(&tx)));
+        assert_eq!(app.cached_signatures(), 1);
+        let mut forged = signed_send(&key, 1);
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        assert_ne!(app.check_tx(&forged).code, 0);
+        assert_eq!(app.cached_signatures(), 1, "a signature that fails is not cached");
+        assert_eq!(chain.block(vec![tx])[0].code, 0);
+        assert_eq!(app.cached_signatures(), 0, "committed: its sequence is spent");
     }
 }

@@ -18,8 +18,9 @@ use crate::modules::bank::{self, Coins};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// CheckTx: ante only, against the mempool's state.
-    Check,
+    /// CheckTx, and a proposal's txs judged in PrepareProposal and ProcessProposal: ante only.
+    /// `verified` as in `Deliver`.
+    Check { verified: Option<Verified> },
     /// FinalizeBlock. `verified` is a signature already checked for this tx, in parallel before
     /// the block ran, against the account number and key it was checked with.
     Deliver { verified: Option<Verified> },
@@ -117,7 +118,7 @@ pub fn run(ctx: &mut Ctx, tx: &DecodedTx, env: &Env, mode: Mode) -> Result<(), S
         )));
     }
     let already_verified = match mode {
-        Mode::Deliver { verified: Some(v) } => {
+        Mode::Check { verified: Some(v) } | Mode::Deliver { verified: Some(v) } => {
             v.account_number == account.account_number && v.key[..] == key[..]
         }
         _ => false,

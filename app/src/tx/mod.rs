@@ -9,6 +9,7 @@ pub mod ante;
 pub mod decode;
 pub mod handler;
 pub mod router;
+pub mod signatures;
 pub mod unknown_fields;
 
 use tendermint_proto::v0_38::abci::{Event, ExecTxResult};
@@ -82,7 +83,7 @@ pub fn run(state: &dyn StateRead, env: &Env, bytes: &[u8], mode: Mode) -> TxOutc
         );
     }
     let (ante_writes, gas, mut events) = ante_ctx.finish();
-    if mode == Mode::Check {
+    if matches!(mode, Mode::Check { .. }) {
         return TxOutcome {
             writes: ante_writes,
             result: success(&tx, gas, events, Vec::new()),
