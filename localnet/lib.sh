@@ -217,6 +217,7 @@ ol_write_node_env() {
     printf 'RPC_PORT=%q\n' "$((p2p + 1))"
     printf 'ABCI_PORT=%q\n' "$((p2p + 2))"
     printf 'GRPC_PORT=%q\n' "$((p2p + 3))"
+    printf 'REST_PORT=%q\n' "$((p2p + 4))"
     printf 'VALIDATOR=%q\n' "$validator"
   } >"$dir/node$idx/node.env"
 }
@@ -284,7 +285,8 @@ ol_start_app() {
   ol_load_node_env "$dir" "$idx"
   mkdir -p "$APP_HOME"
   pid="$(ol_spawn "$NODE_HOME/app.log" "$OPENLEDGERD" start --home "$APP_HOME" \
-    --abci-addr "127.0.0.1:$ABCI_PORT" --grpc-addr "127.0.0.1:$GRPC_PORT")"
+    --abci-addr "127.0.0.1:$ABCI_PORT" --grpc-addr "127.0.0.1:$GRPC_PORT" \
+    --rest-addr "127.0.0.1:$REST_PORT")"
   ol_record_pid "$dir" "node$idx/app" "$pid"
 }
 

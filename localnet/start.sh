@@ -209,7 +209,7 @@ STARTED_OK=1
 # ---------------------------------------------------------------- summary
 echo "OpenLedger localnet '$CHAIN_ID' is up in $DIR ($NUM validator(s))"
 for ((i = 0; i < NUM; i++)); do
-  echo "  node$i  rpc http://127.0.0.1:$((BASE + 10 * i + 1))  grpc 127.0.0.1:$((BASE + 10 * i + 3))  p2p $((BASE + 10 * i))  abci $((BASE + 10 * i + 2))  logs $DIR/node$i/{app,cometbft}.log"
+  echo "  node$i  rpc http://127.0.0.1:$((BASE + 10 * i + 1))  rest http://127.0.0.1:$((BASE + 10 * i + 4))  grpc 127.0.0.1:$((BASE + 10 * i + 3))  p2p $((BASE + 10 * i))  abci $((BASE + 10 * i + 2))  logs $DIR/node$i/{app,cometbft}.log"
 done
 echo "  client home: $CLIENT_HOME (--keyring-backend test: plaintext keys, for a localnet only)"
 echo "  mnemonics: $CLIENT_HOME/<key>.add.txt (mode 0600)"

@@ -102,7 +102,9 @@ fn main() {
             check += started.elapsed();
         }
         let started = Instant::now();
-        let outcome = app.finalize_block(&BlockHeader::at(height), txs).expect("finalize");
+        let outcome = app
+            .finalize_block(&BlockHeader::at(height), txs)
+            .expect("finalize");
         finalize += started.elapsed();
         let failed = outcome.tx_results.iter().filter(|r| r.code != 0).count();
         assert_eq!(

@@ -218,7 +218,11 @@ fn run(s: &Setup, reports: Vec<att::MsgReportUsage>, uses_per_report: u64) -> (f
     for tx in txs {
         let height = s.chain.app.committed().height + 1;
         let started = Instant::now();
-        let outcome = s.chain.app.finalize_block(&BlockHeader::at(height), &[tx]).expect("finalize");
+        let outcome = s
+            .chain
+            .app
+            .finalize_block(&BlockHeader::at(height), &[tx])
+            .expect("finalize");
         s.chain.app.commit().expect("commit");
         elapsed += started.elapsed();
         assert_eq!(

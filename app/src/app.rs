@@ -382,7 +382,8 @@ impl App {
             .take()
             .ok_or(crate::store::StoreError::NothingPrepared)?;
         inner.committed = self.storage.commit(prepared)?;
-        self.signatures.forget(&std::mem::take(&mut inner.pending_txs));
+        self.signatures
+            .forget(&std::mem::take(&mut inner.pending_txs));
         Ok(inner.committed)
     }
 
@@ -738,8 +739,16 @@ mod tests {
         let last = forged.len() - 1;
         forged[last] ^= 1;
         assert_ne!(app.check_tx(&forged).code, 0);
-        assert_eq!(app.cached_signatures(), 1, "a signature that fails is not cached");
+        assert_eq!(
+            app.cached_signatures(),
+            1,
+            "a signature that fails is not cached"
+        );
         assert_eq!(chain.block(vec![tx])[0].code, 0);
-        assert_eq!(app.cached_signatures(), 0, "committed: its sequence is spent");
+        assert_eq!(
+            app.cached_signatures(),
+            0,
+            "committed: its sequence is spent"
+        );
     }
 }

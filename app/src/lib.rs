@@ -28,6 +28,7 @@ pub mod keepers;
 pub mod keyspace;
 pub mod modules;
 pub mod query;
+pub mod rest;
 pub mod store;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

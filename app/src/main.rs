@@ -33,6 +33,10 @@ enum Command {
         /// gRPC query server address; "off" disables it.
         #[arg(long, default_value = "127.0.0.1:9090")]
         grpc_addr: String,
+        /// REST server address (the SDK's gateway routes, as port 1317 on SDK nodes); "off"
+        /// disables it.
+        #[arg(long, default_value = "127.0.0.1:1317")]
+        rest_addr: String,
         /// Keep this many recent versions of the state (proofs and reads at past heights);
         /// older versions are pruned. 0 keeps every version (an archive node).
         #[arg(long, default_value_t = openledger_app::store::DEFAULT_KEEP_RECENT)]
@@ -140,13 +144,14 @@ fn main() -> Result<()> {
             home,
             abci_addr,
             grpc_addr,
+            rest_addr,
             pruning_keep_recent,
             queries,
             check_invariants,
         } => start(
             home,
             abci_addr,
-            &grpc_addr,
+            (&grpc_addr, &rest_addr),
             pruning_keep_recent,
             &queries,
             check_invariants,
@@ -220,7 +225,7 @@ fn main() -> Result<()> {
 fn start(
     home: PathBuf,
     abci_addr: SocketAddr,
-    grpc_addr: &str,
+    (grpc_addr, rest_addr): (&str, &str),
     keep_recent: u64,
     queries: &QueryLimits,
     check_invariants: bool,
@@ -235,31 +240,9 @@ fn start(
     let committed = app.committed();
     tracing::info!(height = committed.height, app_hash = %hex::encode_upper(committed.app_hash), "state loaded");
 
-    if grpc_addr != "off" {
-        let addr: SocketAddr = grpc_addr
-            .parse()
-            .with_context(|| format!("--grpc-addr {grpc_addr}"))?;
-        let grpc_app = app.clone();
-        let limits = queries.grpc();
-        std::thread::Builder::new()
-            .name("grpc".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build();
-                match runtime {
-                    Ok(rt) => {
-                        if let Err(e) =
-                            rt.block_on(openledger_app::grpc::serve_with(grpc_app, addr, limits))
-                        {
-                            tracing::error!(%e, "gRPC server stopped");
-                        }
-                    }
-                    Err(e) => tracing::error!(%e, "gRPC runtime"),
-                }
-            })?;
-    }
+    let grpc = listen_addr("--grpc-addr", grpc_addr)?;
+    let rest = listen_addr("--rest-addr", rest_addr)?;
+    spawn_query_servers(app.clone(), grpc, rest, queries.grpc())?;
 
     let server = tendermint_abci::ServerBuilder::new(1 << 20)
         .bind(abci_addr, app)
@@ -268,6 +251,60 @@ fn start(
     server
         .listen()
         .map_err(|e| anyhow::anyhow!("ABCI server: {e}"))
+}
+
+/// A server's address flag: None when it is "off".
+fn listen_addr(flag: &str, value: &str) -> Result<Option<SocketAddr>> {
+    if value == "off" {
+        return Ok(None);
+    }
+    let addr = value.parse().with_context(|| format!("{flag} {value}"))?;
+    Ok(Some(addr))
+}
+
+/// The gRPC and REST servers, on one small runtime of their own so ABCI never waits on them.
+fn spawn_query_servers(
+    app: App,
+    grpc: Option<SocketAddr>,
+    rest: Option<SocketAddr>,
+    limits: openledger_app::grpc::Limits,
+) -> Result<()> {
+    if grpc.is_none() && rest.is_none() {
+        return Ok(());
+    }
+    std::thread::Builder::new()
+        .name("queries".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build();
+            let rt = match runtime {
+                Ok(rt) => rt,
+                Err(e) => return tracing::error!(%e, "query servers' runtime"),
+            };
+            rt.block_on(async {
+                let grpc = async {
+                    if let Some(addr) = grpc {
+                        let served = openledger_app::grpc::serve_with(app.clone(), addr, limits);
+                        if let Err(e) = served.await {
+                            tracing::error!(%e, "gRPC server stopped");
+                        }
+                    }
+                };
+                let rest = async {
+                    if let Some(addr) = rest {
+                        let served =
+                            openledger_app::rest::serve(app.clone(), addr, limits.blocking);
+                        if let Err(e) = served.await {
+                            tracing::error!(%e, "REST server stopped");
+                        }
+                    }
+                };
+                tokio::join!(grpc, rest);
+            });
+        })?;
+    Ok(())
 }
 
 /// Reads a CometBFT genesis.json, lets `edit` change its app_state, checks and writes it back.

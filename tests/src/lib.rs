@@ -9,6 +9,7 @@
 //! ports, so tests run in parallel; dropping it runs `localnet/stop.sh` (also on panic).
 //! Set `OPENLEDGER_KEEP_LOCALNET=1` to keep the directory (logs, data) after the test.
 
+pub mod http;
 pub mod json;
 pub mod proc;
 pub mod tx;
@@ -454,6 +455,11 @@ impl Localnet {
 
     pub fn node_grpc(&self, node: usize) -> String {
         format!("127.0.0.1:{}", self.port(node, 3))
+    }
+
+    /// The node's REST server (the SDK's gateway routes), as `host:port`.
+    pub fn node_rest(&self, node: usize) -> String {
+        format!("127.0.0.1:{}", self.port(node, 4))
     }
 
     fn script_output(&self, script: &str, args: &[&str]) -> Output {

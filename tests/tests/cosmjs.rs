@@ -39,7 +39,10 @@ fn cosmjs_estimates_a_sends_gas_by_simulation_and_its_auto_fee_tx_commits() {
     );
     let line = String::from_utf8_lossy(&out.stdout);
     let result: Value = serde_json::from_str(line.trim()).expect("one JSON line");
-    assert_eq!(result["address"].as_str(), Some(net.address("alice").as_str()));
+    assert_eq!(
+        result["address"].as_str(),
+        Some(net.address("alice").as_str())
+    );
     assert_eq!(result["code"], 0, "{result}");
     let (simulated, wanted, used) = (
         result["simulated_gas"].as_u64().expect("simulated gas"),
@@ -49,6 +52,9 @@ fn cosmjs_estimates_a_sends_gas_by_simulation_and_its_auto_fee_tx_commits() {
     // CosmJS asks for the estimate times its margin (1.4, rounded up); the estimate is within the bytes the
     // fee and signature add to the tx.
     assert_eq!(wanted, (simulated as f64 * 1.4).ceil() as u64, "{result}");
-    assert!(used.abs_diff(simulated) < 1_000 && used <= wanted, "{result}");
+    assert!(
+        used.abs_diff(simulated) < 1_000 && used <= wanted,
+        "{result}"
+    );
     assert_eq!(net.balance(&bob), before + 1234);
 }

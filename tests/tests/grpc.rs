@@ -120,8 +120,14 @@ fn sdk_grpc_clients_get_the_same_answers_as_abci_queries() {
             .and_then(serde_json::Value::as_str)
             .expect("node_info.version");
         assert_eq!(cometbft.version, format!("v{running}"));
-        for sdk_line in ["github.com/cosmos/cosmos-sdk", "github.com/cosmos/ibc-go/v8"] {
-            assert!(deps.iter().any(|m| m.path == sdk_line), "{sdk_line} in {deps:?}");
+        for sdk_line in [
+            "github.com/cosmos/cosmos-sdk",
+            "github.com/cosmos/ibc-go/v8",
+        ] {
+            assert!(
+                deps.iter().any(|m| m.path == sdk_line),
+                "{sdk_line} in {deps:?}"
+            );
         }
     });
 }

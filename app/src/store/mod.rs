@@ -406,10 +406,9 @@ impl Storage {
                 break;
             }
             let first = tree::value_row(tree, &key_hash, 0);
-            let key_rows = self.db.iterator_cf(
-                values,
-                IteratorMode::From(&first, Direction::Forward),
-            );
+            let key_rows = self
+                .db
+                .iterator_cf(values, IteratorMode::From(&first, Direction::Forward));
             let mut deleted_at_since = false;
             let mut written_later = false;
             for row in key_rows {
@@ -535,8 +534,12 @@ impl Storage {
     /// Rows of one tree in a column family keyed by tree first: what pruning tests count.
     fn rows_of(&self, cf: &str, store: Substore) -> usize {
         let tree = [store.tree_id().0];
-        let rows = self.db.iterator_cf(self.cf(cf), IteratorMode::From(&tree, Direction::Forward));
-        rows.map_while(Result::ok).take_while(|(row, _)| row.starts_with(&tree)).count()
+        let rows = self
+            .db
+            .iterator_cf(self.cf(cf), IteratorMode::From(&tree, Direction::Forward));
+        rows.map_while(Result::ok)
+            .take_while(|(row, _)| row.starts_with(&tree))
+            .count()
     }
 }
 

@@ -172,7 +172,10 @@ fn verify_absent(proof: &ics23::CommitmentProof, root: &[u8], key: &[u8]) -> boo
 fn commit_heights(s: &Storage, heights: std::ops::Range<u64>, extra: impl Fn(u64) -> Writes) {
     for h in heights {
         let mut w = extra(h);
-        w.insert((Substore::Bank, b"k".to_vec()), Some(h.to_string().into_bytes()));
+        w.insert(
+            (Substore::Bank, b"k".to_vec()),
+            Some(h.to_string().into_bytes()),
+        );
         s.commit(s.prepare(h, w).unwrap()).unwrap();
     }
 }
@@ -189,7 +192,11 @@ fn pruning_deletes_superseded_values_and_the_preimages_of_deleted_keys() {
     });
     // Kept versions 17..=19 need k's rows at 17, 18 and 19 and nothing of `gone`.
     let bank_rows = |cf| s.rows_of(cf, Substore::Bank);
-    assert_eq!(bank_rows(CF_VALUES), 3, "superseded rows and the deletion marker are gone");
+    assert_eq!(
+        bank_rows(CF_VALUES),
+        3,
+        "superseded rows and the deletion marker are gone"
+    );
     assert_eq!(bank_rows(CF_PREIMAGES), 1, "k's preimage alone");
     for h in 17..20 {
         assert_eq!(
@@ -244,13 +251,22 @@ fn a_pruning_backlog_is_spread_over_commits_and_then_cleared() {
     let keys = PRUNE_ROWS_PER_COMMIT + 1000;
     let all_keys = |value: &[u8]| -> Writes {
         (0..keys)
-            .map(|i| ((Substore::Bank, i.to_be_bytes().to_vec()), Some(value.to_vec())))
+            .map(|i| {
+                (
+                    (Substore::Bank, i.to_be_bytes().to_vec()),
+                    Some(value.to_vec()),
+                )
+            })
             .collect()
     };
     // An archive node that writes every key twice, reopened with a window of one version.
     let archive = Storage::open(dir.path(), 0).unwrap();
-    archive.commit(archive.prepare(0, all_keys(b"a")).unwrap()).unwrap();
-    archive.commit(archive.prepare(1, all_keys(b"b")).unwrap()).unwrap();
+    archive
+        .commit(archive.prepare(0, all_keys(b"a")).unwrap())
+        .unwrap();
+    archive
+        .commit(archive.prepare(1, all_keys(b"b")).unwrap())
+        .unwrap();
     drop(archive);
     let s = Storage::open(dir.path(), 1).unwrap();
     let superseded = |s: &Storage| s.rows_of(CF_VALUES, Substore::Bank) - keys;
@@ -265,10 +281,14 @@ fn a_pruning_backlog_is_spread_over_commits_and_then_cleared() {
     assert_eq!(backlog[0], keys, "backlog {backlog:?}");
     assert!(backlog[1] > 0 && backlog[1] < keys, "backlog {backlog:?}");
     assert_eq!(backlog.last(), Some(&0), "backlog {backlog:?}");
-    let stale_entries = s.db.iterator_cf(s.cf(CF_STALE_VALUES), IteratorMode::Start).count();
+    let stale_entries =
+        s.db.iterator_cf(s.cf(CF_STALE_VALUES), IteratorMode::Start)
+            .count();
     assert_eq!(stale_entries, 0, "every entry handled");
     assert_eq!(
-        s.get_at(Substore::Bank, &7usize.to_be_bytes(), 5).unwrap().as_deref(),
+        s.get_at(Substore::Bank, &7usize.to_be_bytes(), 5)
+            .unwrap()
+            .as_deref(),
         Some(&b"b"[..])
     );
 }

@@ -338,7 +338,12 @@ fn the_same_blocks_give_the_same_app_hash_on_another_node() {
             .finalize_block(&BlockHeader::at(height), std::slice::from_ref(&tx))
             .unwrap()
             .app_hash;
-        let hb = b.chain.app.finalize_block(&BlockHeader::at(height), &[tx]).unwrap().app_hash;
+        let hb = b
+            .chain
+            .app
+            .finalize_block(&BlockHeader::at(height), &[tx])
+            .unwrap()
+            .app_hash;
         assert_eq!(ha, hb, "height {height}");
         a.chain.app.commit().unwrap();
         b.chain.app.commit().unwrap();

@@ -187,9 +187,19 @@ mod tests {
     fn a_mint_that_would_overflow_a_supply_is_refused() {
         let holder = Address::from_bytes(vec![7; 20]).unwrap();
         let mut ctx = Ctx::new(&EmptyState, GasMeter::infinite(), 1);
-        Keeper::mint(&mut ctx, &Keepers, &holder, &Coins::single(VOUCHER, u128::MAX)).unwrap();
-        let err = Keeper::mint(&mut ctx, &Keepers, &holder, &Coins::single(VOUCHER, 1)).unwrap_err();
+        Keeper::mint(
+            &mut ctx,
+            &Keepers,
+            &holder,
+            &Coins::single(VOUCHER, u128::MAX),
+        )
+        .unwrap();
+        let err =
+            Keeper::mint(&mut ctx, &Keepers, &holder, &Coins::single(VOUCHER, 1)).unwrap_err();
         assert!(matches!(err, SdkError::InvalidCoins(_)), "{err}");
-        assert_eq!(Keeper::balance(&mut ctx, &holder, VOUCHER).unwrap(), u128::MAX);
+        assert_eq!(
+            Keeper::balance(&mut ctx, &holder, VOUCHER).unwrap(),
+            u128::MAX
+        );
     }
 }

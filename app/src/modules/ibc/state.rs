@@ -55,7 +55,10 @@ mod tests {
         let rows = written(|ctx| {
             set_host_consensus_state(ctx, 0x0102, &HostConsensusState::default()).unwrap();
         });
-        let keys: Vec<_> = rows.into_iter().map(|(store, key, _)| (store, key)).collect();
+        let keys: Vec<_> = rows
+            .into_iter()
+            .map(|(store, key, _)| (store, key))
+            .collect();
         assert_eq!(keys, vec![(S, vec![0x00, 0, 0, 0, 0, 0, 0, 0x01, 0x02])]);
     }
 }

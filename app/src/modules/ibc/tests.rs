@@ -33,7 +33,9 @@ fn the_host_history_keeps_the_advertised_historical_entries_and_no_more() {
     for _ in 0..10 {
         chain.block(vec![]);
     }
-    let kept: Vec<u64> = (0..=10).filter(|h| host_state(&chain, *h).is_some()).collect();
+    let kept: Vec<u64> = (0..=10)
+        .filter(|h| host_state(&chain, *h).is_some())
+        .collect();
     assert_eq!(kept, vec![8, 9, 10]);
 }
 
@@ -44,6 +46,8 @@ fn a_window_of_zero_still_keeps_the_last_block_whose_time_check_tx_reads() {
     for _ in 0..4 {
         chain.block(vec![]);
     }
-    let kept: Vec<u64> = (0..=4).filter(|h| host_state(&chain, *h).is_some()).collect();
+    let kept: Vec<u64> = (0..=4)
+        .filter(|h| host_state(&chain, *h).is_some())
+        .collect();
     assert_eq!(kept, vec![4]);
 }

@@ -1,0 +1,166 @@
+//! The gateway's JSON of each response type the REST routes serve, from the SDK's protos: proto
+//! field names, zero fields printed, 64-bit integers as strings, bytes as base64.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use cosmrs::proto::cosmos::auth::v1beta1::{BaseAccount, Params as AuthParams};
+use cosmrs::proto::cosmos::base::query::v1beta1::PageResponse;
+use cosmrs::proto::cosmos::base::tendermint::v1beta1::GetNodeInfoResponse;
+use cosmrs::proto::cosmos::base::v1beta1::Coin;
+use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
+use cosmrs::proto::cosmos::staking::v1beta1::Params as StakingParams;
+use cosmrs::proto::cosmos::tx::v1beta1::SimulateResponse;
+use prost::Message;
+use serde_json::{json, Value};
+use tendermint_proto::google::protobuf::Any;
+
+const BASE_ACCOUNT: &str = "/cosmos.auth.v1beta1.BaseAccount";
+const SECP256K1_PUBKEY: &str = "/cosmos.crypto.secp256k1.PubKey";
+
+/// An `Any` with its message's fields beside `@type`, as the gateway expands it; a type this
+/// chain never stores in one is printed as its raw value.
+pub fn any(any: Option<&Any>) -> Value {
+    let Some(any) = any else {
+        return Value::Null;
+    };
+    let fields = match any.type_url.as_str() {
+        BASE_ACCOUNT => BaseAccount::decode(any.value.as_slice()).ok().map(|a| {
+            json!({
+                "address": a.address,
+                "pub_key": self::any(a.pub_key.as_ref()),
+                "account_number": a.account_number.to_string(),
+                "sequence": a.sequence.to_string(),
+            })
+        }),
+        SECP256K1_PUBKEY => PubKey::decode(any.value.as_slice())
+            .ok()
+            .map(|k| json!({ "key": BASE64.encode(k.key) })),
+        _ => None,
+    };
+    let mut out = fields.unwrap_or_else(|| json!({ "value": BASE64.encode(&any.value) }));
+    if let Value::Object(map) = &mut out {
+        map.insert("@type".into(), Value::String(any.type_url.clone()));
+    }
+    out
+}
+
+pub fn auth_params(p: &AuthParams) -> Value {
+    json!({
+        "max_memo_characters": p.max_memo_characters.to_string(),
+        "tx_sig_limit": p.tx_sig_limit.to_string(),
+        "tx_size_cost_per_byte": p.tx_size_cost_per_byte.to_string(),
+        "sig_verify_cost_ed25519": p.sig_verify_cost_ed25519.to_string(),
+        "sig_verify_cost_secp256k1": p.sig_verify_cost_secp256k1.to_string(),
+    })
+}
+
+pub fn coin(c: &Coin) -> Value {
+    json!({ "denom": c.denom, "amount": c.amount })
+}
+
+pub fn coins(coins: &[Coin]) -> Value {
+    Value::Array(coins.iter().map(coin).collect())
+}
+
+pub fn page(p: Option<&PageResponse>) -> Value {
+    match p {
+        Some(p) => json!({
+            "next_key": (!p.next_key.is_empty()).then(|| BASE64.encode(&p.next_key)),
+            "total": p.total.to_string(),
+        }),
+        None => Value::Null,
+    }
+}
+
+/// A protobuf Duration in proto3 JSON: seconds, with the fraction only when there is one.
+fn duration(seconds: i64, nanos: i32) -> String {
+    if nanos == 0 {
+        format!("{seconds}s")
+    } else {
+        format!("{seconds}.{:09}s", nanos.unsigned_abs())
+    }
+}
+
+pub fn staking_params(p: &StakingParams) -> Value {
+    let unbonding = p
+        .unbonding_time
+        .as_ref()
+        .map(|d| duration(d.seconds, d.nanos));
+    json!({
+        "unbonding_time": unbonding,
+        "max_validators": p.max_validators,
+        "max_entries": p.max_entries,
+        "historical_entries": p.historical_entries,
+        "bond_denom": p.bond_denom,
+        "min_commission_rate": p.min_commission_rate,
+    })
+}
+
+pub fn node_info(r: &GetNodeInfoResponse) -> Value {
+    let default_node_info = r.default_node_info.as_ref().map(|n| {
+        json!({
+            "protocol_version": n.protocol_version.as_ref().map(|v| json!({
+                "p2p": v.p2p.to_string(),
+                "block": v.block.to_string(),
+                "app": v.app.to_string(),
+            })),
+            "default_node_id": n.default_node_id,
+            "listen_addr": n.listen_addr,
+            "network": n.network,
+            "version": n.version,
+            "channels": BASE64.encode(&n.channels),
+            "moniker": n.moniker,
+            "other": n.other.as_ref().map(|o| json!({
+                "tx_index": o.tx_index,
+                "rpc_address": o.rpc_address,
+            })),
+        })
+    });
+    let application_version = r.application_version.as_ref().map(|v| {
+        json!({
+            "name": v.name,
+            "app_name": v.app_name,
+            "version": v.version,
+            "git_commit": v.git_commit,
+            "build_tags": v.build_tags,
+            "go_version": v.go_version,
+            "build_deps": v.build_deps.iter().map(|m| json!({
+                "path": m.path,
+                "version": m.version,
+                "sum": m.sum,
+            })).collect::<Vec<_>>(),
+            "cosmos_sdk_version": v.cosmos_sdk_version,
+        })
+    });
+    json!({
+        "default_node_info": default_node_info,
+        "application_version": application_version,
+    })
+}
+
+pub fn simulate(r: &SimulateResponse) -> Value {
+    let gas_info = r.gas_info.as_ref().map(|g| {
+        json!({
+            "gas_wanted": g.gas_wanted.to_string(),
+            "gas_used": g.gas_used.to_string(),
+        })
+    });
+    let result = r.result.as_ref().map(|res| {
+        #[allow(deprecated)]
+        let data = BASE64.encode(&res.data);
+        json!({
+            "data": data,
+            "log": res.log,
+            "events": res.events.iter().map(|e| json!({
+                "type": e.r#type,
+                "attributes": e.attributes.iter().map(|a| json!({
+                    "key": a.key,
+                    "value": a.value,
+                    "index": a.index,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "msg_responses": res.msg_responses.iter().map(|m| self::any(Some(m))).collect::<Vec<_>>(),
+        })
+    });
+    json!({ "gas_info": gas_info, "result": result })
+}
