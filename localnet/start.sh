@@ -204,6 +204,8 @@ for ((i = 0; i < STARTING; i++)); do
     ol_die "node $i did not reach height $WAIT_HEIGHT within ${TIMEOUT}s (logs under $DIR/node*/)"
   fi
 done
+# Wallets and explorers discover the chain from these (cosmos/chain-registry schema, Keplr).
+REGISTRY="$(python3 "$(dirname "${BASH_SOURCE[0]}")/chain-registry.py" "$DIR")"
 STARTED_OK=1
 
 # ---------------------------------------------------------------- summary
@@ -216,4 +218,5 @@ echo "  mnemonics: $CLIENT_HOME/<key>.add.txt (mode 0600)"
 for k in "${KEYS[@]}"; do
   echo "  $k: ${ADDR[$k]}"
 done
+echo "  chain registry and Keplr chain info: $REGISTRY/{chain,assetlist,keplr-chain-info}.json"
 echo "  env: source $DIR/env ; stop: localnet/stop.sh -d $DIR"
