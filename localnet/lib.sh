@@ -286,7 +286,7 @@ ol_start_app() {
   mkdir -p "$APP_HOME"
   pid="$(ol_spawn "$NODE_HOME/app.log" "$OPENLEDGERD" start --home "$APP_HOME" \
     --abci-addr "127.0.0.1:$ABCI_PORT" --grpc-addr "127.0.0.1:$GRPC_PORT" \
-    --rest-addr "127.0.0.1:$REST_PORT")"
+    --rest-addr "127.0.0.1:$REST_PORT" --cometbft-rpc "http://127.0.0.1:$RPC_PORT")"
   ol_record_pid "$dir" "node$idx/app" "$pid"
 }
 

@@ -37,6 +37,9 @@ enum Command {
         /// disables it.
         #[arg(long, default_value = "127.0.0.1:1317")]
         rest_addr: String,
+        /// The node's CometBFT RPC, where the REST server sends broadcasts and tx lookups.
+        #[arg(long, default_value = "http://127.0.0.1:26657")]
+        cometbft_rpc: String,
         /// Keep this many recent versions of the state (proofs and reads at past heights);
         /// older versions are pruned. 0 keeps every version (an archive node).
         #[arg(long, default_value_t = openledger_app::store::DEFAULT_KEEP_RECENT)]
@@ -145,13 +148,14 @@ fn main() -> Result<()> {
             abci_addr,
             grpc_addr,
             rest_addr,
+            cometbft_rpc,
             pruning_keep_recent,
             queries,
             check_invariants,
         } => start(
             home,
             abci_addr,
-            (&grpc_addr, &rest_addr),
+            (&grpc_addr, &rest_addr, &cometbft_rpc),
             pruning_keep_recent,
             &queries,
             check_invariants,
@@ -225,7 +229,7 @@ fn main() -> Result<()> {
 fn start(
     home: PathBuf,
     abci_addr: SocketAddr,
-    (grpc_addr, rest_addr): (&str, &str),
+    (grpc_addr, rest_addr, cometbft_rpc): (&str, &str, &str),
     keep_recent: u64,
     queries: &QueryLimits,
     check_invariants: bool,
@@ -242,6 +246,7 @@ fn start(
 
     let grpc = listen_addr("--grpc-addr", grpc_addr)?;
     let rest = listen_addr("--rest-addr", rest_addr)?;
+    let rest = rest.map(|addr| (addr, cometbft_rpc.to_string()));
     spawn_query_servers(app.clone(), grpc, rest, queries.grpc())?;
 
     let server = tendermint_abci::ServerBuilder::new(1 << 20)
@@ -266,7 +271,7 @@ fn listen_addr(flag: &str, value: &str) -> Result<Option<SocketAddr>> {
 fn spawn_query_servers(
     app: App,
     grpc: Option<SocketAddr>,
-    rest: Option<SocketAddr>,
+    rest: Option<(SocketAddr, String)>,
     limits: openledger_app::grpc::Limits,
 ) -> Result<()> {
     if grpc.is_none() && rest.is_none() {
@@ -293,9 +298,13 @@ fn spawn_query_servers(
                     }
                 };
                 let rest = async {
-                    if let Some(addr) = rest {
-                        let served =
-                            openledger_app::rest::serve(app.clone(), addr, limits.blocking);
+                    if let Some((addr, cometbft_rpc)) = rest {
+                        let served = openledger_app::rest::serve(
+                            app.clone(),
+                            addr,
+                            limits.blocking,
+                            &cometbft_rpc,
+                        );
                         if let Err(e) = served.await {
                             tracing::error!(%e, "REST server stopped");
                         }

@@ -83,6 +83,8 @@ pub struct TxMessage {
     pub response_type_url: fn() -> String,
     /// Decodes the response's protobuf bytes into its proto3 JSON.
     pub response_json: fn(&[u8]) -> Result<Value, ResponseJsonError>,
+    /// Decodes the message's protobuf bytes into its proto3 JSON.
+    pub message_json: fn(&[u8]) -> Result<Value, ResponseJsonError>,
 }
 
 fn decode_json<M: Message + Name + Default + serde::Serialize>(
@@ -105,6 +107,7 @@ macro_rules! tx_message_table {
             type_url: <$msg as Name>::type_url,
             response_type_url: <$response as Name>::type_url,
             response_json: decode_json::<$response>,
+            message_json: decode_json::<$msg>,
         }),*];
     };
 }
@@ -117,6 +120,15 @@ pub fn response_json(type_url: &str, bytes: &[u8]) -> Option<Result<Value, Respo
         .iter()
         .find(|m| (m.response_type_url)() == type_url)
         .map(|m| (m.response_json)(bytes))
+}
+
+/// A tx message of the chain, by its type URL, as proto3 JSON; `None` for a type that is not one
+/// of the chain's own messages.
+pub fn message_json(type_url: &str, bytes: &[u8]) -> Option<Result<Value, ResponseJsonError>> {
+    TX_MESSAGES
+        .iter()
+        .find(|m| (m.type_url)() == type_url)
+        .map(|m| (m.message_json)(bytes))
 }
 
 /// The type URL of the response of the message with this type URL.

@@ -145,6 +145,100 @@ fn the_sdk_rest_routes_answer_as_an_sdk_node_does() {
         .expect("number");
     assert!(gas_used > 0 && gas_used < 200_000, "{}", simulated.body);
 
+    // Broadcast the same tx as a wallet does, then read it back once committed.
+    let broadcast = http::request(
+        &rest,
+        "POST",
+        "/cosmos/tx/v1beta1/txs",
+        &[("content-type", "application/json")],
+        serde_json::json!({ "tx_bytes": body["tx_bytes"], "mode": "BROADCAST_MODE_SYNC" })
+            .to_string()
+            .as_bytes(),
+    )
+    .expect("broadcast");
+    let sent = broadcast.json()["tx_response"].clone();
+    assert_eq!(sent["code"], 0, "{}", broadcast.body);
+    let hash = sent["txhash"].as_str().expect("txhash").to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let committed = loop {
+        let answer = get(&rest, &format!("/cosmos/tx/v1beta1/txs/{hash}"));
+        if answer.status == 200 {
+            break answer.json();
+        }
+        assert_eq!(answer.status, 404, "{}", answer.body);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tx {hash} not committed in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    let response = &committed["tx_response"];
+    assert_eq!(response["code"], 0, "{committed}");
+    assert!(
+        response["height"]
+            .as_str()
+            .and_then(|h| h.parse::<u64>().ok())
+            > Some(before)
+    );
+    assert!(
+        !response["timestamp"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "{committed}"
+    );
+    let message = &committed["tx"]["body"]["messages"][0];
+    assert_eq!(message["@type"], "/cosmos.bank.v1beta1.MsgSend");
+    assert_eq!(message["amount"][0]["amount"], "5");
+    assert_eq!(
+        committed["tx"]["auth_info"]["signer_infos"][0]["mode_info"]["single"]["mode"],
+        "SIGN_MODE_DIRECT"
+    );
+    assert!(
+        response["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .any(|e| e["type"] == "transfer"),
+        "{committed}"
+    );
+    // Refusals come back as tx responses with the SDK's codes: the same bytes again (CometBFT's
+    // mempool cache has them: 19), and another tx at the spent sequence (CheckTx: 32).
+    let post = |tx: &[u8]| {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(tx);
+        let body = serde_json::json!({ "tx_bytes": b64 }).to_string();
+        let answer = http::request(
+            &rest,
+            "POST",
+            "/cosmos/tx/v1beta1/txs",
+            &[],
+            body.as_bytes(),
+        )
+        .expect("broadcast");
+        answer.json()["tx_response"]["code"].clone()
+    };
+    assert_eq!(post(&signed), 19);
+    let stale = tx::sign(
+        &key,
+        vec![tx::msg_send(&alice, &bob, "6", "uopen")],
+        &SignParams {
+            chain_id: net.chain_id(),
+            account_number: signer.account_number,
+            sequence: signer.sequence,
+            fee_uopen: DEFAULT_FEE,
+            gas: 200_000,
+            memo: "",
+        },
+    );
+    assert_eq!(post(&stale), 32);
+    let syncing = get(&rest, "/cosmos/base/tendermint/v1beta1/syncing").json();
+    assert_eq!(syncing["syncing"], false);
+    let unknown_tx = get(
+        &rest,
+        &format!("/cosmos/tx/v1beta1/txs/{}", "AB".repeat(32)),
+    );
+    assert_eq!(unknown_tx.status, 404, "{}", unknown_tx.body);
+
     // Refused: the SDK's error body, with the gRPC code of the error's kind.
     let stranger = cosmrs::AccountId::new("ol", &[7; 20]).expect("address");
     let missing = get(&rest, &format!("/cosmos/auth/v1beta1/accounts/{stranger}"));

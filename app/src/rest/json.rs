@@ -4,18 +4,21 @@
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use cosmrs::proto::cosmos::auth::v1beta1::{BaseAccount, Params as AuthParams};
+use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
 use cosmrs::proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmrs::proto::cosmos::base::tendermint::v1beta1::GetNodeInfoResponse;
 use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use cosmrs::proto::cosmos::crypto::secp256k1::PubKey;
 use cosmrs::proto::cosmos::staking::v1beta1::Params as StakingParams;
-use cosmrs::proto::cosmos::tx::v1beta1::SimulateResponse;
+use cosmrs::proto::cosmos::tx::signing::v1beta1::SignMode;
+use cosmrs::proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, SimulateResponse, TxBody, TxRaw};
 use prost::Message;
 use serde_json::{json, Value};
 use tendermint_proto::google::protobuf::Any;
 
 const BASE_ACCOUNT: &str = "/cosmos.auth.v1beta1.BaseAccount";
 const SECP256K1_PUBKEY: &str = "/cosmos.crypto.secp256k1.PubKey";
+const MSG_SEND: &str = "/cosmos.bank.v1beta1.MsgSend";
 
 /// An `Any` with its message's fields beside `@type`, as the gateway expands it; a type this
 /// chain never stores in one is printed as its raw value.
@@ -35,7 +38,15 @@ pub fn any(any: Option<&Any>) -> Value {
         SECP256K1_PUBKEY => PubKey::decode(any.value.as_slice())
             .ok()
             .map(|k| json!({ "key": BASE64.encode(k.key) })),
-        _ => None,
+        MSG_SEND => MsgSend::decode(any.value.as_slice()).ok().map(|m| {
+            json!({
+                "from_address": m.from_address,
+                "to_address": m.to_address,
+                "amount": coins(&m.amount),
+            })
+        }),
+        // The chain's own messages print through the JSON generated from their protos.
+        url => openledger_proto::message_json(url, &any.value).and_then(Result::ok),
     };
     let mut out = fields.unwrap_or_else(|| json!({ "value": BASE64.encode(&any.value) }));
     if let Value::Object(map) = &mut out {
@@ -163,4 +174,82 @@ pub fn simulate(r: &SimulateResponse) -> Value {
         })
     });
     json!({ "gas_info": gas_info, "result": result })
+}
+
+/// A committed tx (TxRaw bytes) as the gateway prints a `cosmos.tx.v1beta1.Tx`: its messages
+/// and keys expanded, the signed bytes decoded.
+pub fn tx(bytes: &[u8]) -> Value {
+    let Ok(raw) = TxRaw::decode(bytes) else {
+        return Value::Null;
+    };
+    let body = TxBody::decode(raw.body_bytes.as_slice()).ok().map(|b| {
+        json!({
+            "messages": b.messages.iter().map(|m| any(Some(m))).collect::<Vec<_>>(),
+            "memo": b.memo,
+            "timeout_height": b.timeout_height.to_string(),
+            "extension_options": b.extension_options.iter().map(|m| any(Some(m))).collect::<Vec<_>>(),
+            "non_critical_extension_options":
+                b.non_critical_extension_options.iter().map(|m| any(Some(m))).collect::<Vec<_>>(),
+        })
+    });
+    let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
+        .ok()
+        .map(|a| {
+            let signer_infos: Vec<Value> = a
+                .signer_infos
+                .iter()
+                .map(|s| {
+                    let mode = match s.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
+                        Some(mode_info::Sum::Single(single)) => json!({ "single": {
+                            "mode": SignMode::try_from(single.mode)
+                                .map_or("SIGN_MODE_UNSPECIFIED", |m| m.as_str_name())
+                        }}),
+                        _ => Value::Null,
+                    };
+                    json!({
+                        "public_key": any(s.public_key.as_ref()),
+                        "mode_info": mode,
+                        "sequence": s.sequence.to_string(),
+                    })
+                })
+                .collect();
+            let fee = a.fee.as_ref().map(|f| {
+                json!({
+                    "amount": coins(&f.amount),
+                    "gas_limit": f.gas_limit.to_string(),
+                    "payer": f.payer,
+                    "granter": f.granter,
+                })
+            });
+            json!({ "signer_infos": signer_infos, "fee": fee, "tip": null })
+        });
+    json!({
+        "@type": "/cosmos.tx.v1beta1.Tx",
+        "body": body,
+        "auth_info": auth_info,
+        "signatures": raw.signatures.iter().map(|s| BASE64.encode(s)).collect::<Vec<_>>(),
+    })
+}
+
+/// A tx result's events as the gateway prints them.
+pub fn abci_events(events: &[tendermint::abci::Event]) -> Value {
+    Value::Array(
+        events
+            .iter()
+            .map(|e| {
+                let attributes: Vec<Value> = e
+                    .attributes
+                    .iter()
+                    .map(|a| {
+                        json!({
+                            "key": String::from_utf8_lossy(a.key_bytes()),
+                            "value": String::from_utf8_lossy(a.value_bytes()),
+                            "index": a.index(),
+                        })
+                    })
+                    .collect();
+                json!({ "type": e.kind, "attributes": attributes })
+            })
+            .collect(),
+    )
 }

@@ -29,6 +29,8 @@ use cosmrs::proto::cosmos::tx::v1beta1 as tx;
 use prost::Message;
 use serde_json::{json, Value};
 
+use tendermint_rpc::{Client, HttpClient};
+
 use crate::app::App;
 use crate::error::{Failure, Kind};
 use crate::grpc::{BoundedBlocking, HEIGHT_HEADER};
@@ -37,20 +39,31 @@ use crate::grpc::{BoundedBlocking, HEIGHT_HEADER};
 struct Rest {
     app: App,
     blocking: BoundedBlocking,
+    /// The node's CometBFT RPC: broadcasts, tx lookups and sync status go there, as the SDK's
+    /// gateway sends them.
+    cometbft: HttpClient,
 }
 
 /// Serves the REST routes on `addr` until the runtime stops; queries share the bounded pool
 /// of blocking threads the gRPC server uses the same way (`blocking` of them at once).
-pub async fn serve(app: App, addr: SocketAddr, blocking: usize) -> std::io::Result<()> {
+pub async fn serve(
+    app: App,
+    addr: SocketAddr,
+    blocking: usize,
+    cometbft_rpc: &str,
+) -> std::io::Result<()> {
+    let cometbft = HttpClient::new(cometbft_rpc)
+        .map_err(|e| std::io::Error::other(format!("--cometbft-rpc {cometbft_rpc}: {e}")))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "REST server listening");
-    axum::serve(listener, router(app, blocking)).await
+    axum::serve(listener, router(app, blocking, cometbft)).await
 }
 
-fn router(app: App, blocking: usize) -> Router {
+fn router(app: App, blocking: usize, cometbft: HttpClient) -> Router {
     let state = Rest {
         app,
         blocking: BoundedBlocking::new(blocking),
+        cometbft,
     };
     Router::new()
         .route("/cosmos/auth/v1beta1/accounts/:address", get(account))
@@ -65,6 +78,9 @@ fn router(app: App, blocking: usize) -> Router {
         .route("/cosmos/base/node/v1beta1/config", get(config))
         .route("/cosmos/staking/v1beta1/params", get(staking_params))
         .route("/cosmos/tx/v1beta1/simulate", post(simulate))
+        .route("/cosmos/tx/v1beta1/txs", post(broadcast))
+        .route("/cosmos/tx/v1beta1/txs/:hash", get(tx_by_hash))
+        .route("/cosmos/base/tendermint/v1beta1/syncing", get(syncing))
         .fallback(not_found)
         .with_state(state)
 }
@@ -345,20 +361,155 @@ async fn simulate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, RestError> {
-    use base64::Engine;
     let body: Value =
         serde_json::from_slice(&body).map_err(|e| RestError::invalid(format!("body: {e}")))?;
-    let tx_bytes = body
-        .get("tx_bytes")
-        .and_then(Value::as_str)
-        .ok_or_else(|| RestError::invalid("tx_bytes: required"))?;
-    let tx_bytes = base64::engine::general_purpose::STANDARD
-        .decode(tx_bytes)
-        .map_err(|_| RestError::invalid("tx_bytes: not base64"))?;
+    let tx_bytes = tx_bytes(&body)?;
     #[allow(deprecated)]
     let request = tx::SimulateRequest { tx: None, tx_bytes };
     let (height, r): (u64, tx::SimulateResponse) = rest
         .query(&headers, "/cosmos.tx.v1beta1.Service/Simulate", request)
         .await?;
     Ok(reply(height, json::simulate(&r)))
+}
+
+/// The CometBFT RPC failed or refused: the gateway's "unavailable".
+fn cometbft_error(e: tendermint_rpc::Error) -> RestError {
+    RestError {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: 14,
+        message: format!("CometBFT RPC: {}", e.detail()),
+    }
+}
+
+/// CometBFT's mempool refuses some txs before CheckTx, with an RPC error; the SDK's gateway
+/// turns those into a tx response with its code (client/broadcast.go `CheckCometError`), so
+/// wallets see "already in mempool" rather than a server error.
+fn mempool_refusal(e: tendermint_rpc::Error) -> Result<(u32, String, String), RestError> {
+    let data = match e.detail() {
+        tendermint_rpc::error::ErrorDetail::Response(r) => {
+            r.source.data().unwrap_or_default().to_string()
+        }
+        _ => String::new(),
+    };
+    let code = if data.contains("tx already exists in cache") {
+        19 // ErrTxInMempoolCache
+    } else if data.contains("mempool is full") {
+        20 // ErrMempoolIsFull
+    } else if data.contains("tx too large") {
+        21 // ErrTxTooLarge
+    } else {
+        return Err(cometbft_error(e));
+    };
+    Ok((code, "sdk".into(), data))
+}
+
+/// `tx_bytes` (base64) of a JSON body.
+fn tx_bytes(body: &Value) -> Result<Vec<u8>, RestError> {
+    use base64::Engine;
+    let text = body
+        .get("tx_bytes")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RestError::invalid("tx_bytes: required"))?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| RestError::invalid("tx_bytes: not base64"))
+}
+
+/// `POST /cosmos/tx/v1beta1/txs` with `{"tx_bytes", "mode"}`: SYNC answers with CheckTx's
+/// verdict, ASYNC as soon as the node has the tx. BLOCK is gone from the SDK since v0.50.
+async fn broadcast(State(rest): State<Rest>, body: Bytes) -> Result<Response, RestError> {
+    let body: Value =
+        serde_json::from_slice(&body).map_err(|e| RestError::invalid(format!("body: {e}")))?;
+    let tx = tx_bytes(&body)?;
+    let hash = hex::encode_upper(crate::tx::signatures::tx_hash(&tx));
+    let mode = body
+        .get("mode")
+        .and_then(Value::as_str)
+        .unwrap_or("BROADCAST_MODE_SYNC");
+    let (code, codespace, log) = match mode {
+        "BROADCAST_MODE_SYNC" => match rest.cometbft.broadcast_tx_sync(tx).await {
+            Ok(r) => (r.code.value(), r.codespace, r.log),
+            Err(e) => mempool_refusal(e)?,
+        },
+        "BROADCAST_MODE_ASYNC" => match rest.cometbft.broadcast_tx_async(tx).await {
+            Ok(r) => (r.code.value(), r.codespace, r.log),
+            Err(e) => mempool_refusal(e)?,
+        },
+        other => {
+            return Err(RestError::invalid(format!(
+                "mode {other}: BROADCAST_MODE_SYNC or BROADCAST_MODE_ASYNC"
+            )))
+        }
+    };
+    let tx_response = json!({
+        "height": "0", "txhash": hash, "codespace": codespace, "code": code, "data": "",
+        "raw_log": log, "logs": [], "info": "", "gas_wanted": "0", "gas_used": "0",
+        "tx": null, "timestamp": "", "events": [],
+    });
+    Ok(reply(0, json!({ "tx_response": tx_response })))
+}
+
+/// `GET /cosmos/tx/v1beta1/txs/{hash}`: the committed tx, decoded, and its result.
+async fn tx_by_hash(
+    State(rest): State<Rest>,
+    Path(hash): Path<String>,
+) -> Result<Response, RestError> {
+    let hash: tendermint::Hash = hash
+        .parse()
+        .map_err(|_| RestError::invalid(format!("{hash}: not a tx hash")))?;
+    let found = rest.cometbft.tx(hash, false).await.map_err(|e| {
+        // CometBFT answers a missing tx with an RPC error; the SDK answers NotFound.
+        let missing = match e.detail() {
+            tendermint_rpc::error::ErrorDetail::Response(r) => {
+                r.source.data().is_some_and(|d| d.contains("not found"))
+            }
+            _ => false,
+        };
+        if missing {
+            RestError {
+                status: StatusCode::NOT_FOUND,
+                code: 5,
+                message: format!("tx not found: {hash}"),
+            }
+        } else {
+            cometbft_error(e)
+        }
+    })?;
+    let block = rest
+        .cometbft
+        .block(found.height)
+        .await
+        .map_err(cometbft_error)?;
+    let tx = json::tx(&found.tx);
+    let result = &found.tx_result;
+    let tx_response = json!({
+        "height": found.height.value().to_string(),
+        "txhash": hash.to_string(),
+        "codespace": result.codespace,
+        "code": result.code.value(),
+        "data": hex::encode_upper(&result.data),
+        "raw_log": result.log,
+        "logs": [],
+        "info": result.info,
+        "gas_wanted": result.gas_wanted.to_string(),
+        "gas_used": result.gas_used.to_string(),
+        "tx": tx.clone(),
+        "timestamp": block.block.header.time.to_rfc3339(),
+        "events": json::abci_events(&result.events),
+    });
+    let height = found.height.value();
+    Ok(reply(
+        height,
+        json!({ "tx": tx, "tx_response": tx_response }),
+    ))
+}
+
+/// `GET /cosmos/base/tendermint/v1beta1/syncing`: whether the node is catching up.
+async fn syncing(State(rest): State<Rest>) -> Result<Response, RestError> {
+    let status = rest.cometbft.status().await.map_err(cometbft_error)?;
+    let height = status.sync_info.latest_block_height.value();
+    Ok(reply(
+        height,
+        json!({ "syncing": status.sync_info.catching_up }),
+    ))
 }
