@@ -114,18 +114,22 @@ fn the_sdk_rest_routes_answer_as_an_sdk_node_does() {
     // Simulate a signed send as a REST wallet does: base64 tx bytes in, gas used out.
     let key = net.signing_key("alice");
     let signer = net.account(&alice);
-    let signed = tx::sign(
-        &key,
-        vec![tx::msg_send(&alice, &bob, "5", "uopen")],
-        &SignParams {
-            chain_id: net.chain_id(),
-            account_number: signer.account_number,
-            sequence: signer.sequence,
-            fee_uopen: DEFAULT_FEE,
-            gas: 200_000,
-            memo: "",
-        },
-    );
+    // A send of `amount` uopen to bob at alice's current sequence.
+    let send = |amount: &str| {
+        tx::sign(
+            &key,
+            vec![tx::msg_send(&alice, &bob, amount, "uopen")],
+            &SignParams {
+                chain_id: net.chain_id(),
+                account_number: signer.account_number,
+                sequence: signer.sequence,
+                fee_uopen: DEFAULT_FEE,
+                gas: 200_000,
+                memo: "",
+            },
+        )
+    };
+    let signed = send("5");
     let body = serde_json::json!({
         "tx_bytes": base64::engine::general_purpose::STANDARD.encode(&signed)
     });
@@ -218,19 +222,7 @@ fn the_sdk_rest_routes_answer_as_an_sdk_node_does() {
         answer.json()["tx_response"]["code"].clone()
     };
     assert_eq!(post(&signed), 19);
-    let stale = tx::sign(
-        &key,
-        vec![tx::msg_send(&alice, &bob, "6", "uopen")],
-        &SignParams {
-            chain_id: net.chain_id(),
-            account_number: signer.account_number,
-            sequence: signer.sequence,
-            fee_uopen: DEFAULT_FEE,
-            gas: 200_000,
-            memo: "",
-        },
-    );
-    assert_eq!(post(&stale), 32);
+    assert_eq!(post(&send("6")), 32);
     let syncing = get(&rest, "/cosmos/base/tendermint/v1beta1/syncing").json();
     assert_eq!(syncing["syncing"], false);
     let unknown_tx = get(
