@@ -110,11 +110,11 @@ async fn expected(channel: Channel, height: u64, alice: &str) -> Vec<(String, u6
         .await
         .expect("balances")
         .into_inner();
-    let page = all.pagination.as_ref().map(page);
+    let all_page = all.pagination.as_ref().map(page);
     rows.push((
         format!("/cosmos/bank/v1beta1/balances/{alice}"),
         0,
-        json!({ "balances": coins(&all.balances), "pagination": page }),
+        json!({ "balances": coins(&all.balances), "pagination": all_page }),
     ));
 
     let one = bank_q
@@ -139,11 +139,11 @@ async fn expected(channel: Channel, height: u64, alice: &str) -> Vec<(String, u6
         .await
         .expect("supply")
         .into_inner();
-    let page = supply.pagination.as_ref().map(page);
+    let supply_page = supply.pagination.as_ref().map(page);
     rows.push((
         "/cosmos/bank/v1beta1/supply".into(),
         0,
-        json!({ "supply": coins(&supply.supply), "pagination": page }),
+        json!({ "supply": coins(&supply.supply), "pagination": supply_page }),
     ));
 
     let s = staking_q
