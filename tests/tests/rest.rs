@@ -223,6 +223,51 @@ fn the_sdk_rest_routes_answer_as_an_sdk_node_does() {
     };
     assert_eq!(post(&signed), 19);
     assert_eq!(post(&send("6")), 32);
+    // The block that holds it, and the latest one.
+    let tx_height = response["height"].as_str().expect("height").to_string();
+    let block = get(
+        &rest,
+        &format!("/cosmos/base/tendermint/v1beta1/blocks/{tx_height}"),
+    )
+    .json();
+    assert_eq!(block["block"]["header"]["height"], tx_height.as_str());
+    assert_eq!(block["block"]["header"]["chain_id"], net.chain_id());
+    let tx_b64 = base64::engine::general_purpose::STANDARD.encode(&signed);
+    assert!(
+        block["block"]["data"]["txs"]
+            .as_array()
+            .expect("txs")
+            .contains(&tx_b64.clone().into()),
+        "{block}"
+    );
+    assert!(
+        block["block_id"]["hash"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty()),
+        "{block}"
+    );
+    let proposer = block["sdk_block"]["header"]["proposer_address"]
+        .as_str()
+        .expect("proposer");
+    assert!(proposer.starts_with("olvalcons1"), "{proposer}");
+    let latest = get(&rest, "/cosmos/base/tendermint/v1beta1/blocks/latest").json();
+    let latest_height: u64 = latest["block"]["header"]["height"]
+        .as_str()
+        .expect("h")
+        .parse()
+        .expect("n");
+    assert!(
+        latest_height >= tx_height.parse::<u64>().expect("n"),
+        "{latest}"
+    );
+    let future = get(
+        &rest,
+        &format!(
+            "/cosmos/base/tendermint/v1beta1/blocks/{}",
+            latest_height + 1000
+        ),
+    );
+    assert_eq!(future.status, 400, "{}", future.body);
     let syncing = get(&rest, "/cosmos/base/tendermint/v1beta1/syncing").json();
     assert_eq!(syncing["syncing"], false);
     let unknown_tx = get(

@@ -81,6 +81,14 @@ fn router(app: App, blocking: usize, cometbft: HttpClient) -> Router {
         .route("/cosmos/tx/v1beta1/txs", post(broadcast))
         .route("/cosmos/tx/v1beta1/txs/:hash", get(tx_by_hash))
         .route("/cosmos/base/tendermint/v1beta1/syncing", get(syncing))
+        .route(
+            "/cosmos/base/tendermint/v1beta1/blocks/latest",
+            get(latest_block),
+        )
+        .route(
+            "/cosmos/base/tendermint/v1beta1/blocks/:height",
+            get(block_at),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -511,5 +519,43 @@ async fn syncing(State(rest): State<Rest>) -> Result<Response, RestError> {
     Ok(reply(
         height,
         json!({ "syncing": status.sync_info.catching_up }),
+    ))
+}
+
+/// The bech32 prefix of consensus addresses (the proposer in `sdk_block`).
+const VALCONS_PREFIX: &str = "olvalcons";
+
+/// `GET /cosmos/base/tendermint/v1beta1/blocks/latest`.
+async fn latest_block(State(rest): State<Rest>) -> Result<Response, RestError> {
+    let found = rest.cometbft.latest_block().await.map_err(cometbft_error)?;
+    let height = found.block.header.height.value();
+    Ok(reply(
+        height,
+        json::block(&found.block_id, found.block, VALCONS_PREFIX),
+    ))
+}
+
+/// `GET /cosmos/base/tendermint/v1beta1/blocks/{height}`.
+async fn block_at(
+    State(rest): State<Rest>,
+    Path(height): Path<String>,
+) -> Result<Response, RestError> {
+    let height: tendermint::block::Height = height
+        .parse()
+        .map_err(|_| RestError::invalid(format!("{height}: not a block height")))?;
+    let found = rest
+        .cometbft
+        .block(height)
+        .await
+        .map_err(|e| match e.detail() {
+            // CometBFT refuses a height above its latest; the SDK answers InvalidArgument.
+            tendermint_rpc::error::ErrorDetail::Response(r) => {
+                RestError::invalid(r.source.data().unwrap_or("block not available").to_string())
+            }
+            _ => cometbft_error(e),
+        })?;
+    Ok(reply(
+        height.value(),
+        json::block(&found.block_id, found.block, VALCONS_PREFIX),
     ))
 }
