@@ -342,7 +342,12 @@ pub fn block(id: &tendermint::block::Id, block: tendermint::Block, valcons_prefi
         let hrp = bech32::Hrp::parse(valcons_prefix).ok()?;
         bech32::encode::<bech32::Bech32>(hrp, &p).ok()
     }) {
-        sdk_block["header"]["proposer_address"] = Value::String(bech);
+        let slot = sdk_block
+            .get_mut("header")
+            .and_then(|h| h.get_mut("proposer_address"));
+        if let Some(slot) = slot {
+            *slot = Value::String(bech);
+        }
     }
     json!({ "block_id": block_id(Some(&raw_id)), "block": cometbft_block, "sdk_block": sdk_block })
 }
