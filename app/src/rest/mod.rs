@@ -389,16 +389,20 @@ fn cometbft_error(e: tendermint_rpc::Error) -> RestError {
     }
 }
 
+/// The `data` of a JSON-RPC error response, where CometBFT says why it refused a request
+/// (None when the RPC failed otherwise, e.g. a transport error).
+fn rpc_response_data(e: &tendermint_rpc::Error) -> Option<&str> {
+    match e.detail() {
+        tendermint_rpc::error::ErrorDetail::Response(r) => r.source.data(),
+        _ => None,
+    }
+}
+
 /// CometBFT's mempool refuses some txs before CheckTx, with an RPC error; the SDK's gateway
 /// turns those into a tx response with its code (client/broadcast.go `CheckCometError`), so
 /// wallets see "already in mempool" rather than a server error.
 fn mempool_refusal(e: tendermint_rpc::Error) -> Result<(u32, String, String), RestError> {
-    let data = match e.detail() {
-        tendermint_rpc::error::ErrorDetail::Response(r) => {
-            r.source.data().unwrap_or_default().to_string()
-        }
-        _ => String::new(),
-    };
+    let data = rpc_response_data(&e).unwrap_or_default().to_string();
     let code = if data.contains("tx already exists in cache") {
         19 // ErrTxInMempoolCache
     } else if data.contains("mempool is full") {
@@ -467,12 +471,7 @@ async fn tx_by_hash(
         .map_err(|_| RestError::invalid(format!("{hash}: not a tx hash")))?;
     let found = rest.cometbft.tx(hash, false).await.map_err(|e| {
         // CometBFT answers a missing tx with an RPC error; the SDK answers NotFound.
-        let missing = match e.detail() {
-            tendermint_rpc::error::ErrorDetail::Response(r) => {
-                r.source.data().is_some_and(|d| d.contains("not found"))
-            }
-            _ => false,
-        };
+        let missing = rpc_response_data(&e).is_some_and(|d| d.contains("not found"));
         if missing {
             RestError {
                 status: StatusCode::NOT_FOUND,
