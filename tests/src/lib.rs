@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod json;
+pub mod load;
 pub mod proc;
 pub mod tx;
 
@@ -79,9 +80,13 @@ pub struct Binaries {
 
 impl Binaries {
     pub fn locate() -> Binaries {
+        // Test binaries run from release/deps/, the load generator from release/.
         let release = std::env::current_exe()
             .ok()
-            .and_then(|p| p.parent()?.parent().map(Path::to_path_buf))
+            .and_then(|p| {
+                let dir = p.parent()?;
+                Some(if dir.ends_with("deps") { dir.parent()? } else { dir }.to_path_buf())
+            })
             .unwrap_or_default();
         let pick = |var: &str, name: &str| -> PathBuf {
             match std::env::var_os(var) {
