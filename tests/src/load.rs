@@ -5,7 +5,7 @@
 //!
 //! Bounded by construction: `rate × duration` transactions, a drain deadline, loopback only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -333,7 +333,7 @@ pub fn run(plan: &Plan, load: &Load) -> anyhow::Result<Report> {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    let mut included: HashMap<[u8; 32], u64> = HashMap::new();
+    let mut included: BTreeMap<[u8; 32], u64> = BTreeMap::new();
     let mut block_times: BTreeMap<u64, i128> = BTreeMap::new();
     for h in start_height..=end_height {
         let (time, txs) = block(&mut probe, h)?;
